@@ -1,0 +1,1 @@
+//! Benchmarks of pixb64 against its peers live in `benches/`.

@@ -1,0 +1,388 @@
+//! An exact base64 codec (RFC 4648 and WHATWG forgiving-base64), `no_std`.
+//!
+//! A [`Base64`] value is a whole codec: alphabet, padding policy on each side,
+//! and decoding leniency. It is `Copy` and `const`-constructible; the presets
+//! cover the common cases:
+//!
+//! | preset | alphabet | encode writes `=` | decode accepts |
+//! |---|---|---|---|
+//! | [`STANDARD`] | `+/` | yes | canonical padding only, zero trailing bits |
+//! | [`STANDARD_NO_PAD`] | `+/` | no | no `=` at all, zero trailing bits |
+//! | [`URL_SAFE`] | `-_` | yes | like `STANDARD` |
+//! | [`URL_SAFE_NO_PAD`] | `-_` | no | like `STANDARD_NO_PAD` |
+//! | [`FORGIVING`] | `+/` | yes | WHATWG forgiving-base64: ASCII whitespace skipped, padding optional (canonical if present), trailing bits ignored |
+//!
+//! Which calls allocate:
+//!
+//! | call | allocates | feature |
+//! |---|---|---|
+//! | [`Base64::encode_to_slice`], [`Base64::decode_to_slice`], [`Base64::decode_in_place`], [`Base64::encode_wrapped_to_slice`], [`Decoder`] | never | none |
+//! | [`Base64::encode`], [`Base64::encode_wrapped`] | one `String` of the exact length | `alloc` |
+//! | [`Base64::decode`] | one `Vec` of [`Base64::decoded_len_max`] of the input length | `alloc` |
+//! | [`EncoderWriter`], [`DecoderReader`] | fixed buffers (a few KiB) at construction, never again | `std` |
+//!
+//! ```
+//! use pixb64::base64::{STANDARD, FORGIVING};
+//! assert_eq!(STANDARD.encode(b"foobar"), "Zm9vYmFy");
+//! assert_eq!(STANDARD.decode("Zm9vYg==").unwrap(), b"foob");
+//! assert_eq!(FORGIVING.decode(" Zm9v\nYg ").unwrap(), b"foob");
+//! ```
+
+mod decoder;
+mod dispatch;
+mod error;
+mod scalar;
+#[cfg(feature = "std")]
+mod stream;
+mod tables;
+
+pub use decoder::Decoder;
+pub use dispatch::Backend;
+pub use error::{DecodeError, OutputTooSmall};
+#[cfg(feature = "std")]
+pub use stream::{DecoderReader, EncoderWriter};
+
+#[cfg(feature = "alloc")]
+use alloc::{string::String, vec, vec::Vec};
+
+/// The 64 symbols a codec uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Alphabet {
+    /// RFC 4648 §4: `A-Z a-z 0-9 + /`.
+    Standard,
+    /// RFC 4648 §5, URL and filename safe: `A-Z a-z 0-9 - _`.
+    UrlSafe,
+}
+
+impl Alphabet {
+    /// The 64 symbols, in value order.
+    pub const fn symbols(self) -> &'static [u8; 64] {
+        match self {
+            Alphabet::Standard => tables::STANDARD_SYMBOLS,
+            Alphabet::UrlSafe => tables::URL_SAFE_SYMBOLS,
+        }
+    }
+}
+
+/// What a decoder accepts at the end of the input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DecodePadding {
+    /// Canonical `=` padding to a multiple of 4 symbols is required.
+    Required,
+    /// No `=` at all; a `=` is an invalid byte.
+    Forbidden,
+    /// Either no padding or canonical padding.
+    Optional,
+}
+
+/// Line ending for [`Base64::encode_wrapped`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LineEnding {
+    /// `\n` (PEM, most Unix tools).
+    Lf,
+    /// `\r\n` (MIME, RFC 2045).
+    CrLf,
+}
+
+impl LineEnding {
+    /// The bytes of the line ending.
+    pub const fn as_bytes(self) -> &'static [u8] {
+        match self {
+            LineEnding::Lf => b"\n",
+            LineEnding::CrLf => b"\r\n",
+        }
+    }
+}
+
+/// A base64 codec: alphabet, padding policy and decoding leniency, and
+/// optionally a forced [`Backend`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Base64 {
+    alphabet: Alphabet,
+    encode_padding: bool,
+    decode_padding: DecodePadding,
+    skip_whitespace: bool,
+    allow_trailing_bits: bool,
+    backend: Option<Backend>,
+}
+
+/// RFC 4648 §4 with `=` padding; decoding is strict (canonical padding, zero trailing bits).
+pub const STANDARD: Base64 = Base64::new(Alphabet::Standard);
+/// RFC 4648 §4 without padding; decoding rejects `=`.
+pub const STANDARD_NO_PAD: Base64 = STANDARD
+    .with_encode_padding(false)
+    .with_decode_padding(DecodePadding::Forbidden);
+/// RFC 4648 §5 (URL-safe alphabet) with `=` padding, strict like [`STANDARD`].
+pub const URL_SAFE: Base64 = Base64::new(Alphabet::UrlSafe);
+/// RFC 4648 §5 without padding; decoding rejects `=`.
+pub const URL_SAFE_NO_PAD: Base64 = URL_SAFE
+    .with_encode_padding(false)
+    .with_decode_padding(DecodePadding::Forbidden);
+/// Decoding is WHATWG Infra "forgiving-base64 decode" (what `atob` and `data:`
+/// URLs use); encoding is [`STANDARD`].
+pub const FORGIVING: Base64 = STANDARD
+    .with_decode_padding(DecodePadding::Optional)
+    .with_whitespace_skipped(true)
+    .with_trailing_bits_allowed(true);
+
+impl Base64 {
+    /// A strict padded codec over `alphabet` (like [`STANDARD`]).
+    pub const fn new(alphabet: Alphabet) -> Base64 {
+        Base64 {
+            alphabet,
+            encode_padding: true,
+            decode_padding: DecodePadding::Required,
+            skip_whitespace: false,
+            allow_trailing_bits: false,
+            backend: None,
+        }
+    }
+
+    /// Whether encoding writes `=` padding.
+    pub const fn with_encode_padding(mut self, pad: bool) -> Base64 {
+        self.encode_padding = pad;
+        self
+    }
+
+    /// What decoding accepts as padding.
+    pub const fn with_decode_padding(mut self, padding: DecodePadding) -> Base64 {
+        self.decode_padding = padding;
+        self
+    }
+
+    /// Whether decoding skips ASCII whitespace (TAB, LF, FF, CR, SPACE)
+    /// anywhere, as line-wrapped (MIME, PEM) input needs.
+    pub const fn with_whitespace_skipped(mut self, skip: bool) -> Base64 {
+        self.skip_whitespace = skip;
+        self
+    }
+
+    /// Whether decoding accepts non-zero unused bits in the last symbol.
+    pub const fn with_trailing_bits_allowed(mut self, allow: bool) -> Base64 {
+        self.allow_trailing_bits = allow;
+        self
+    }
+
+    /// The alphabet.
+    pub const fn alphabet(&self) -> Alphabet {
+        self.alphabet
+    }
+
+    /// Whether encoding writes `=` padding.
+    pub const fn encode_padding(&self) -> bool {
+        self.encode_padding
+    }
+
+    /// What decoding accepts as padding.
+    pub const fn decode_padding(&self) -> DecodePadding {
+        self.decode_padding
+    }
+
+    /// Whether decoding skips ASCII whitespace.
+    pub const fn whitespace_skipped(&self) -> bool {
+        self.skip_whitespace
+    }
+
+    /// Whether decoding accepts non-zero trailing bits.
+    pub const fn trailing_bits_allowed(&self) -> bool {
+        self.allow_trailing_bits
+    }
+
+    /// The forced backend, if any.
+    pub const fn forced_backend(&self) -> Option<Backend> {
+        self.backend
+    }
+
+    /// The backend calls on this codec use: the forced one, else [`Backend::detect`].
+    pub fn backend(&self) -> Backend {
+        match self.backend {
+            Some(b) => b,
+            None => Backend::detect(),
+        }
+    }
+
+    /// This codec with `backend` forced, or `None` where this CPU lacks it.
+    /// No global state changes.
+    pub fn with_backend(self, backend: Backend) -> Option<Base64> {
+        if backend.is_available() {
+            Some(Base64 {
+                backend: Some(backend),
+                ..self
+            })
+        } else {
+            None
+        }
+    }
+
+    /// The exact encoded length of `n` bytes, or `None` if it overflows `usize`.
+    pub const fn encoded_len(&self, n: usize) -> Option<usize> {
+        let Some(full) = (n / 3).checked_mul(4) else {
+            return None;
+        };
+        let tail = match (n % 3, self.encode_padding) {
+            (0, _) => 0,
+            (_, true) => 4,
+            (rem, false) => rem + 1,
+        };
+        full.checked_add(tail)
+    }
+
+    /// An upper bound of the decoded length of `n` input bytes (exact for
+    /// unpadded input without whitespace).
+    pub const fn decoded_len_max(&self, n: usize) -> usize {
+        (n / 4) * 3 + [0, 0, 1, 2][n % 4]
+    }
+
+    /// Encodes `input` into `output[..n]` and returns `n`. Writes nothing past
+    /// `n`; fails, writing nothing, if `output` is shorter than [`encoded_len`](Self::encoded_len).
+    pub fn encode_to_slice(&self, input: &[u8], output: &mut [u8]) -> Result<usize, OutputTooSmall> {
+        let needed = self.encoded_len(input.len()).ok_or(OutputTooSmall { needed: usize::MAX })?;
+        let Some(output) = output.get_mut(..needed) else {
+            return Err(OutputTooSmall { needed });
+        };
+        let table = tables::enc(self.alphabet);
+        let (r, w) = scalar::encode_prefix(table, input, output);
+        let t = scalar::encode_tail(table, &input[r..], self.encode_padding, &mut output[w..]);
+        debug_assert_eq!(w + t, needed);
+        Ok(needed)
+    }
+
+    /// Decodes `input` into `output[..n]` and returns `n`. Writes nothing past
+    /// `n`. On error the contents of `output` are unspecified.
+    pub fn decode_to_slice(&self, input: &[u8], output: &mut [u8]) -> Result<usize, DecodeError> {
+        let mut dec = Decoder::new(self);
+        let (consumed, written) = dec.decode(input, output)?;
+        if consumed == input.len() {
+            return match dec.finish(&mut output[written..]) {
+                Ok(tail) => Ok(written + tail),
+                Err(DecodeError::OutputTooSmall { needed }) => {
+                    Err(DecodeError::OutputTooSmall { needed: written + needed })
+                }
+                Err(e) => Err(e),
+            };
+        }
+        // The output is full: validate the rest (errors come first) and count.
+        let mut needed = written;
+        let mut rest = &input[consumed..];
+        let mut scratch = [0u8; 768];
+        loop {
+            let (c, w) = dec.decode(rest, &mut scratch)?;
+            needed += w;
+            rest = &rest[c..];
+            if rest.is_empty() {
+                break;
+            }
+        }
+        needed += dec.finish(&mut scratch)?;
+        Err(DecodeError::OutputTooSmall { needed })
+    }
+
+    /// Decodes the base64 text in `buf` into `buf[..n]` and returns `n`,
+    /// without another buffer. On error the contents of `buf` are unspecified.
+    pub fn decode_in_place(&self, buf: &mut [u8]) -> Result<usize, DecodeError> {
+        // Each chunk of input is copied aside, then decoded into `buf[w..r + n]`.
+        // The output never passes the input read so far (3 bytes per 4 symbols),
+        // so the bound leaves every unread input byte untouched.
+        let mut dec = Decoder::new(self);
+        let mut scratch = [0u8; 1024];
+        let (mut r, mut w) = (0, 0);
+        while r < buf.len() {
+            let n = scratch.len().min(buf.len() - r);
+            scratch[..n].copy_from_slice(&buf[r..r + n]);
+            let (c, o) = dec.decode(&scratch[..n], &mut buf[w..r + n])?;
+            debug_assert_eq!(c, n, "in-place output never outruns the input");
+            r += c;
+            w += o;
+        }
+        let tail = dec.finish(&mut buf[w..])?;
+        Ok(w + tail)
+    }
+
+    /// The exact length of [`encode_wrapped`](Self::encode_wrapped) output, or
+    /// `None` on overflow.
+    pub const fn encoded_wrapped_len(&self, n: usize, line_len: usize, ending: LineEnding) -> Option<usize> {
+        let Some(len) = self.encoded_len(n) else {
+            return None;
+        };
+        if line_len == 0 || len == 0 {
+            return Some(len);
+        }
+        let breaks = (len - 1) / line_len;
+        let Some(extra) = breaks.checked_mul(ending.as_bytes().len()) else {
+            return None;
+        };
+        len.checked_add(extra)
+    }
+
+    /// Encodes `input` as lines of `line_len` symbols separated by `ending`
+    /// (no ending after the last line; `line_len == 0` means one line) into
+    /// `output[..n]` and returns `n`.
+    pub fn encode_wrapped_to_slice(
+        &self,
+        input: &[u8],
+        line_len: usize,
+        ending: LineEnding,
+        output: &mut [u8],
+    ) -> Result<usize, OutputTooSmall> {
+        let needed = self
+            .encoded_wrapped_len(input.len(), line_len, ending)
+            .ok_or(OutputTooSmall { needed: usize::MAX })?;
+        if output.len() < needed {
+            return Err(OutputTooSmall { needed });
+        }
+        let len = self.encode_to_slice(input, output)?;
+        if line_len == 0 || len == 0 {
+            return Ok(len);
+        }
+        // Spread the lines out from the last to the first, so every move goes
+        // right into space no unmoved line occupies.
+        let eol = ending.as_bytes();
+        let lines = len.div_ceil(line_len);
+        for i in (1..lines).rev() {
+            let src = i * line_len;
+            let end = len.min(src + line_len);
+            let dst = src + i * eol.len();
+            output.copy_within(src..end, dst);
+            output[dst - eol.len()..dst].copy_from_slice(eol);
+        }
+        Ok(needed)
+    }
+
+    /// Encodes `input` to a `String`.
+    #[cfg(feature = "alloc")]
+    pub fn encode(&self, input: impl AsRef<[u8]>) -> String {
+        let input = input.as_ref();
+        let len = self.encoded_len(input.len()).expect("encoded length overflows usize");
+        let mut out = vec![0u8; len];
+        let n = self.encode_to_slice(input, &mut out).expect("buffer has the encoded length");
+        debug_assert_eq!(n, len);
+        String::from_utf8(out).expect("base64 output is ASCII")
+    }
+
+    /// Encodes `input` as lines of `line_len` symbols separated by `ending`,
+    /// with no ending after the last line (`line_len == 0`: one line).
+    #[cfg(feature = "alloc")]
+    pub fn encode_wrapped(&self, input: impl AsRef<[u8]>, line_len: usize, ending: LineEnding) -> String {
+        let input = input.as_ref();
+        let len = self
+            .encoded_wrapped_len(input.len(), line_len, ending)
+            .expect("encoded length overflows usize");
+        let mut out = vec![0u8; len];
+        let n = self
+            .encode_wrapped_to_slice(input, line_len, ending, &mut out)
+            .expect("buffer has the encoded length");
+        debug_assert_eq!(n, len);
+        String::from_utf8(out).expect("base64 output is ASCII")
+    }
+
+    /// Decodes `input` into a new `Vec`, allocating at most
+    /// [`decoded_len_max`](Self::decoded_len_max)`(input.len())` bytes.
+    #[cfg(feature = "alloc")]
+    pub fn decode(&self, input: impl AsRef<[u8]>) -> Result<Vec<u8>, DecodeError> {
+        let input = input.as_ref();
+        let mut out = vec![0u8; self.decoded_len_max(input.len())];
+        let n = self.decode_to_slice(input, &mut out)?;
+        out.truncate(n);
+        Ok(out)
+    }
+}

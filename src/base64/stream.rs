@@ -1,0 +1,260 @@
+//! Streaming adapters over `std::io`, in constant memory.
+
+use std::boxed::Box;
+use std::io::{self, Read, Write};
+use std::vec;
+use std::vec::Vec;
+
+use super::{Base64, Decoder, LineEnding};
+
+/// Input bytes encoded per round: a multiple of 3, so only the last round of
+/// a stream has a partial group.
+const ENCODE_CHUNK: usize = 6 * 1024;
+const ENCODE_SYMBOLS: usize = ENCODE_CHUNK / 3 * 4;
+
+/// An [`io::Write`] adapter that base64-encodes everything written to it into
+/// the inner writer, optionally as wrapped lines.
+///
+/// Call [`finish`](Self::finish) at the end: it writes the last group and its
+/// padding. Nothing is written on drop, so a dropped encoder loses up to two
+/// input bytes (and whatever the inner writer buffers).
+///
+/// ```
+/// use std::io::Write;
+/// use pixb64::base64::{EncoderWriter, STANDARD};
+/// let mut enc = EncoderWriter::new(Vec::new(), &STANDARD);
+/// enc.write_all(b"foo").unwrap();
+/// enc.write_all(b"ba").unwrap();
+/// assert_eq!(enc.finish().unwrap(), b"Zm9vYmE=");
+/// ```
+#[derive(Debug)]
+pub struct EncoderWriter<W: Write> {
+    inner: W,
+    config: Base64,
+    /// 0-2 input bytes waiting for a whole group.
+    pending: [u8; 2],
+    pending_len: usize,
+    symbols: Box<[u8]>,
+    wrapped: Vec<u8>,
+    line_len: usize,
+    ending: LineEnding,
+    column: usize,
+}
+
+impl<W: Write> EncoderWriter<W> {
+    /// An encoder writing `config`'s encoding of the input to `inner`.
+    pub fn new(inner: W, config: &Base64) -> EncoderWriter<W> {
+        EncoderWriter {
+            inner,
+            config: *config,
+            pending: [0; 2],
+            pending_len: 0,
+            symbols: vec![0u8; ENCODE_SYMBOLS + 4].into_boxed_slice(),
+            wrapped: Vec::new(),
+            line_len: 0,
+            ending: LineEnding::Lf,
+            column: 0,
+        }
+    }
+
+    /// Wraps the output in lines of `line_len` symbols separated by `ending`,
+    /// exactly like [`Base64::encode_wrapped`] (`0`: no wrapping).
+    pub fn with_wrap(mut self, line_len: usize, ending: LineEnding) -> EncoderWriter<W> {
+        self.line_len = line_len;
+        self.ending = ending;
+        if line_len > 0 {
+            let breaks = ENCODE_SYMBOLS / line_len + 2;
+            self.wrapped = Vec::with_capacity(ENCODE_SYMBOLS + 4 + breaks * 2);
+        }
+        self
+    }
+
+    /// The inner writer.
+    pub fn get_ref(&self) -> &W {
+        &self.inner
+    }
+
+    /// Writes the last group (with padding) and returns the inner writer,
+    /// after flushing it.
+    pub fn finish(mut self) -> io::Result<W> {
+        let rest = self.pending;
+        let n = self
+            .config
+            .encode_to_slice(&rest[..self.pending_len], &mut self.symbols)
+            .map_err(io::Error::other)?;
+        self.emit(n)?;
+        self.inner.flush()?;
+        Ok(self.inner)
+    }
+
+    /// Writes `self.symbols[..n]` to the inner writer, wrapped if asked.
+    fn emit(&mut self, n: usize) -> io::Result<()> {
+        if self.line_len == 0 {
+            return self.inner.write_all(&self.symbols[..n]);
+        }
+        self.wrapped.clear();
+        let mut rest = &self.symbols[..n];
+        while !rest.is_empty() {
+            if self.column == self.line_len {
+                self.wrapped.extend_from_slice(self.ending.as_bytes());
+                self.column = 0;
+            }
+            let take = rest.len().min(self.line_len - self.column);
+            self.wrapped.extend_from_slice(&rest[..take]);
+            self.column += take;
+            rest = &rest[take..];
+        }
+        self.inner.write_all(&self.wrapped)
+    }
+}
+
+impl<W: Write> Write for EncoderWriter<W> {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        if data.is_empty() {
+            return Ok(0);
+        }
+        // Complete a pending group first, then take whole groups; a short
+        // remainder waits for the next call.
+        let mut group = [0u8; ENCODE_CHUNK];
+        let from_pending = self.pending_len;
+        group[..from_pending].copy_from_slice(&self.pending[..from_pending]);
+        let take = data.len().min(ENCODE_CHUNK - from_pending);
+        let total = from_pending + take;
+        let whole = total / 3 * 3;
+        if whole == 0 {
+            self.pending[from_pending..total].copy_from_slice(&data[..take]);
+            self.pending_len = total;
+            return Ok(take);
+        }
+        group[from_pending..total].copy_from_slice(&data[..take]);
+        let n = self
+            .config
+            .encode_to_slice(&group[..whole], &mut self.symbols)
+            .map_err(io::Error::other)?;
+        self.pending_len = total - whole;
+        self.pending[..self.pending_len].copy_from_slice(&group[whole..total]);
+        self.emit(n)?;
+        Ok(take)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+const DECODE_IN: usize = 8 * 1024;
+const DECODE_OUT: usize = 6 * 1024;
+
+/// An [`io::Read`] adapter that decodes base64 read from the inner reader.
+///
+/// Bytes and errors are exactly those of [`Base64::decode_to_slice`] on the
+/// whole input; an error is an [`io::ErrorKind::InvalidData`] whose inner error
+/// is the [`DecodeError`](super::DecodeError), with offsets from the start of
+/// the stream. For line-wrapped input use a codec that skips whitespace
+/// ([`Base64::with_whitespace_skipped`], or [`FORGIVING`](super::FORGIVING)).
+///
+/// ```
+/// use std::io::Read;
+/// use pixb64::base64::{DecoderReader, STANDARD};
+/// let wrapped = STANDARD.with_whitespace_skipped(true);
+/// let mut out = Vec::new();
+/// DecoderReader::new(&b"Zm9v\nYmE=\n"[..], &wrapped).read_to_end(&mut out).unwrap();
+/// assert_eq!(out, b"fooba");
+/// ```
+#[derive(Debug)]
+pub struct DecoderReader<R: Read> {
+    inner: R,
+    decoder: Decoder,
+    input: Box<[u8]>,
+    in_start: usize,
+    in_end: usize,
+    output: Box<[u8]>,
+    out_start: usize,
+    out_end: usize,
+    eof: bool,
+    finished: bool,
+}
+
+impl<R: Read> DecoderReader<R> {
+    /// A reader decoding `config`'s base64 from `inner`.
+    pub fn new(inner: R, config: &Base64) -> DecoderReader<R> {
+        DecoderReader {
+            inner,
+            decoder: Decoder::new(config),
+            input: vec![0u8; DECODE_IN].into_boxed_slice(),
+            in_start: 0,
+            in_end: 0,
+            output: vec![0u8; DECODE_OUT].into_boxed_slice(),
+            out_start: 0,
+            out_end: 0,
+            eof: false,
+            finished: false,
+        }
+    }
+
+    /// The inner reader.
+    pub fn get_ref(&self) -> &R {
+        &self.inner
+    }
+
+    /// Returns the inner reader. Input read ahead and not yet decoded is lost.
+    pub fn into_inner(self) -> R {
+        self.inner
+    }
+}
+
+fn invalid(e: super::DecodeError) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, e)
+}
+
+impl<R: Read> Read for DecoderReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        loop {
+            if self.out_start < self.out_end {
+                let n = buf.len().min(self.out_end - self.out_start);
+                buf[..n].copy_from_slice(&self.output[self.out_start..self.out_start + n]);
+                self.out_start += n;
+                return Ok(n);
+            }
+            if self.finished {
+                return Ok(0);
+            }
+            if self.in_start == self.in_end && !self.eof {
+                let n = loop {
+                    match self.inner.read(&mut self.input) {
+                        Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                        other => break other?,
+                    }
+                };
+                self.in_start = 0;
+                self.in_end = n;
+                self.eof = n == 0;
+            }
+            if self.in_start < self.in_end {
+                let pending = &self.input[self.in_start..self.in_end];
+                // Large reads decode straight into the caller's buffer.
+                if buf.len() >= 64 {
+                    let (c, w) = self.decoder.decode(pending, buf).map_err(invalid)?;
+                    self.in_start += c;
+                    if w > 0 {
+                        return Ok(w);
+                    }
+                    continue;
+                }
+                let (c, w) = self.decoder.decode(pending, &mut self.output).map_err(invalid)?;
+                self.in_start += c;
+                self.out_start = 0;
+                self.out_end = w;
+                continue;
+            }
+            // Input ended: check its end and hand out the last bytes.
+            let n = self.decoder.finish(&mut self.output).map_err(invalid)?;
+            self.finished = true;
+            self.out_start = 0;
+            self.out_end = n;
+        }
+    }
+}
