@@ -72,7 +72,11 @@ impl Decoder {
     /// `(consumed, written)`. It stops early only when `output` is full (room
     /// for fewer than 3 bytes and a group to finish); call again with the rest.
     /// Writes only `output[..written]`.
-    pub fn decode(&mut self, input: &[u8], output: &mut [u8]) -> Result<(usize, usize), DecodeError> {
+    pub fn decode(
+        &mut self,
+        input: &[u8],
+        output: &mut [u8],
+    ) -> Result<(usize, usize), DecodeError> {
         let table = tables::dec(self.config.alphabet);
         let mut r = 0;
         let mut w = 0;
@@ -97,16 +101,27 @@ impl Decoder {
 
     /// One byte the fast path did not take, at input offset `at`.
     #[inline]
-    fn slow_byte(&mut self, table: &DecTable, byte: u8, at: usize, out: &mut [u8]) -> Result<Step, DecodeError> {
+    fn slow_byte(
+        &mut self,
+        table: &DecTable,
+        byte: u8,
+        at: usize,
+        out: &mut [u8],
+    ) -> Result<Step, DecodeError> {
         let value = table.value(byte);
         if value < 64 {
             if self.pad_count != 0 {
                 // A symbol after `=`: the run's first `=` is out of place, and
                 // it comes before any invalid byte inside the run.
-                return Err(DecodeError::InvalidByte { offset: self.pad_start, byte: b'=' });
+                return Err(DecodeError::InvalidByte {
+                    offset: self.pad_start,
+                    byte: b'=',
+                });
             }
             if self.held == 3 {
-                let Some(dst) = out.get_mut(..3) else { return Ok(Step::OutputFull) };
+                let Some(dst) = out.get_mut(..3) else {
+                    return Ok(Step::OutputFull);
+                };
                 let group = (self.acc << 6) | value;
                 dst.copy_from_slice(&group.to_be_bytes()[1..]);
                 self.acc = 0;
@@ -148,7 +163,9 @@ impl Decoder {
             _ => (2, 2), // 18 bits: 2 bytes + 2 unused bits
         };
         if !self.config.allow_trailing_bits && self.acc & ((1 << unused_bits) - 1) != 0 {
-            return Err(DecodeError::TrailingBits { offset: self.last_symbol });
+            return Err(DecodeError::TrailingBits {
+                offset: self.last_symbol,
+            });
         }
         let required = (4 - usize::from(self.held)) % 4;
         let k = self.pad_count;

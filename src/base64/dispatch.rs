@@ -1,6 +1,7 @@
 //! Backends and their selection.
 
 use core::fmt;
+use core::sync::atomic::{AtomicU8, Ordering};
 
 /// An implementation of the codec's hot loops.
 ///
@@ -37,14 +38,20 @@ impl Backend {
         Backend::Simd128,
     ];
 
-    /// The best backend available on this CPU.
+    /// The best backend available on this CPU. The first call probes the CPU;
+    /// the answer is cached in an atomic, so later calls are one load.
     pub fn detect() -> Backend {
+        let cached = DETECTED.load(Ordering::Relaxed);
+        if let Some(b) = Backend::from_index(cached) {
+            return b;
+        }
         let mut best = Backend::Scalar;
         for b in Backend::ALL {
             if b.is_available() {
                 best = b;
             }
         }
+        DETECTED.store(best as u8, Ordering::Relaxed);
         best
     }
 
@@ -52,11 +59,18 @@ impl Backend {
     pub fn is_available(self) -> bool {
         match self {
             Backend::Scalar => true,
-            // Not implemented yet: the SIMD kernels come with their own module.
-            Backend::Ssse3 | Backend::Avx2 | Backend::Avx512Vbmi | Backend::Neon | Backend::Simd128 => {
-                false
-            }
+            // The SIMD kernels come with their own modules; until a backend has
+            // one, it is not available anywhere.
+            Backend::Ssse3
+            | Backend::Avx2
+            | Backend::Avx512Vbmi
+            | Backend::Neon
+            | Backend::Simd128 => false,
         }
+    }
+
+    fn from_index(i: u8) -> Option<Backend> {
+        Backend::ALL.get(usize::from(i)).copied()
     }
 
     /// A short lowercase name (`"scalar"`, `"avx2"`, ...).
@@ -71,6 +85,9 @@ impl Backend {
         }
     }
 }
+
+/// `Backend as u8` of the detected backend, or `u8::MAX` before the first probe.
+static DETECTED: AtomicU8 = AtomicU8::new(u8::MAX);
 
 impl fmt::Display for Backend {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

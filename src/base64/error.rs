@@ -83,7 +83,11 @@ impl fmt::Display for DecodeError {
         match *self {
             DecodeError::InvalidByte { offset, byte } => {
                 if byte.is_ascii_graphic() {
-                    write!(f, "invalid byte 0x{byte:02x} ('{}') at offset {offset}", byte as char)
+                    write!(
+                        f,
+                        "invalid byte 0x{byte:02x} ('{}') at offset {offset}",
+                        byte as char
+                    )
                 } else {
                     write!(f, "invalid byte 0x{byte:02x} at offset {offset}")
                 }
@@ -92,7 +96,9 @@ impl fmt::Display for DecodeError {
                 f,
                 "invalid length: input of {len} bytes ends with a single symbol of a group of 4"
             ),
-            DecodeError::InvalidPadding { offset } => write!(f, "invalid padding at offset {offset}"),
+            DecodeError::InvalidPadding { offset } => {
+                write!(f, "invalid padding at offset {offset}")
+            }
             DecodeError::TrailingBits { offset } => write!(
                 f,
                 "non-zero trailing bits in the last symbol at offset {offset} (not canonical)"

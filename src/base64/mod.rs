@@ -235,8 +235,14 @@ impl Base64 {
 
     /// Encodes `input` into `output[..n]` and returns `n`. Writes nothing past
     /// `n`; fails, writing nothing, if `output` is shorter than [`encoded_len`](Self::encoded_len).
-    pub fn encode_to_slice(&self, input: &[u8], output: &mut [u8]) -> Result<usize, OutputTooSmall> {
-        let needed = self.encoded_len(input.len()).ok_or(OutputTooSmall { needed: usize::MAX })?;
+    pub fn encode_to_slice(
+        &self,
+        input: &[u8],
+        output: &mut [u8],
+    ) -> Result<usize, OutputTooSmall> {
+        let needed = self
+            .encoded_len(input.len())
+            .ok_or(OutputTooSmall { needed: usize::MAX })?;
         let Some(output) = output.get_mut(..needed) else {
             return Err(OutputTooSmall { needed });
         };
@@ -255,9 +261,9 @@ impl Base64 {
         if consumed == input.len() {
             return match dec.finish(&mut output[written..]) {
                 Ok(tail) => Ok(written + tail),
-                Err(DecodeError::OutputTooSmall { needed }) => {
-                    Err(DecodeError::OutputTooSmall { needed: written + needed })
-                }
+                Err(DecodeError::OutputTooSmall { needed }) => Err(DecodeError::OutputTooSmall {
+                    needed: written + needed,
+                }),
                 Err(e) => Err(e),
             };
         }
@@ -300,7 +306,12 @@ impl Base64 {
 
     /// The exact length of [`encode_wrapped`](Self::encode_wrapped) output, or
     /// `None` on overflow.
-    pub const fn encoded_wrapped_len(&self, n: usize, line_len: usize, ending: LineEnding) -> Option<usize> {
+    pub const fn encoded_wrapped_len(
+        &self,
+        n: usize,
+        line_len: usize,
+        ending: LineEnding,
+    ) -> Option<usize> {
         let Some(len) = self.encoded_len(n) else {
             return None;
         };
@@ -352,9 +363,13 @@ impl Base64 {
     #[cfg(feature = "alloc")]
     pub fn encode(&self, input: impl AsRef<[u8]>) -> String {
         let input = input.as_ref();
-        let len = self.encoded_len(input.len()).expect("encoded length overflows usize");
+        let len = self
+            .encoded_len(input.len())
+            .expect("encoded length overflows usize");
         let mut out = vec![0u8; len];
-        let n = self.encode_to_slice(input, &mut out).expect("buffer has the encoded length");
+        let n = self
+            .encode_to_slice(input, &mut out)
+            .expect("buffer has the encoded length");
         debug_assert_eq!(n, len);
         String::from_utf8(out).expect("base64 output is ASCII")
     }
@@ -362,7 +377,12 @@ impl Base64 {
     /// Encodes `input` as lines of `line_len` symbols separated by `ending`,
     /// with no ending after the last line (`line_len == 0`: one line).
     #[cfg(feature = "alloc")]
-    pub fn encode_wrapped(&self, input: impl AsRef<[u8]>, line_len: usize, ending: LineEnding) -> String {
+    pub fn encode_wrapped(
+        &self,
+        input: impl AsRef<[u8]>,
+        line_len: usize,
+        ending: LineEnding,
+    ) -> String {
         let input = input.as_ref();
         let len = self
             .encoded_wrapped_len(input.len(), line_len, ending)

@@ -62,9 +62,8 @@ impl<W: Write> EncoderWriter<W> {
     pub fn with_wrap(mut self, line_len: usize, ending: LineEnding) -> EncoderWriter<W> {
         self.line_len = line_len;
         self.ending = ending;
-        if line_len > 0 {
-            let breaks = ENCODE_SYMBOLS / line_len + 2;
-            self.wrapped = Vec::with_capacity(ENCODE_SYMBOLS + 4 + breaks * 2);
+        if let Some(lines) = ENCODE_SYMBOLS.checked_div(line_len) {
+            self.wrapped = Vec::with_capacity(ENCODE_SYMBOLS + 4 + (lines + 2) * 2);
         }
         self
     }
@@ -244,7 +243,10 @@ impl<R: Read> Read for DecoderReader<R> {
                     }
                     continue;
                 }
-                let (c, w) = self.decoder.decode(pending, &mut self.output).map_err(invalid)?;
+                let (c, w) = self
+                    .decoder
+                    .decode(pending, &mut self.output)
+                    .map_err(invalid)?;
                 self.in_start += c;
                 self.out_start = 0;
                 self.out_end = w;
