@@ -31,8 +31,8 @@ const ENCODE_SYMBOLS: usize = ENCODE_CHUNK / 3 * 4;
 pub struct EncoderWriter<W: Write> {
     inner: W,
     config: Base64,
-    /// 0-2 input bytes waiting for a whole group.
-    pending: [u8; 2],
+    /// Input bytes waiting for a whole group (`pending_len` of them, 0-2 between calls).
+    pending: [u8; 3],
     pending_len: usize,
     symbols: Box<[u8]>,
     wrapped: Vec<u8>,
@@ -47,7 +47,7 @@ impl<W: Write> EncoderWriter<W> {
         EncoderWriter {
             inner,
             config: *config,
-            pending: [0; 2],
+            pending: [0; 3],
             pending_len: 0,
             symbols: vec![0u8; ENCODE_SYMBOLS + 4].into_boxed_slice(),
             wrapped: Vec::new(),
@@ -112,28 +112,37 @@ impl<W: Write> Write for EncoderWriter<W> {
         if data.is_empty() {
             return Ok(0);
         }
-        // Complete a pending group first, then take whole groups; a short
-        // remainder waits for the next call.
-        let mut group = [0u8; ENCODE_CHUNK];
-        let from_pending = self.pending_len;
-        group[..from_pending].copy_from_slice(&self.pending[..from_pending]);
-        let take = data.len().min(ENCODE_CHUNK - from_pending);
-        let total = from_pending + take;
-        let whole = total / 3 * 3;
-        if whole == 0 {
-            self.pending[from_pending..total].copy_from_slice(&data[..take]);
-            self.pending_len = total;
+        // A pending partial group takes 1-2 bytes and is emitted once whole;
+        // otherwise whole groups are encoded straight from `data`, and a short
+        // remainder waits. Either way `write` may consume less than offered.
+        if self.pending_len > 0 {
+            let take = data.len().min(3 - self.pending_len);
+            self.pending[self.pending_len..self.pending_len + take].copy_from_slice(&data[..take]);
+            self.pending_len += take;
+            if self.pending_len == 3 {
+                let group = self.pending;
+                self.pending_len = 0;
+                let n = self
+                    .config
+                    .encode_to_slice(&group, &mut self.symbols)
+                    .map_err(io::Error::other)?;
+                self.emit(n)?;
+            }
             return Ok(take);
         }
-        group[from_pending..total].copy_from_slice(&data[..take]);
+        let take = data.len().min(ENCODE_CHUNK);
+        let whole = take / 3 * 3;
+        if whole == 0 {
+            self.pending[..take].copy_from_slice(&data[..take]);
+            self.pending_len = take;
+            return Ok(take);
+        }
         let n = self
             .config
-            .encode_to_slice(&group[..whole], &mut self.symbols)
+            .encode_to_slice(&data[..whole], &mut self.symbols)
             .map_err(io::Error::other)?;
-        self.pending_len = total - whole;
-        self.pending[..self.pending_len].copy_from_slice(&group[whole..total]);
         self.emit(n)?;
-        Ok(take)
+        Ok(whole)
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -141,8 +150,8 @@ impl<W: Write> Write for EncoderWriter<W> {
     }
 }
 
-const DECODE_IN: usize = 8 * 1024;
-const DECODE_OUT: usize = 6 * 1024;
+const DECODE_IN: usize = 32 * 1024;
+const DECODE_OUT: usize = 24 * 1024;
 
 /// An [`io::Read`] adapter that decodes base64 read from the inner reader.
 ///
