@@ -9,7 +9,7 @@
 
 use super::error::DecodeError;
 use super::tables::{self, DecTable};
-use super::{scalar, Base64, DecodePadding};
+use super::{dispatch, scalar, Base64, DecodePadding};
 
 /// A `no_std`, allocation-free decoder that takes its input in pieces.
 ///
@@ -78,10 +78,21 @@ impl Decoder {
         output: &mut [u8],
     ) -> Result<(usize, usize), DecodeError> {
         let table = tables::dec(self.config.alphabet);
+        let backend = self.config.backend();
+        let (alphabet, skip_ws) = (self.config.alphabet, self.config.skip_whitespace);
         let mut r = 0;
         let mut w = 0;
         loop {
             if self.held == 0 && self.pad_count == 0 {
+                let (c, o) = dispatch::decode_prefix(
+                    backend,
+                    alphabet,
+                    skip_ws,
+                    &input[r..],
+                    &mut output[w..],
+                );
+                r += c;
+                w += o;
                 let (c, o) = scalar::decode_prefix(table, &input[r..], &mut output[w..]);
                 r += c;
                 w += o;

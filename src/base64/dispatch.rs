@@ -3,6 +3,9 @@
 use core::fmt;
 use core::sync::atomic::{AtomicU8, Ordering};
 
+#[allow(unused_imports)] // only the ISA arms use them
+use super::{arch, Alphabet};
+
 /// An implementation of the codec's hot loops.
 ///
 /// Every backend gives the same bytes and the same errors at the same offsets:
@@ -59,13 +62,18 @@ impl Backend {
     pub fn is_available(self) -> bool {
         match self {
             Backend::Scalar => true,
-            // The SIMD kernels come with their own modules; until a backend has
-            // one, it is not available anywhere.
-            Backend::Ssse3
-            | Backend::Avx2
-            | Backend::Avx512Vbmi
-            | Backend::Neon
-            | Backend::Simd128 => false,
+            #[cfg(target_arch = "x86_64")]
+            Backend::Ssse3 => arch::x86_64::features().ssse3(),
+            #[cfg(target_arch = "x86_64")]
+            Backend::Avx2 => arch::x86_64::features().avx2(),
+            #[cfg(target_arch = "x86_64")]
+            Backend::Avx512Vbmi => arch::x86_64::features().avx512_vbmi(),
+            #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+            Backend::Neon => true,
+            #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+            Backend::Simd128 => true,
+            #[allow(unreachable_patterns)] // every arm is reachable on some target
+            _ => false,
         }
     }
 
@@ -92,5 +100,77 @@ static DETECTED: AtomicU8 = AtomicU8::new(u8::MAX);
 impl fmt::Display for Backend {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+// The kernels' callers. Every `backend` handed to these comes from
+// `Base64::backend()`: either `Backend::detect()` or a backend forced through
+// `Base64::with_backend`, and both only ever yield a backend whose
+// `is_available()` is true. That is the bound every `SAFETY` below names.
+
+/// Runs `backend`'s encode kernel (see the contract in `arch`); the scalar
+/// backend has none and returns `(0, 0)`.
+#[inline]
+pub(crate) fn encode_prefix(
+    backend: Backend,
+    alphabet: Alphabet,
+    input: &[u8],
+    output: &mut [u8],
+) -> (usize, usize) {
+    let _ = (&alphabet, &input, &output);
+    match backend {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `backend` is available (see above), so this CPU has SSSE3.
+        Backend::Ssse3 => unsafe { arch::x86_64::ssse3::encode_prefix(alphabet, input, output) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `backend` is available (see above), so this CPU has AVX2.
+        Backend::Avx2 => unsafe { arch::x86_64::avx2::encode_prefix(alphabet, input, output) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `backend` is available (see above): AVX-512 F/BW/VL/VBMI.
+        Backend::Avx512Vbmi => unsafe {
+            arch::x86_64::avx512::encode_prefix(alphabet, input, output)
+        },
+        #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+        Backend::Neon => arch::aarch64::neon::encode_prefix(alphabet, input, output),
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        Backend::Simd128 => arch::wasm32::simd128::encode_prefix(alphabet, input, output),
+        _ => (0, 0),
+    }
+}
+
+/// Runs `backend`'s decode kernel (see the contract in `arch`). With
+/// `skip_ws`, a backend that can compact whitespace away does so; the others
+/// decode as without it (whitespace then stops them, and the scalar code skips it).
+#[inline]
+pub(crate) fn decode_prefix(
+    backend: Backend,
+    alphabet: Alphabet,
+    skip_ws: bool,
+    input: &[u8],
+    output: &mut [u8],
+) -> (usize, usize) {
+    let _ = (&alphabet, &skip_ws, &input, &output);
+    match backend {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `backend` is available (see above), so this CPU has SSSE3.
+        Backend::Ssse3 => unsafe { arch::x86_64::ssse3::decode_prefix(alphabet, input, output) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: `backend` is available (see above), so this CPU has AVX2.
+        Backend::Avx2 => unsafe { arch::x86_64::avx2::decode_prefix(alphabet, input, output) },
+        #[cfg(target_arch = "x86_64")]
+        Backend::Avx512Vbmi => {
+            if skip_ws && arch::x86_64::features().avx512_vbmi2() {
+                // SAFETY: `backend` is available (see above) and VBMI2 was just checked.
+                unsafe { arch::x86_64::avx512::decode_prefix_skip_ws(alphabet, input, output) }
+            } else {
+                // SAFETY: `backend` is available (see above): AVX-512 F/BW/VL/VBMI.
+                unsafe { arch::x86_64::avx512::decode_prefix(alphabet, input, output) }
+            }
+        }
+        #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+        Backend::Neon => arch::aarch64::neon::decode_prefix(alphabet, input, output),
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        Backend::Simd128 => arch::wasm32::simd128::decode_prefix(alphabet, input, output),
+        _ => (0, 0),
     }
 }

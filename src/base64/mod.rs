@@ -28,6 +28,7 @@
 //! assert_eq!(FORGIVING.decode(" Zm9v\nYg ").unwrap(), b"foob");
 //! ```
 
+mod arch;
 mod decoder;
 mod dispatch;
 mod error;
@@ -247,7 +248,9 @@ impl Base64 {
             return Err(OutputTooSmall { needed });
         };
         let table = tables::enc(self.alphabet);
-        let (r, w) = scalar::encode_prefix(table, input, output);
+        let (r, w) = dispatch::encode_prefix(self.backend(), self.alphabet, input, output);
+        let (r2, w2) = scalar::encode_prefix(table, &input[r..], &mut output[w..]);
+        let (r, w) = (r + r2, w + w2);
         let t = scalar::encode_tail(table, &input[r..], self.encode_padding, &mut output[w..]);
         debug_assert_eq!(w + t, needed);
         Ok(needed)

@@ -1,0 +1,32 @@
+//! SIMD kernels, one module per instruction set.
+//!
+//! Every ISA module exposes the same functions, so diffing two of them shows
+//! only the ISA change (the layout of aklomp/base64 and memchr):
+//!
+//! ```text
+//! encode_prefix(alphabet, input, output) -> (consumed, written)
+//! decode_prefix(alphabet, input, output) -> (consumed, written)
+//! ```
+//!
+//! The contract, which the scalar code and the tests rely on:
+//! - `encode_prefix` encodes a prefix of whole 3-byte groups (`written ==
+//!   consumed / 3 * 4`) that fits in `output`.
+//! - `decode_prefix` decodes a prefix of whole groups of 4 alphabet symbols
+//!   (`written == consumed / 4 * 3`) that fits in `output`, and stops before the
+//!   first block that holds anything else (padding, whitespace, an invalid
+//!   byte). It never explains errors: the scalar code finishes the input, so
+//!   every backend reports the same error at the same offset.
+//! - Both read only `input` and write only `output[..written]`: a wide store
+//!   that would reach past `written` is not allowed, even inside `output`.
+//! - Both may process less than they could (a kernel is free to leave short
+//!   inputs to the scalar code).
+//!
+//! They are `#[target_feature]` functions: calling one is sound only on a CPU
+//! that has the feature, which [`super::dispatch`] checks once.
+
+#[cfg(target_arch = "aarch64")]
+pub(crate) mod aarch64;
+#[cfg(target_arch = "wasm32")]
+pub(crate) mod wasm32;
+#[cfg(target_arch = "x86_64")]
+pub(crate) mod x86_64;
