@@ -1,0 +1,231 @@
+//! Every backend available on this CPU against the scalar backend: same
+//! bytes, same errors at the same offsets, nothing written past the result,
+//! on every codec. One harness for all ISAs: on x86_64 it runs SSSE3, AVX2
+//! and AVX-512 here; under qemu it runs NEON; on wasm32 simd128.
+
+mod support;
+
+use pixb64::base64::{Backend, Base64, DecodeError};
+use proptest::prelude::*;
+use support::{codecs_with_ws_variants, Codec, SplitMix, SENTINEL};
+
+/// The SIMD backends this CPU runs (the scalar one is the reference).
+fn simd_backends() -> Vec<Backend> {
+    Backend::ALL
+        .into_iter()
+        .filter(|b| *b != Backend::Scalar && b.is_available())
+        .collect()
+}
+
+fn forced(codec: Base64, backend: Backend) -> Base64 {
+    codec.with_backend(backend).expect("backend is available")
+}
+
+/// Decodes `input` with `codec` into a sentinel-filled buffer of `cap` bytes.
+fn decode_into(codec: Base64, input: &[u8], cap: usize) -> (Result<usize, DecodeError>, Vec<u8>) {
+    let mut out = vec![SENTINEL; cap];
+    let r = codec.decode_to_slice(input, &mut out);
+    (r, out)
+}
+
+/// Asserts that every SIMD backend decodes `input` exactly as scalar does,
+/// with a roomy output, an exact one, one a byte short, and in place.
+fn check_decode(codec: &Codec, input: &[u8]) {
+    let scalar = forced(codec.lib, Backend::Scalar);
+    let roomy = scalar.decoded_len_max(input.len()) + 70;
+    let (want, want_buf) = decode_into(scalar, input, roomy);
+    let mut in_place = input.to_vec();
+    let want_in_place = scalar
+        .decode_in_place(&mut in_place)
+        .map(|n| in_place[..n].to_vec());
+    for backend in simd_backends() {
+        let codec_b = forced(codec.lib, backend);
+        let ctx = || format!("{} {backend} input {}", codec.name, support::show(input));
+        let (got, got_buf) = decode_into(codec_b, input, roomy);
+        assert_eq!(got, want, "{}", ctx());
+        // Whole buffers: the decoded bytes and the untouched sentinel tail.
+        assert_eq!(got_buf, want_buf, "{}", ctx());
+        if let Ok(n) = want {
+            let (exact, exact_buf) = decode_into(codec_b, input, n);
+            assert_eq!(exact, Ok(n), "exact output, {}", ctx());
+            assert_eq!(exact_buf[..], want_buf[..n], "{}", ctx());
+            if n > 0 {
+                let (short, _) = decode_into(codec_b, input, n - 1);
+                assert_eq!(
+                    short,
+                    Err(DecodeError::OutputTooSmall { needed: n }),
+                    "{}",
+                    ctx()
+                );
+            }
+        }
+        let mut buf = input.to_vec();
+        let got_in_place = codec_b.decode_in_place(&mut buf).map(|n| buf[..n].to_vec());
+        assert_eq!(got_in_place, want_in_place, "in place, {}", ctx());
+    }
+}
+
+/// Asserts that every SIMD backend encodes `input` exactly as scalar does
+/// and writes nothing past the encoded length.
+fn check_encode(codec: &Codec, input: &[u8]) {
+    let scalar = forced(codec.lib, Backend::Scalar);
+    let len = scalar.encoded_len(input.len()).unwrap();
+    let mut want = vec![SENTINEL; len + 70];
+    assert_eq!(scalar.encode_to_slice(input, &mut want), Ok(len));
+    for backend in simd_backends() {
+        let mut got = vec![SENTINEL; len + 70];
+        let r = forced(codec.lib, backend).encode_to_slice(input, &mut got);
+        assert_eq!(r, Ok(len), "{} {backend} len {}", codec.name, input.len());
+        assert_eq!(got, want, "{} {backend} len {}", codec.name, input.len());
+    }
+}
+
+fn cases_scaled(full: usize) -> usize {
+    if cfg!(miri) {
+        (full / 50).max(2)
+    } else {
+        full
+    }
+}
+
+#[test]
+fn availability_is_consistent() {
+    for b in Backend::ALL {
+        assert_eq!(
+            pixb64::base64::STANDARD.with_backend(b).is_some(),
+            b.is_available(),
+            "{b}"
+        );
+    }
+    assert!(Backend::detect().is_available());
+    // detect() is the best available one: nothing later in ALL is available.
+    let best = Backend::detect();
+    let pos = Backend::ALL.iter().position(|&b| b == best).unwrap();
+    assert!(Backend::ALL[pos + 1..].iter().all(|b| !b.is_available()));
+}
+
+/// Every length up to 300 (and some block-boundary ones beyond), valid data,
+/// every codec: encode, then decode the encoding.
+#[test]
+fn every_length_round_trips_like_scalar() {
+    let mut rng = SplitMix(0x6261_636b_656e_6431);
+    let mut lengths: Vec<usize> = (0..=cases_scaled(300)).collect();
+    if !cfg!(miri) {
+        for base in [384usize, 768, 1024, 1536, 3072, 4096] {
+            lengths.extend(base - 5..base + 5);
+        }
+    }
+    for codec in codecs_with_ws_variants() {
+        for &n in &lengths {
+            let raw = rng.bytes(n);
+            check_encode(&codec, &raw);
+            let text = codec.lib.encode(&raw);
+            check_decode(&codec, text.as_bytes());
+        }
+    }
+}
+
+/// One bad byte at every position of the first blocks of a valid encoding.
+#[test]
+fn one_bad_byte_at_every_position() {
+    let mut rng = SplitMix(0x6261_6462_7974_6531);
+    let bad: &[u8] = if cfg!(miri) {
+        b"!=\n"
+    } else {
+        b"!=\n \t\r\x0c\x0b\x00\x80\xff-_+/.~"
+    };
+    for codec in codecs_with_ws_variants() {
+        let raw = rng.bytes(if cfg!(miri) { 60 } else { 300 });
+        let text = codec.lib.encode(&raw).into_bytes();
+        for p in 0..text.len() {
+            for &b in bad {
+                let mut t = text.clone();
+                t[p] = b;
+                check_decode(&codec, &t);
+            }
+        }
+    }
+}
+
+/// Whitespace runs (for the skipping codecs) and '=' inserted at block
+/// boundaries and everywhere else.
+#[test]
+fn inserted_whitespace_and_padding() {
+    let mut rng = SplitMix(0x7768_6974_6573_7031);
+    for codec in codecs_with_ws_variants() {
+        let raw = rng.bytes(if cfg!(miri) { 48 } else { 200 });
+        let text = codec.lib.encode(&raw).into_bytes();
+        for p in 0..=text.len() {
+            for insert in [
+                &b"\n"[..],
+                b"\r\n",
+                b"   \t",
+                b"=",
+                b"==",
+                b"\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n",
+            ] {
+                let mut t = text.clone();
+                t.splice(p..p, insert.iter().copied());
+                check_decode(&codec, &t);
+            }
+        }
+    }
+}
+
+/// Line-wrapped encodings (MIME 76/CRLF, PEM 64/LF, odd widths) decode like scalar.
+#[test]
+fn wrapped_lines() {
+    use pixb64::base64::LineEnding;
+    let mut rng = SplitMix(0x7772_6170_7065_6431);
+    let widths: &[usize] = if cfg!(miri) {
+        &[76]
+    } else {
+        &[1, 3, 4, 63, 64, 76, 100, 128]
+    };
+    for codec in codecs_with_ws_variants() {
+        for &width in widths {
+            for ending in [LineEnding::Lf, LineEnding::CrLf] {
+                let raw = rng.bytes(if cfg!(miri) { 200 } else { 3000 });
+                let text = codec.lib.encode_wrapped(&raw, width, ending);
+                check_decode(&codec, text.as_bytes());
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(support::config_scaled(50))]
+
+    /// Random data of 0..=2048 bytes at a random offset, possibly corrupted:
+    /// bytes replaced, whitespace sprinkled, truncated.
+    #[test]
+    fn random_inputs_like_scalar(
+        seed in any::<u64>(),
+        len in 0usize..=2048,
+        start in 0usize..64,
+        codec_i in 0usize..9,
+        mutations in 0usize..4,
+        spaces in 0usize..8,
+        cut in any::<bool>(),
+    ) {
+        let codecs = codecs_with_ws_variants();
+        let codec = &codecs[codec_i % codecs.len()];
+        let mut rng = SplitMix(seed);
+        let raw = rng.bytes(len);
+        let (buf, range) = support::at_offset(&raw, start, &mut rng);
+        check_encode(codec, &buf[range]);
+        let mut text = codec.lib.encode(&raw).into_bytes();
+        if spaces > 0 {
+            text = support::sprinkle_whitespace(&text, spaces, &mut rng);
+        }
+        if mutations > 0 {
+            text = support::mutate(&text, mutations, &mut rng);
+        }
+        if cut && !text.is_empty() {
+            let keep = rng.range(0, text.len() - 1);
+            text.truncate(keep);
+        }
+        let (buf, range) = support::at_offset(&text, start, &mut rng);
+        check_decode(codec, &buf[range]);
+    }
+}
