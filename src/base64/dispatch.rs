@@ -131,9 +131,15 @@ pub(crate) fn encode_prefix(
             arch::x86_64::avx512::encode_prefix(alphabet, input, output)
         },
         #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
-        Backend::Neon => arch::aarch64::neon::encode_prefix(alphabet, input, output),
+        // SAFETY: this arm is compiled only with `target_feature = "neon"`,
+        // so every CPU this build runs on has NEON.
+        Backend::Neon => unsafe { arch::aarch64::neon::encode_prefix(alphabet, input, output) },
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        Backend::Simd128 => arch::wasm32::simd128::encode_prefix(alphabet, input, output),
+        // SAFETY: this arm is compiled only with `target_feature = "simd128"`,
+        // so the module was built for engines that run simd128.
+        Backend::Simd128 => unsafe {
+            arch::wasm32::simd128::encode_prefix(alphabet, input, output)
+        },
         _ => (0, 0),
     }
 }
@@ -168,9 +174,15 @@ pub(crate) fn decode_prefix(
             }
         }
         #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
-        Backend::Neon => arch::aarch64::neon::decode_prefix(alphabet, input, output),
+        // SAFETY: this arm is compiled only with `target_feature = "neon"`,
+        // so every CPU this build runs on has NEON.
+        Backend::Neon => unsafe { arch::aarch64::neon::decode_prefix(alphabet, input, output) },
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        Backend::Simd128 => arch::wasm32::simd128::decode_prefix(alphabet, input, output),
+        // SAFETY: this arm is compiled only with `target_feature = "simd128"`,
+        // so the module was built for engines that run simd128.
+        Backend::Simd128 => unsafe {
+            arch::wasm32::simd128::decode_prefix(alphabet, input, output)
+        },
         _ => (0, 0),
     }
 }

@@ -56,7 +56,7 @@ pub(crate) fn encode_prefix(t: &EncTable, input: &[u8], output: &mut [u8]) -> (u
 }
 
 /// Encodes the final 1 or 2 bytes (`rest.len() < 3`) and the padding, if any.
-/// `output` must hold [`tail_len`] bytes. Returns the number written.
+/// `output` must hold the encoded tail length bytes. Returns the number written.
 pub(crate) fn encode_tail(t: &EncTable, rest: &[u8], pad: bool, output: &mut [u8]) -> usize {
     let s = &t.symbols;
     match *rest {

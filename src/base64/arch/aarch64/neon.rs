@@ -1,24 +1,676 @@
-//! PLACEHOLDER: the kernel is being written; until then it processes nothing
-//! and the scalar code does all the work.
+//! aarch64 NEON kernels.
+//!
+//! Both directions use the de-interleaving structure loads and stores: with
+//! `vld3q_u8` the first, second and third byte of 16 groups land in three
+//! registers, and `vst4q_u8` interleaves four registers of symbols back into
+//! 64 consecutive bytes (and `vld4q_u8` / `vst3q_u8` the other way). The bit
+//! work is then the same in every lane, with no byte shuffle at all, and the
+//! alphabet is a 64-byte table in four registers that `vqtbl4q_u8` indexes
+//! directly: the table-lookup technique of aklomp/base64's NEON64 codec, with
+//! the split/pack bit layouts Muła & Lemire describe for SSE/AVX2. Both
+//! alphabets are plain tables, so supporting `'-_'` costs nothing.
+//!
+//! A block is 48 bytes <-> 64 symbols; a half block (24 <-> 32, the same code
+//! on 64-bit registers) takes what is left after the last whole block, so
+//! inputs from 24 bytes (encode) or 32 symbols (decode) already run here.
+//! Every load and store is exactly one block of `input` / `output`, so no
+//! store ever reaches past `written`.
+
+use core::arch::aarch64::{
+    uint8x16_t, uint8x16x3_t, uint8x16x4_t, uint8x8_t, uint8x8x3_t, uint8x8x4_t, vand_u8, vandq_u8,
+    vdup_n_u8, vdupq_n_u8, vld1q_u8_x4, vld3_u8, vld3q_u8, vld4_u8, vld4q_u8, vmaxv_u8, vmaxvq_u8,
+    vorr_u8, vorrq_u8, vqsub_u8, vqsubq_u8, vqtbl4_u8, vqtbl4q_u8, vqtbx4_u8, vqtbx4q_u8,
+    vshr_n_u8, vshrq_n_u8, vsli_n_u8, vsliq_n_u8, vst3_u8, vst3q_u8, vst4_u8, vst4q_u8,
+};
 
 use crate::base64::Alphabet;
 
-/// Encodes a prefix of whole 3-byte groups; see the contract in `arch`.
-#[target_feature(enable = "neon")]
-pub(crate) fn encode_prefix(
-    _alphabet: Alphabet,
-    _input: &[u8],
-    _output: &mut [u8],
-) -> (usize, usize) {
-    (0, 0)
+/// Input bytes of one block.
+const BLOCK_BYTES: usize = 48;
+/// Symbols of one block.
+const BLOCK_SYMBOLS: usize = 64;
+
+/// The two decode tables of one alphabet, for the 128-entry lookup that
+/// [`translate_symbols`] does with `vqtbl4q_u8` + `vqtbx4q_u8`.
+///
+/// - `lo[c]` for `c` in `0..64`: the value of byte `c`, or `0xFF`.
+/// - `hi[k]` for `k` in `0..64`: `k == 0` is neutral (`0`, every byte below
+///   64 lands there); `k` in `1..64` is the value of byte `63 + k`, or `0xFF`.
+struct DecTables {
+    lo: [u8; 64],
+    hi: [u8; 64],
 }
 
-/// Decodes a prefix of whole groups of 4 symbols; see the contract in `arch`.
+const fn dec_tables(symbols: &[u8; 64]) -> DecTables {
+    let mut lo = [0xFF; 64];
+    let mut hi = [0xFF; 64];
+    hi[0] = 0;
+    let mut v = 0;
+    while v < 64 {
+        let c = symbols[v] as usize;
+        if c < 64 {
+            lo[c] = v as u8;
+        } else {
+            // Every symbol is ASCII, so `c - 63` is in 1..=64; 64 would be DEL,
+            // which is no symbol.
+            hi[c - 63] = v as u8;
+        }
+        v += 1;
+    }
+    DecTables { lo, hi }
+}
+
+static DEC_STANDARD: DecTables = dec_tables(Alphabet::Standard.symbols());
+static DEC_URL_SAFE: DecTables = dec_tables(Alphabet::UrlSafe.symbols());
+
+/// Loads a 64-byte table into four registers (`vqtbl4q_u8`'s operand).
 #[target_feature(enable = "neon")]
-pub(crate) fn decode_prefix(
-    _alphabet: Alphabet,
-    _input: &[u8],
-    _output: &mut [u8],
-) -> (usize, usize) {
-    (0, 0)
+#[inline]
+fn load_table(t: &[u8; 64]) -> uint8x16x4_t {
+    // SAFETY: `t` is 64 readable bytes, exactly what `vld1q_u8_x4` reads (no
+    // alignment needed).
+    unsafe { vld1q_u8_x4(t.as_ptr()) }
+}
+
+// ---------------------------------------------------------------------------
+// Encode
+// ---------------------------------------------------------------------------
+
+/// Encodes a prefix of whole 3-byte groups; see the contract in `arch`.
+///
+/// Whole blocks of 48 bytes, then at most one half block of 24; shorter
+/// inputs return `(0, 0)` at once and are left to the scalar code.
+#[target_feature(enable = "neon")]
+pub(crate) fn encode_prefix(alphabet: Alphabet, input: &[u8], output: &mut [u8]) -> (usize, usize) {
+    if input.len() < BLOCK_BYTES / 2 || output.len() < BLOCK_SYMBOLS / 2 {
+        return (0, 0);
+    }
+    let symbols = load_table(alphabet.symbols());
+    // The zip stops at whichever runs out first, so the loop runs `blocks` times.
+    let blocks = (input.len() / BLOCK_BYTES).min(output.len() / BLOCK_SYMBOLS);
+    for (src, dst) in input
+        .chunks_exact(BLOCK_BYTES)
+        .zip(output.chunks_exact_mut(BLOCK_SYMBOLS))
+    {
+        encode_block(&symbols, src.try_into().unwrap(), dst.try_into().unwrap());
+    }
+    let (mut r, mut w) = (blocks * BLOCK_BYTES, blocks * BLOCK_SYMBOLS);
+    if let (Some(src), Some(dst)) = (
+        input.get(r..r + BLOCK_BYTES / 2),
+        output.get_mut(w..w + BLOCK_SYMBOLS / 2),
+    ) {
+        encode_half_block(&symbols, src.try_into().unwrap(), dst.try_into().unwrap());
+        r += BLOCK_BYTES / 2;
+        w += BLOCK_SYMBOLS / 2;
+    }
+    (r, w)
+}
+
+/// 48 bytes -> 64 symbols.
+#[target_feature(enable = "neon")]
+#[inline]
+fn encode_block(symbols: &uint8x16x4_t, src: &[u8; 48], dst: &mut [u8; 64]) {
+    // SAFETY: `src` is 48 readable bytes, exactly what `vld3q_u8` reads.
+    let uint8x16x3_t(a, b, c) = unsafe { vld3q_u8(src.as_ptr()) };
+    let [i0, i1, i2, i3] = split(a, b, c);
+    let out = uint8x16x4_t(
+        translate(symbols, i0),
+        translate(symbols, i1),
+        translate(symbols, i2),
+        translate(symbols, i3),
+    );
+    // SAFETY: `dst` is 64 writable bytes, exactly what `vst4q_u8` writes.
+    unsafe { vst4q_u8(dst.as_mut_ptr(), out) };
+}
+
+/// 24 bytes -> 32 symbols: [`encode_block`] on 64-bit registers.
+#[target_feature(enable = "neon")]
+#[inline]
+fn encode_half_block(symbols: &uint8x16x4_t, src: &[u8; 24], dst: &mut [u8; 32]) {
+    // SAFETY: `src` is 24 readable bytes, exactly what `vld3_u8` reads.
+    let uint8x8x3_t(a, b, c) = unsafe { vld3_u8(src.as_ptr()) };
+    let [i0, i1, i2, i3] = split_half(a, b, c);
+    let out = uint8x8x4_t(
+        translate_half(symbols, i0),
+        translate_half(symbols, i1),
+        translate_half(symbols, i2),
+        translate_half(symbols, i3),
+    );
+    // SAFETY: `dst` is 32 writable bytes, exactly what `vst4_u8` writes.
+    unsafe { vst4_u8(dst.as_mut_ptr(), out) };
+}
+
+/// Splits the three bytes of each group (one register each, from `vld3q_u8`)
+/// into four 6-bit indices:
+///
+/// ```text
+/// a = AAAAAABB  b = BBBBCCCC  c = CCDDDDDD
+/// i0 = a >> 2                             = 00AAAAAA
+/// i1 = sli(b >> 4, a, 4) = AABBBBBB & 0x3F = 00BBBBBB
+/// i2 = sli(c >> 6, b, 2) = BBCCCCCC & 0x3F = 00CCCCCC
+/// i3 = c & 0x3F                           = 00DDDDDD
+/// ```
+///
+/// (`sli(x, y, n)` is "shift left and insert": `(y << n) | (x & (2^n - 1))`.)
+#[target_feature(enable = "neon")]
+#[inline]
+fn split(a: uint8x16_t, b: uint8x16_t, c: uint8x16_t) -> [uint8x16_t; 4] {
+    let m = vdupq_n_u8(0x3F);
+    [
+        vshrq_n_u8::<2>(a),
+        vandq_u8(vsliq_n_u8::<4>(vshrq_n_u8::<4>(b), a), m),
+        vandq_u8(vsliq_n_u8::<2>(vshrq_n_u8::<6>(c), b), m),
+        vandq_u8(c, m),
+    ]
+}
+
+/// [`split`] on 64-bit registers.
+#[target_feature(enable = "neon")]
+#[inline]
+fn split_half(a: uint8x8_t, b: uint8x8_t, c: uint8x8_t) -> [uint8x8_t; 4] {
+    let m = vdup_n_u8(0x3F);
+    [
+        vshr_n_u8::<2>(a),
+        vand_u8(vsli_n_u8::<4>(vshr_n_u8::<4>(b), a), m),
+        vand_u8(vsli_n_u8::<2>(vshr_n_u8::<6>(c), b), m),
+        vand_u8(c, m),
+    ]
+}
+
+/// Index (0..64) -> symbol: one `tbl` over the 64-byte alphabet.
+#[target_feature(enable = "neon")]
+#[inline]
+fn translate(symbols: &uint8x16x4_t, i: uint8x16_t) -> uint8x16_t {
+    vqtbl4q_u8(*symbols, i)
+}
+
+/// [`translate`] on a 64-bit register.
+#[target_feature(enable = "neon")]
+#[inline]
+fn translate_half(symbols: &uint8x16x4_t, i: uint8x8_t) -> uint8x8_t {
+    vqtbl4_u8(*symbols, i)
+}
+
+// ---------------------------------------------------------------------------
+// Decode
+// ---------------------------------------------------------------------------
+
+/// Decodes a prefix of whole groups of 4 symbols; see the contract in `arch`.
+///
+/// Whole blocks of 64 symbols while they are valid, then at most one half
+/// block of 32 (which also takes the valid first half of a block that stopped
+/// the loop). Shorter inputs return `(0, 0)` at once. A block is translated and
+/// checked before anything is stored, so a block holding anything but alphabet
+/// symbols is left untouched to the scalar code.
+#[target_feature(enable = "neon")]
+pub(crate) fn decode_prefix(alphabet: Alphabet, input: &[u8], output: &mut [u8]) -> (usize, usize) {
+    if input.len() < BLOCK_SYMBOLS / 2 || output.len() < BLOCK_BYTES / 2 {
+        return (0, 0);
+    }
+    let t = match alphabet {
+        Alphabet::Standard => &DEC_STANDARD,
+        Alphabet::UrlSafe => &DEC_URL_SAFE,
+    };
+    let (lo, hi) = (load_table(&t.lo), load_table(&t.hi));
+    let mut blocks = 0;
+    for (src, dst) in input
+        .chunks_exact(BLOCK_SYMBOLS)
+        .zip(output.chunks_exact_mut(BLOCK_BYTES))
+    {
+        if !decode_block(&lo, &hi, src.try_into().unwrap(), dst.try_into().unwrap()) {
+            break;
+        }
+        blocks += 1;
+    }
+    let (mut r, mut w) = (blocks * BLOCK_SYMBOLS, blocks * BLOCK_BYTES);
+    if let (Some(src), Some(dst)) = (
+        input.get(r..r + BLOCK_SYMBOLS / 2),
+        output.get_mut(w..w + BLOCK_BYTES / 2),
+    ) {
+        if decode_half_block(&lo, &hi, src.try_into().unwrap(), dst.try_into().unwrap()) {
+            r += BLOCK_SYMBOLS / 2;
+            w += BLOCK_BYTES / 2;
+        }
+    }
+    (r, w)
+}
+
+/// 64 symbols -> 48 bytes. Returns `false`, storing nothing, when one of the
+/// 64 bytes is not an alphabet symbol.
+#[target_feature(enable = "neon")]
+#[inline]
+fn decode_block(lo: &uint8x16x4_t, hi: &uint8x16x4_t, src: &[u8; 64], dst: &mut [u8; 48]) -> bool {
+    // SAFETY: `src` is 64 readable bytes, exactly what `vld4q_u8` reads.
+    let uint8x16x4_t(s0, s1, s2, s3) = unsafe { vld4q_u8(src.as_ptr()) };
+    let (a, b, c, d) = (
+        translate_symbols(lo, hi, s0),
+        translate_symbols(lo, hi, s1),
+        translate_symbols(lo, hi, s2),
+        translate_symbols(lo, hi, s3),
+    );
+    // Valid values are 0..64, every invalid byte translated to 64 or more, so
+    // the OR of all four has bit 6 or 7 set somewhere iff one was invalid.
+    if vmaxvq_u8(vorrq_u8(vorrq_u8(a, b), vorrq_u8(c, d))) >= 64 {
+        return false;
+    }
+    let out = pack(a, b, c, d);
+    // SAFETY: `dst` is 48 writable bytes, exactly what `vst3q_u8` writes.
+    unsafe { vst3q_u8(dst.as_mut_ptr(), out) };
+    true
+}
+
+/// 32 symbols -> 24 bytes: [`decode_block`] on 64-bit registers.
+#[target_feature(enable = "neon")]
+#[inline]
+fn decode_half_block(
+    lo: &uint8x16x4_t,
+    hi: &uint8x16x4_t,
+    src: &[u8; 32],
+    dst: &mut [u8; 24],
+) -> bool {
+    // SAFETY: `src` is 32 readable bytes, exactly what `vld4_u8` reads.
+    let uint8x8x4_t(s0, s1, s2, s3) = unsafe { vld4_u8(src.as_ptr()) };
+    let (a, b, c, d) = (
+        translate_symbols_half(lo, hi, s0),
+        translate_symbols_half(lo, hi, s1),
+        translate_symbols_half(lo, hi, s2),
+        translate_symbols_half(lo, hi, s3),
+    );
+    if vmaxv_u8(vorr_u8(vorr_u8(a, b), vorr_u8(c, d))) >= 64 {
+        return false;
+    }
+    let out = pack_half(a, b, c, d);
+    // SAFETY: `dst` is 24 writable bytes, exactly what `vst3_u8` writes.
+    unsafe { vst3_u8(dst.as_mut_ptr(), out) };
+    true
+}
+
+/// Symbol -> 6-bit value, or 64 and more for any other byte: a 128-entry
+/// table lookup split over two 64-byte tables (aklomp/base64's NEON64 decode).
+///
+/// ```text
+/// byte s     | vqtbl4q(lo, s)  | k = s -| 63 (saturating) | vqtbx4q(k, hi, k) | OR
+/// 0..=63     | lo[s]           | 0                        | hi[0] = 0         | lo[s]
+/// 64..=126   | 0 (index >= 64) | 1..=63                   | hi[k]             | hi[k]
+/// 127        | 0               | 64 (out of table)        | 64 (kept)         | 64
+/// 128..=255  | 0               | 65..=192                 | k (kept)          | >= 65
+/// ```
+///
+/// `tbx` leaves a lane whose index is out of the table unchanged, so seeding
+/// it with the index itself makes every byte from 127 up invalid for free.
+#[target_feature(enable = "neon")]
+#[inline]
+fn translate_symbols(lo: &uint8x16x4_t, hi: &uint8x16x4_t, s: uint8x16_t) -> uint8x16_t {
+    let k = vqsubq_u8(s, vdupq_n_u8(63));
+    vorrq_u8(vqtbl4q_u8(*lo, s), vqtbx4q_u8(k, *hi, k))
+}
+
+/// [`translate_symbols`] on a 64-bit register.
+#[target_feature(enable = "neon")]
+#[inline]
+fn translate_symbols_half(lo: &uint8x16x4_t, hi: &uint8x16x4_t, s: uint8x8_t) -> uint8x8_t {
+    let k = vqsub_u8(s, vdup_n_u8(63));
+    vorr_u8(vqtbl4_u8(*lo, s), vqtbx4_u8(k, *hi, k))
+}
+
+/// Packs the four 6-bit values of each group into three bytes, each its own
+/// register for `vst3q_u8`:
+///
+/// ```text
+/// a = 00AAAAAA  b = 00BBBBBB  c = 00CCCCCC  d = 00DDDDDD
+/// o0 = sli(b >> 4, a, 2) = AAAAAABB
+/// o1 = sli(c >> 2, b, 4) = BBBBCCCC
+/// o2 = sli(d, c, 6)      = CCDDDDDD
+/// ```
+///
+/// (`sli(x, y, n) = (y << n) | (x & (2^n - 1))`; the bits of `y` shifted out
+/// of the byte are dropped, which is what `b << 4` and `c << 6` want.)
+#[target_feature(enable = "neon")]
+#[inline]
+fn pack(a: uint8x16_t, b: uint8x16_t, c: uint8x16_t, d: uint8x16_t) -> uint8x16x3_t {
+    uint8x16x3_t(
+        vsliq_n_u8::<2>(vshrq_n_u8::<4>(b), a),
+        vsliq_n_u8::<4>(vshrq_n_u8::<2>(c), b),
+        vsliq_n_u8::<6>(d, c),
+    )
+}
+
+/// [`pack`] on 64-bit registers.
+#[target_feature(enable = "neon")]
+#[inline]
+fn pack_half(a: uint8x8_t, b: uint8x8_t, c: uint8x8_t, d: uint8x8_t) -> uint8x8x3_t {
+    uint8x8x3_t(
+        vsli_n_u8::<2>(vshr_n_u8::<4>(b), a),
+        vsli_n_u8::<4>(vshr_n_u8::<2>(c), b),
+        vsli_n_u8::<6>(d, c),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+
+    use std::vec;
+    use std::vec::Vec;
+
+    use super::{decode_prefix, encode_prefix};
+    use crate::base64::{
+        scalar, tables, Alphabet, Backend, Base64, DecodeError, FORGIVING, STANDARD,
+        STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD,
+    };
+
+    const ALPHABETS: [Alphabet; 2] = [Alphabet::Standard, Alphabet::UrlSafe];
+    const CODECS: [Base64; 5] = [
+        STANDARD,
+        STANDARD_NO_PAD,
+        URL_SAFE,
+        URL_SAFE_NO_PAD,
+        FORGIVING,
+    ];
+    /// Not ASCII, so never a symbol: any change to it is a stray store.
+    const SENTINEL: u8 = 0xA5;
+    /// Input lengths past the exhaustive 0..=300.
+    const BIG: [usize; 5] = [1000, 4095, 4096, 4099, 65_536 + 7];
+
+    fn lengths() -> impl Iterator<Item = usize> {
+        (0..=300).chain(BIG)
+    }
+
+    /// xorshift64*, fixed seed per call site.
+    fn bytes(n: usize, seed: u64) -> Vec<u8> {
+        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        (0..n)
+            .map(|_| {
+                x ^= x >> 12;
+                x ^= x << 25;
+                x ^= x >> 27;
+                (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 56) as u8
+            })
+            .collect()
+    }
+
+    fn symbols(alphabet: Alphabet, n: usize, seed: u64) -> Vec<u8> {
+        let s = alphabet.symbols();
+        bytes(n, seed)
+            .iter()
+            .map(|&b| s[usize::from(b & 63)])
+            .collect()
+    }
+
+    /// Output lengths around `natural` (what the whole input needs) and around
+    /// the kernel's block boundaries, each exactly too small by 1..=3 included.
+    fn out_lens(natural: usize) -> Vec<usize> {
+        let mut v = vec![natural + 8, natural];
+        for k in 1..=3 {
+            v.push(natural.saturating_sub(k));
+            for b in [24, 32, 48, 64, 96, 128] {
+                v.push(b - k);
+            }
+        }
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    fn neon(codec: Base64) -> Base64 {
+        codec
+            .with_backend(Backend::Neon)
+            .expect("NEON is baseline on aarch64")
+    }
+
+    fn scalar(codec: Base64) -> Base64 {
+        codec.with_backend(Backend::Scalar).unwrap()
+    }
+
+    /// Runs the encode kernel into a sentinel-filled buffer of `out_len` bytes
+    /// (with 16 more sentinels behind it) and checks the whole contract.
+    fn check_encode(alphabet: Alphabet, input: &[u8], out_len: usize) {
+        let mut out = vec![SENTINEL; out_len + 16];
+        let (c, w) = run_encode(alphabet, input, &mut out[..out_len]);
+        let ctx = (alphabet, input.len(), out_len);
+        assert_eq!(c % 24, 0, "{ctx:?}: consumed whole half blocks");
+        assert_eq!(w, c / 3 * 4, "{ctx:?}");
+        assert!(w <= out_len, "{ctx:?}");
+        assert_eq!(
+            c,
+            (input.len() / 24).min(out_len / 32) * 24,
+            "{ctx:?}: processed all it could"
+        );
+        let mut want = vec![0u8; w];
+        let (sc, sw) = scalar::encode_prefix(tables::enc(alphabet), &input[..c], &mut want);
+        assert_eq!((sc, sw), (c, w), "{ctx:?}");
+        assert_eq!(out[..w], want[..], "{ctx:?}");
+        assert!(
+            out[w..].iter().all(|&b| b == SENTINEL),
+            "{ctx:?}: wrote past written"
+        );
+    }
+
+    /// Runs the decode kernel like [`check_encode`]; `stop` is where the
+    /// kernel must stop on this input (the first 32-symbol block holding a
+    /// non-symbol, or the end), before the output bound.
+    fn check_decode(alphabet: Alphabet, input: &[u8], out_len: usize, stop: usize) {
+        let mut out = vec![SENTINEL; out_len + 16];
+        let (c, w) = run_decode(alphabet, input, &mut out[..out_len]);
+        let ctx = (alphabet, input.len(), out_len, stop);
+        assert_eq!(c % 32, 0, "{ctx:?}: consumed whole half blocks");
+        assert_eq!(w, c / 4 * 3, "{ctx:?}");
+        assert!(w <= out_len, "{ctx:?}");
+        assert_eq!(
+            c,
+            (stop / 32).min(out_len / 24) * 32,
+            "{ctx:?}: processed all it could"
+        );
+        let mut want = vec![0u8; w];
+        let (sc, sw) = scalar::decode_prefix(tables::dec(alphabet), &input[..c], &mut want);
+        assert_eq!((sc, sw), (c, w), "{ctx:?}: only alphabet symbols consumed");
+        assert_eq!(out[..w], want[..], "{ctx:?}");
+        assert!(
+            out[w..].iter().all(|&b| b == SENTINEL),
+            "{ctx:?}: wrote past written"
+        );
+    }
+
+    fn run_encode(alphabet: Alphabet, input: &[u8], output: &mut [u8]) -> (usize, usize) {
+        // SAFETY: NEON is part of the aarch64 baseline this test binary is
+        // built for (`target_feature = "neon"`, as the dispatch arm requires).
+        unsafe { encode_prefix(alphabet, input, output) }
+    }
+
+    fn run_decode(alphabet: Alphabet, input: &[u8], output: &mut [u8]) -> (usize, usize) {
+        // SAFETY: as in `run_encode`.
+        unsafe { decode_prefix(alphabet, input, output) }
+    }
+
+    #[test]
+    fn encode_kernel_equals_scalar_every_length() {
+        for alphabet in ALPHABETS {
+            for n in lengths() {
+                let input = bytes(n, n as u64);
+                for out_len in out_lens(n / 3 * 4) {
+                    check_encode(alphabet, &input, out_len);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn decode_kernel_equals_scalar_every_length() {
+        for alphabet in ALPHABETS {
+            for n in lengths() {
+                let input = symbols(alphabet, n, n as u64 + 1);
+                for out_len in out_lens(n / 4 * 3) {
+                    check_decode(alphabet, &input, out_len, n);
+                }
+            }
+        }
+    }
+
+    /// Every symbol in every lane of `vld4q_u8` / `vld4_u8` (all 64 rotations
+    /// of the alphabet), and every 6-bit value in every lane of the encoder.
+    #[test]
+    fn every_symbol_in_every_lane() {
+        for alphabet in ALPHABETS {
+            let s = alphabet.symbols();
+            for rot in 0..64 {
+                let input: Vec<u8> = (0..256 + 32).map(|i| s[(i + rot) % 64]).collect();
+                check_decode(alphabet, &input, 1000, input.len());
+                let raw = bytes(48 * 4 + 24, rot as u64);
+                check_encode(alphabet, &raw, 1000);
+            }
+        }
+    }
+
+    /// Every byte that is not a symbol (padding, whitespace, the other
+    /// alphabet's two symbols, DEL, bytes >= 0x80, ...) at every position of
+    /// the first blocks: the kernel stops before the half block holding it.
+    #[test]
+    fn decode_kernel_stops_before_every_non_symbol() {
+        for alphabet in ALPHABETS {
+            let table = tables::dec(alphabet);
+            let base = symbols(alphabet, 200, 7);
+            for byte in 0..=255u8 {
+                if table.value(byte) < 64 {
+                    continue;
+                }
+                for p in 0..136 {
+                    let mut input = base.clone();
+                    input[p] = byte;
+                    check_decode(alphabet, &input, 200, p);
+                    check_decode(alphabet, &input, 47, p);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn short_inputs_are_left_to_scalar() {
+        for alphabet in ALPHABETS {
+            for n in 0..24 {
+                assert_eq!(run_encode(alphabet, &bytes(n, 3), &mut [0; 64]), (0, 0));
+            }
+            for n in 0..32 {
+                assert_eq!(
+                    run_decode(alphabet, &symbols(alphabet, n, 3), &mut [0; 64]),
+                    (0, 0)
+                );
+            }
+            // Room for less than one half block.
+            assert_eq!(run_encode(alphabet, &bytes(300, 3), &mut [0; 31]), (0, 0));
+            assert_eq!(
+                run_decode(alphabet, &symbols(alphabet, 300, 3), &mut [0; 23]),
+                (0, 0)
+            );
+        }
+    }
+
+    /// The public API with the backend forced: same text, same bytes, same
+    /// errors, nothing written past the result, for every codec and length.
+    #[test]
+    fn public_api_equals_scalar_every_length() {
+        for codec in CODECS {
+            let (n_, s_) = (neon(codec), scalar(codec));
+            for n in lengths() {
+                let data = bytes(n, n as u64 + 11);
+                let len = codec.encoded_len(n).unwrap();
+                let mut a = vec![SENTINEL; len + 8];
+                let mut b = vec![SENTINEL; len + 8];
+                assert_eq!(n_.encode_to_slice(&data, &mut a), Ok(len));
+                assert_eq!(s_.encode_to_slice(&data, &mut b), Ok(len));
+                assert_eq!(a, b, "{codec:?} {n}");
+                let text = &a[..len];
+                for k in 1..=3.min(len) {
+                    let mut small = vec![SENTINEL; len - k];
+                    assert!(n_.encode_to_slice(&data, &mut small).is_err());
+                    assert!(
+                        small.iter().all(|&x| x == SENTINEL),
+                        "writes nothing on error"
+                    );
+                }
+
+                let mut a = vec![SENTINEL; n + 8];
+                let mut b = vec![SENTINEL; n + 8];
+                assert_eq!(n_.decode_to_slice(text, &mut a), Ok(n), "{codec:?} {n}");
+                assert_eq!(s_.decode_to_slice(text, &mut b), Ok(n));
+                assert_eq!(a[..n], data[..]);
+                assert!(a[n..].iter().all(|&x| x == SENTINEL), "{codec:?} {n}");
+                for k in 1..=3.min(n) {
+                    let mut a = vec![SENTINEL; n - k + 8];
+                    let mut b = vec![SENTINEL; n - k + 8];
+                    let ra = n_.decode_to_slice(text, &mut a[..n - k]);
+                    assert_eq!(ra, Err(DecodeError::OutputTooSmall { needed: n }));
+                    assert_eq!(ra, s_.decode_to_slice(text, &mut b[..n - k]));
+                    assert!(
+                        a[n - k..].iter().all(|&x| x == SENTINEL),
+                        "{codec:?} {n} {k}"
+                    );
+                }
+                let mut in_place = text.to_vec();
+                assert_eq!(n_.decode_in_place(&mut in_place), Ok(n));
+                assert_eq!(in_place[..n], data[..]);
+            }
+        }
+    }
+
+    fn decode_both(codec: Base64, text: &[u8]) -> Result<Vec<u8>, DecodeError> {
+        let mut a = vec![SENTINEL; text.len() + 8];
+        let mut b = vec![SENTINEL; text.len() + 8];
+        let ra = neon(codec).decode_to_slice(text, &mut a);
+        let rb = scalar(codec).decode_to_slice(text, &mut b);
+        assert_eq!(ra, rb, "{codec:?} {:?}", core::str::from_utf8(text));
+        let n = ra?;
+        assert_eq!(a[..n], b[..n]);
+        assert!(a[n..].iter().all(|&x| x == SENTINEL));
+        Ok(a[..n].to_vec())
+    }
+
+    /// One unusual byte at every position of the first blocks of a valid
+    /// text: every codec reports the same error (or result) as scalar.
+    #[test]
+    fn public_api_one_bad_byte_everywhere() {
+        let bad: &[u8] = b"=\t\n\x0C\r @.:\x00\x7F\x80\xFF+/-_";
+        for codec in CODECS {
+            for n in [48, 100, 150] {
+                let data = bytes(n, 5);
+                let mut text = vec![0; codec.encoded_len(n).unwrap()];
+                codec.encode_to_slice(&data, &mut text).unwrap();
+                for p in 0..text.len().min(140) {
+                    for &byte in bad {
+                        let mut t = text.clone();
+                        t[p] = byte;
+                        let _ = decode_both(codec, &t);
+                        // Inserted rather than replaced: shifts the rest by one.
+                        let mut t = text.clone();
+                        t.insert(p, byte);
+                        let _ = decode_both(codec, &t);
+                    }
+                }
+            }
+        }
+    }
+
+    /// `FORGIVING` over line-wrapped text and whitespace runs.
+    #[test]
+    fn forgiving_whitespace() {
+        for n in [0, 1, 47, 48, 57, 100, 300, 1000, 4099] {
+            let data = bytes(n, 9);
+            for (line, eol) in [(76, "\n"), (64, "\r\n"), (4, " "), (1, "\t")] {
+                let mut enc = vec![0; STANDARD.encoded_len(n).unwrap()];
+                STANDARD.encode_to_slice(&data, &mut enc).unwrap();
+                let mut text = vec![];
+                for (i, chunk) in enc.chunks(line).enumerate() {
+                    if i > 0 {
+                        text.extend_from_slice(eol.as_bytes());
+                    }
+                    text.extend_from_slice(chunk);
+                }
+                assert_eq!(decode_both(FORGIVING, &text).unwrap(), data);
+                // A run of whitespace in front and behind.
+                let mut padded = b" \n\t\r\x0C   ".to_vec();
+                padded.extend_from_slice(&text);
+                padded.extend_from_slice(b"\r\n  ");
+                assert_eq!(decode_both(FORGIVING, &padded).unwrap(), data);
+            }
+        }
+    }
 }
