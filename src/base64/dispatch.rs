@@ -134,12 +134,9 @@ pub(crate) fn encode_prefix(
         // SAFETY: this arm is compiled only with `target_feature = "neon"`,
         // so every CPU this build runs on has NEON.
         Backend::Neon => unsafe { arch::aarch64::neon::encode_prefix(alphabet, input, output) },
+        // Built with `+simd128` the whole crate has the feature, so the call is safe.
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        // SAFETY: this arm is compiled only with `target_feature = "simd128"`,
-        // so the module was built for engines that run simd128.
-        Backend::Simd128 => unsafe {
-            arch::wasm32::simd128::encode_prefix(alphabet, input, output)
-        },
+        Backend::Simd128 => arch::wasm32::simd128::encode_prefix(alphabet, input, output),
         _ => (0, 0),
     }
 }
@@ -177,12 +174,9 @@ pub(crate) fn decode_prefix(
         // SAFETY: this arm is compiled only with `target_feature = "neon"`,
         // so every CPU this build runs on has NEON.
         Backend::Neon => unsafe { arch::aarch64::neon::decode_prefix(alphabet, input, output) },
+        // Built with `+simd128` the whole crate has the feature, so the call is safe.
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        // SAFETY: this arm is compiled only with `target_feature = "simd128"`,
-        // so the module was built for engines that run simd128.
-        Backend::Simd128 => unsafe {
-            arch::wasm32::simd128::decode_prefix(alphabet, input, output)
-        },
+        Backend::Simd128 => arch::wasm32::simd128::decode_prefix(alphabet, input, output),
         _ => (0, 0),
     }
 }
