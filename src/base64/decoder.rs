@@ -63,6 +63,15 @@ impl Decoder {
         }
     }
 
+    /// A decoder that has consumed `pos` bytes of whole, valid groups (and
+    /// whitespace, where skipped): what the prefix kernels take. The state is
+    /// the initial one, at offset `pos`.
+    pub(crate) const fn new_at(config: &Base64, pos: usize) -> Decoder {
+        let mut d = Decoder::new(config);
+        d.pos = pos;
+        d
+    }
+
     /// How many input bytes have been consumed so far.
     pub fn position(&self) -> usize {
         self.pos
@@ -84,6 +93,13 @@ impl Decoder {
         let mut w = 0;
         loop {
             if self.held == 0 && self.pad_count == 0 {
+                if skip_ws {
+                    // A line break between groups: skip it here rather than one
+                    // byte per trip through the slow path and the prefix kernels.
+                    while input.get(r).is_some_and(|&b| is_ascii_whitespace(b)) {
+                        r += 1;
+                    }
+                }
                 let (c, o) = dispatch::decode_prefix(
                     backend,
                     alphabet,

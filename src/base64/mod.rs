@@ -236,6 +236,7 @@ impl Base64 {
 
     /// Encodes `input` into `output[..n]` and returns `n`. Writes nothing past
     /// `n`; fails, writing nothing, if `output` is shorter than [`encoded_len`](Self::encoded_len).
+    #[inline]
     pub fn encode_to_slice(
         &self,
         input: &[u8],
@@ -249,6 +250,10 @@ impl Base64 {
         };
         let table = tables::enc(self.alphabet);
         let (r, w) = dispatch::encode_prefix(self.backend(), self.alphabet, input, output);
+        if input.len() >= 8 {
+            scalar::encode_rest(table, input, r, self.encode_padding, &mut output[w..]);
+            return Ok(needed);
+        }
         let (r2, w2) = scalar::encode_prefix(table, &input[r..], &mut output[w..]);
         let (r, w) = (r + r2, w + w2);
         let t = scalar::encode_tail(table, &input[r..], self.encode_padding, &mut output[w..]);
@@ -259,8 +264,29 @@ impl Base64 {
     /// Decodes `input` into `output[..n]` and returns `n`. Writes nothing past
     /// `n`. On error the contents of `output` are unspecified.
     pub fn decode_to_slice(&self, input: &[u8], output: &mut [u8]) -> Result<usize, DecodeError> {
-        let mut dec = Decoder::new(self);
-        let (consumed, written) = dec.decode(input, output)?;
+        // Fast path: the prefix kernels over all but the last 1..=4 bytes, then
+        // an accept-only check of those.
+        let table = tables::dec(self.alphabet);
+        let body = input.len().saturating_sub(1) / 4 * 4;
+        let (r, w) = dispatch::decode_prefix(
+            self.backend(),
+            self.alphabet,
+            self.skip_whitespace,
+            &input[..body],
+            output,
+        );
+        let (c, o) = scalar::decode_prefix(table, &input[r..body], &mut output[w..]);
+        let (r, w) = (r + c, w + o);
+        if r == body {
+            if let Some(tail) = self.decode_last(table, &input[body..], &mut output[w..]) {
+                return Ok(w + tail);
+            }
+        }
+        // Anything else (whitespace, errors, a short output) goes on through the
+        // general decoder from where the prefix stopped: it decides every error.
+        let mut dec = Decoder::new_at(self, r);
+        let (consumed, written) = dec.decode(&input[r..], &mut output[w..])?;
+        let (consumed, written) = (r + consumed, w + written);
         if consumed == input.len() {
             return match dec.finish(&mut output[written..]) {
                 Ok(tail) => Ok(written + tail),
@@ -284,6 +310,45 @@ impl Base64 {
         }
         needed += dec.finish(&mut scratch)?;
         Err(DecodeError::OutputTooSmall { needed })
+    }
+
+    /// Accepts the last 1..=4 bytes of an input whose groups before them all
+    /// decoded: 2-4 alphabet symbols, then canonical padding (or none, where
+    /// allowed). Only ever accepts; `None` leaves the verdict to [`Decoder`].
+    #[inline]
+    fn decode_last(
+        &self,
+        table: &tables::DecTable,
+        last: &[u8],
+        output: &mut [u8],
+    ) -> Option<usize> {
+        let pad = last.iter().rev().take_while(|&&b| b == b'=').count();
+        let symbols = last.len() - pad;
+        let padding_ok = match (pad, self.decode_padding) {
+            (_, DecodePadding::Forbidden) => pad == 0,
+            (0, DecodePadding::Required) => symbols == 4,
+            (0, DecodePadding::Optional) => true,
+            (_, _) => symbols + pad == 4,
+        };
+        if symbols < 2 || !padding_ok {
+            return None;
+        }
+        // Up to 4 symbols, left-aligned in 24 bits; top byte set if any is invalid.
+        let mut group = 0;
+        for (k, &c) in last[..symbols].iter().enumerate() {
+            group |= table.shifted[k][usize::from(c)];
+        }
+        if group >> 24 != 0 {
+            return None;
+        }
+        let tail = symbols - 1; // 2 symbols -> 1 byte, 3 -> 2, 4 -> 3
+        let unused = [0u32, 0, 0xFFFF, 0xFF, 0][symbols]; // bits below the tail bytes
+        if !self.allow_trailing_bits && group & unused != 0 {
+            return None;
+        }
+        let dst = output.get_mut(..tail)?;
+        dst.copy_from_slice(&group.to_be_bytes()[1..1 + tail]);
+        Some(tail)
     }
 
     /// Decodes the base64 text in `buf` into `buf[..n]` and returns `n`,

@@ -55,6 +55,59 @@ pub(crate) fn encode_prefix(t: &EncTable, input: &[u8], output: &mut [u8]) -> (u
     (groups * 3, groups * 4)
 }
 
+/// Encodes `input[start..]` into `output`, which must be exactly its encoded
+/// length; `input` must be at least 8 bytes long and `start` a multiple of 3.
+/// Rounds of 24 bytes go to [`encode_prefix`] (out of line: a short input does
+/// not pay for the call); then 6-byte blocks from 8-byte loads; the last 1..=7
+/// bytes are read as the input's last 8 bytes, shifted. No load leaves `input`
+/// and no byte goes one at a time.
+#[inline]
+pub(crate) fn encode_rest(t: &EncTable, input: &[u8], start: usize, pad: bool, output: &mut [u8]) {
+    let len = input.len();
+    let last8 = u64::from_be_bytes(input[len - 8..].try_into().unwrap());
+    let rounds = (len - start) / 24;
+    let (head, mut out) = output.split_at_mut(rounds * 32);
+    let mut r = start;
+    if rounds > 0 {
+        encode_prefix(t, &input[r..r + rounds * 24], head);
+        r += rounds * 24;
+    }
+    while len - r >= 8 {
+        let x = u64::from_be_bytes(input[r..r + 8].try_into().unwrap());
+        out[..8].copy_from_slice(&encode_48(t, x).to_be_bytes());
+        out = &mut out[8..];
+        r += 6;
+    }
+    let mut rem = len - r; // 0..=7
+    if rem >= 6 {
+        out[..8].copy_from_slice(&encode_48(t, last8 << (8 * (8 - rem))).to_be_bytes());
+        out = &mut out[8..];
+        rem -= 6;
+    }
+    if rem == 0 {
+        return;
+    }
+    // 1..=5 bytes -> 2..=7 symbols, then `=` up to a multiple of 4 if padded.
+    let symbols = (rem * 8).div_ceil(6);
+    let mut word = encode_48(t, last8 << (8 * (8 - rem)));
+    if pad {
+        let keep = !0u64 << (8 * (8 - symbols));
+        word = (word & keep) | (0x3D3D_3D3D_3D3D_3D3D & !keep);
+    }
+    // Store the first `n` bytes of `word` (2..=8) with two overlapping stores.
+    let bytes = word.to_be_bytes();
+    let n = out.len();
+    if n == 8 {
+        out.copy_from_slice(&bytes);
+    } else if n >= 4 {
+        out[..4].copy_from_slice(&bytes[..4]);
+        out[n - 4..].copy_from_slice(&bytes[n - 4..n]);
+    } else {
+        out[..2].copy_from_slice(&bytes[..2]);
+        out[n - 2..].copy_from_slice(&bytes[n - 2..n]);
+    }
+}
+
 /// Encodes the final 1 or 2 bytes (`rest.len() < 3`) and the padding, if any.
 /// `output` must hold the encoded tail length bytes. Returns the number written.
 pub(crate) fn encode_tail(t: &EncTable, rest: &[u8], pad: bool, output: &mut [u8]) -> usize {
@@ -94,13 +147,22 @@ pub(crate) fn decode_prefix(t: &DecTable, input: &[u8], output: &mut [u8]) -> (u
     let mut r = 0;
     let mut w = 0;
     // 32 symbols -> 24 bytes per round. The eight groups are decoded and checked
-    // before anything is stored, so a round that meets an unusual byte leaves the
-    // output untouched and falls through to the group-at-a-time loop.
-    while let (Some(src), Some(dst)) = (input.get(r..r + 32), output.get_mut(w..w + 24)) {
+    // before anything is stored; a round that meets an unusual byte stores only
+    // the valid groups before it and returns.
+    while let (Some(src), Some(mut dst)) = (input.get(r..r + 32), output.get_mut(w..w + 24)) {
         let g = |i: usize| t.group(src[4 * i..4 * i + 4].try_into().unwrap());
         let q = [g(0), g(1), g(2), g(3), g(4), g(5), g(6), g(7)];
         if q.iter().fold(0, |acc, &x| acc | x) >> 24 != 0 {
-            break;
+            // Keep the valid groups before the first unusual one (a line break
+            // mid-round is the common case) and stop: that group is the slow
+            // path's, so the group loop below would only decode them again.
+            for &g in q.iter().take_while(|&&g| g >> 24 == 0) {
+                dst[..3].copy_from_slice(&g.to_be_bytes()[1..]);
+                dst = &mut dst[3..];
+                r += 4;
+                w += 3;
+            }
+            return (r, w);
         }
         // Two groups make 48 bits: 00000000 [24 bits of q0] [24 bits of q1] -> 6 bytes.
         // The first three pairs store 8 bytes (the last 2 are overwritten by the
