@@ -8,6 +8,7 @@
 pub(crate) mod avx2;
 pub(crate) mod avx512;
 pub(crate) mod ssse3;
+mod tables;
 
 use core::sync::atomic::{AtomicU8, Ordering};
 
