@@ -13,9 +13,11 @@
 //!   table (two registers), checks them with one OR and `vpmovb2m`, packs the
 //!   6-bit values with `vpmaddubsw` + `vpmaddwd` and compacts 64 bytes to 48
 //!   with `vpermb`;
-//! - **decode skipping whitespace** (VBMI2) drops whitespace with
-//!   `vpcompressb` and carries the symbols of an unfinished 64-symbol block in
-//!   a register to the next one.
+//! - **decode skipping whitespace** (VBMI2, for `FORGIVING`): clean blocks as
+//!   above; line-wrapped text whose lines have the same length (MIME, PEM)
+//!   a line, or four, at a time, the line breaks checked where they must be;
+//!   any other whitespace dropped with `vpcompressb`, the symbols gathered
+//!   into a ring buffer and packed from there.
 //!
 //! Every AVX-512BW memory access with a byte mask is fault-suppressing and
 //! touches only the enabled bytes; the masks here only ever enable bytes inside
@@ -39,11 +41,11 @@ struct Table128([u8; 128]);
 /// 32-bit word, holds every 6-bit field in one contiguous run of bits:
 ///
 /// ```text
-/// bits 31..24   23..16   15..8    7..0
-///      s1       s2       s0       s1
-///      bbbbcccc ccdddddd aaaaaabb bbbbcccc
-///            ^--c: 22..27 ^--a: 10..15
-///                  ^--d: 16..21  ^--b: 4..9
+/// input bytes:  s0 = aaaaaabb  s1 = bbbbcccc  s2 = ccdddddd
+/// lane bits:    31..24    23..16    15..8     7..0
+///               s1        s2        s0        s1
+///               bbbbcccc  ccdddddd  aaaaaabb  bbbbcccc
+/// fields:       a = bits 10..15, b = 4..9, c = 22..27, d = 16..21
 /// ```
 const ENC_SPREAD: Table64 = enc_spread(0);
 /// [`ENC_SPREAD`] for a block that sits at byte 16 of its register (the last
@@ -154,6 +156,23 @@ fn load128(t: &Table128) -> (__m512i, __m512i) {
     }
 }
 
+/// `vpermb` (`_mm512_permutexvar_epi8`): byte `i` of the result is byte
+/// `idx[i] & 63` of `a`. Miri does not implement `vpermb` but does implement
+/// `vpermi2b`, which with `a` as both tables gives the same bytes, so under
+/// Miri the decoders run (see the tests).
+#[inline]
+#[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vbmi")]
+fn permute(idx: __m512i, a: __m512i) -> __m512i {
+    #[cfg(not(miri))]
+    {
+        _mm512_permutexvar_epi8(idx, a)
+    }
+    #[cfg(miri)]
+    {
+        _mm512_permutex2var_epi8(a, idx, a)
+    }
+}
+
 /// Registers the encoder keeps for a whole call.
 #[derive(Clone, Copy)]
 struct EncRegs {
@@ -182,11 +201,11 @@ fn enc_regs(alphabet: Alphabet) -> EncRegs {
 #[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vbmi")]
 fn encode_block(r: &EncRegs, v: __m512i, spread: __m512i) -> __m512i {
     // s0 s1 s2 -> lane [s1 s0 s2 s1] (see ENC_SPREAD).
-    let lanes = _mm512_permutexvar_epi8(spread, v);
+    let lanes = permute(spread, v);
     // Each output byte takes 8 bits starting at its field: ..aaaaaa ..bbbbbb ..
     let indices = _mm512_multishift_epi64_epi8(r.shifts, lanes);
     // Low 6 bits of each index -> symbol.
-    _mm512_permutexvar_epi8(indices, r.symbols)
+    permute(indices, r.symbols)
 }
 
 /// Encodes a prefix of whole 3-byte groups; see the contract in `arch`.
@@ -301,7 +320,7 @@ fn pack(r: &DecRegs, t: __m512i) -> __m512i {
     //   -> dword 00000000 aaaaaabb bbbbcccc ccdddddd    (ab * 4096 + cd)
     let groups = _mm512_madd_epi16(pairs, r.madd_words);
     // 3 bytes of each dword, big-endian, to the front.
-    _mm512_permutexvar_epi8(r.compact, groups)
+    permute(r.compact, groups)
 }
 
 /// Translates, checks and packs one block: `Some(48 bytes at the front)` if
@@ -406,13 +425,18 @@ fn decode_partial(regs: &DecRegs, input: &[u8], output: &mut [u8]) -> (usize, us
     (4 * g, 3 * g)
 }
 
+/// Below this many groups the scalar decoder is as fast as the kernel's
+/// fixed costs (constants, one masked block): the kernels leave them to it.
+const MIN_GROUPS: usize = 3;
+
 /// Decodes a prefix of whole groups of 4 symbols; see the contract in `arch`.
 /// It decodes every whole group before the first byte that is not a symbol
-/// (as the scalar `decode_prefix` does), as many as fit in `output`.
+/// (as the scalar `decode_prefix` does), as many as fit in `output`, once
+/// there are at least [`MIN_GROUPS`].
 #[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vbmi")]
 pub(crate) fn decode_prefix(alphabet: Alphabet, input: &[u8], output: &mut [u8]) -> (usize, usize) {
     let groups = (input.len() / 4).min(output.len() / 3);
-    if groups == 0 {
+    if groups < MIN_GROUPS {
         return (0, 0);
     }
     let input = &input[..groups * 4];
@@ -618,7 +642,8 @@ unsafe fn lines_round(
 /// in 16 bytes (MIME's 76, PEM's 64): four lines per round, see
 /// [`lines_round`]. Starts at `(r, w)` on a line start; returns where it
 /// stopped.
-#[inline]
+// Not inlined: its loop keeps the most registers, and compiles best alone.
+#[inline(never)]
 #[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vbmi")]
 fn decode_lines_x4(
     regs: &DecRegs,
@@ -817,73 +842,127 @@ pub(crate) fn decode_prefix_skip_ws(
     input: &[u8],
     output: &mut [u8],
 ) -> (usize, usize) {
-    if input.len() < 4 || output.len() < 3 {
+    if input.len() < 4 * (MIN_GROUPS + 1) || output.len() < 3 {
         return (0, 0);
     }
     let regs = dec_regs(alphabet);
-    let (mut r, mut w) = (0, 0);
+    let (r, w) = decode_blocks(&regs, input, output);
+    let (t, p, at_ws) = peek(&regs, input, r);
+    if at_ws {
+        return decode_whitespace(alphabet, input, output, (r, w));
+    }
+    // No whitespace: the end of the input, or of the output's room, or a byte
+    // that is neither symbol nor whitespace. Decode the groups before it.
+    let g = (p / 4).min((output.len() - w) / 3);
+    // SAFETY: the mask enables w..w+3g, and 3g <= output.len() - w.
+    unsafe {
+        _mm512_mask_storeu_epi8(
+            output.as_mut_ptr().add(w).cast(),
+            low_mask(3 * g),
+            pack(&regs, t),
+        )
+    };
+    (r + 4 * g, w + 3 * g)
+}
+
+/// The (at most) 64 bytes at `r`, translated, and the offset of the first
+/// that is not a symbol (or their count), and whether it is whitespace.
+#[inline]
+#[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vbmi")]
+fn peek(regs: &DecRegs, input: &[u8], r: usize) -> (__m512i, usize, bool) {
+    let len = (input.len() - r).min(64);
+    // SAFETY: the mask enables bytes r..r+len, and r + len <= input.len().
+    let v = unsafe { _mm512_maskz_loadu_epi8(low_mask(len), input.as_ptr().add(r).cast()) };
+    let t = translate(regs, v);
+    let bad = invalid_mask(v, t) & low_mask(len);
+    let p = if bad == 0 {
+        len
+    } else {
+        bad.trailing_zeros() as usize
+    };
+    let at_ws = p < len && matches!(input[r + p], b'\t' | b'\n' | 0x0C | b'\r' | b' ');
+    (t, p, at_ws)
+}
+
+/// Where [`clean_run`] stopped.
+enum Run {
+    /// At the end of the input or of the output's room, or before a byte
+    /// that is neither symbol nor whitespace: `(consumed, written)`.
+    Done(usize, usize),
+    /// At whitespace, everything before it decoded.
+    Whitespace(usize, usize),
+    /// Before whitespace that falls inside a group (or no room to decode up
+    /// to it): from this group boundary on, the symbols must be gathered.
+    Unaligned(usize, usize),
+}
+
+/// From `(r, w)` on a group boundary: clean blocks, then the next block up
+/// to its first byte that is not a symbol, with the whole groups before it.
+#[inline]
+#[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vbmi")]
+fn clean_run(regs: &DecRegs, input: &[u8], output: &mut [u8], (r, w): (usize, usize)) -> Run {
+    let (c, o) = decode_blocks(regs, &input[r..], &mut output[w..]);
+    let (r, w) = (r + c, w + o);
+    let (t, p, at_ws) = peek(regs, input, r);
+    let g = (p / 4).min((output.len() - w) / 3);
+    if at_ws && (p % 4 != 0 || g < p / 4) {
+        return Run::Unaligned(r, w);
+    }
+    // SAFETY: the mask enables w..w+3g, and 3g <= output.len() - w.
+    unsafe {
+        _mm512_mask_storeu_epi8(
+            output.as_mut_ptr().add(w).cast(),
+            low_mask(3 * g),
+            pack(regs, t),
+        )
+    };
+    if at_ws {
+        Run::Whitespace(r + p, w + 3 * g)
+    } else {
+        Run::Done(r + 4 * g, w + 3 * g)
+    }
+}
+
+/// The rest of [`decode_prefix_skip_ws`] once whitespace shows up, from a
+/// group boundary: regularly wrapped lines go to [`decode_lines`], a few
+/// other breaks are stepped over, and the rest goes to [`decode_gathered`].
+/// Not inlined, so that input without whitespace does not pay for setting up
+/// these paths.
+#[inline(never)]
+#[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vbmi,avx512vbmi2")]
+fn decode_whitespace(
+    alphabet: Alphabet,
+    input: &[u8],
+    output: &mut [u8],
+    (mut r, mut w): (usize, usize),
+) -> (usize, usize) {
+    let regs = dec_regs(alphabet);
     let mut skips = 8;
     loop {
-        let (c, o) = decode_blocks(&regs, &input[r..], &mut output[w..]);
-        r += c;
-        w += o;
-        // The next block, up to its first byte that is not a symbol.
-        let len = (input.len() - r).min(64);
-        // SAFETY: the mask enables bytes r..r+len, and r + len <= input.len().
-        let v = unsafe { _mm512_maskz_loadu_epi8(low_mask(len), input.as_ptr().add(r).cast()) };
-        let t = translate(&regs, v);
-        let bad = invalid_mask(v, t) & low_mask(len);
-        let p = if bad == 0 {
-            len
-        } else {
-            bad.trailing_zeros() as usize
-        };
-        if p == len || !matches!(input[r + p], b'\t' | b'\n' | 0x0C | b'\r' | b' ') {
-            // The end of the input, or of the output's room, or a byte that
-            // is neither symbol nor whitespace: decode the groups before it.
-            let g = (p / 4).min((output.len() - w) / 3);
-            // SAFETY: the mask enables w..w+3g, and 3g <= output.len() - w.
-            unsafe {
-                _mm512_mask_storeu_epi8(
-                    output.as_mut_ptr().add(w).cast(),
-                    low_mask(3 * g),
-                    pack(&regs, t),
-                )
-            };
-            return (r + 4 * g, w + 3 * g);
+        match clean_run(&regs, input, output, (r, w)) {
+            Run::Done(r, w) => return (r, w),
+            Run::Unaligned(r, w) => {
+                let (c, o) = decode_gathered(&regs, &input[r..], &mut output[w..]);
+                return (r + c, w + o);
+            }
+            Run::Whitespace(ws_at, written) => (r, w) = (ws_at, written),
         }
-        // Whitespace at r + p. If it ends a group, decode up to it.
-        if p % 4 != 0 || (output.len() - w) / 3 < p / 4 {
-            break;
-        }
-        // SAFETY: the mask enables w..w+3p/4, and 3p/4 <= output.len() - w.
-        unsafe {
-            _mm512_mask_storeu_epi8(
-                output.as_mut_ptr().add(w).cast(),
-                low_mask(p / 4 * 3),
-                pack(&regs, t),
-            )
-        };
-        w += p / 4 * 3;
-        r += p;
-        // Regularly wrapped lines go a line (or four) at a time.
         if let Some(eol) = line_break_at(input, r) {
+            // Regularly wrapped lines go a line (or four) at a time.
             let (c, o) = decode_lines(&regs, &input[r..], &mut output[w..], eol);
             r += c;
             w += o;
-            continue;
-        }
-        // Other whitespace, a few times: step over it.
-        if skips == 0 {
-            break;
-        }
-        skips -= 1;
-        while r < input.len() && matches!(input[r], b'\t' | b'\n' | 0x0C | b'\r' | b' ') {
-            r += 1;
+        } else if skips > 0 {
+            // Other whitespace, a few times: step over it.
+            skips -= 1;
+            while r < input.len() && matches!(input[r], b'\t' | b'\n' | 0x0C | b'\r' | b' ') {
+                r += 1;
+            }
+        } else {
+            let (c, o) = decode_gathered(&regs, &input[r..], &mut output[w..]);
+            return (r + c, w + o);
         }
     }
-    let (c, o) = decode_gathered(&regs, &input[r..], &mut output[w..]);
-    (r + c, w + o)
 }
 
 /// The general whitespace-skipping decoder behind [`decode_prefix_skip_ws`],
@@ -1036,7 +1115,7 @@ fn start_of_last_symbols(ws: &DecRegs, input: &[u8], end: usize, mut count: usiz
         if n >= count {
             // Positions of the symbols, in order; we want the (n - count)-th.
             let at = _mm512_maskz_compress_epi8(keep, iota);
-            let pick = _mm512_permutexvar_epi8(_mm512_set1_epi8((n - count) as i8), at);
+            let pick = permute(_mm512_set1_epi8((n - count) as i8), at);
             let pos = _mm_cvtsi128_si32(_mm512_castsi512_si128(pick)) as u8;
             return lo + usize::from(pos);
         }
@@ -1060,7 +1139,7 @@ mod tests {
     /// Lengths to try: every one up to 300 (fewer under Miri) and a few big ones.
     fn lengths() -> Vec<usize> {
         if cfg!(miri) {
-            return (0..=70).chain([130, 200, 263]).collect();
+            return (0..=24).chain([33, 47, 64, 65, 70, 130, 263]).collect();
         }
         (0..=300).chain([511, 1000, 4099, 65_537]).collect()
     }
@@ -1141,6 +1220,11 @@ mod tests {
         let want_rw = scalar::decode_prefix(dec(a), input, &mut want);
         let mut got = vec![SENTINEL; cap];
         let (r, w) = k_decode(a, input, &mut got);
+        if (r, w) == (0, 0) && (input.len() / 4).min(cap / 3) < MIN_GROUPS {
+            // Left to scalar.
+            assert!(got.iter().all(|&b| b == SENTINEL));
+            return;
+        }
         let ctx = format!(
             "{a:?} cap {cap} input {:?}",
             std::string::String::from_utf8_lossy(input)
@@ -1167,6 +1251,11 @@ mod tests {
         let syms: Vec<u8> = sym_at.iter().map(|&i| input[i]).collect();
         let mut got = vec![SENTINEL; cap];
         let (r, w) = k_decode_ws(a, input, &mut got);
+        if (r, w) == (0, 0) && input.len() < 4 * (MIN_GROUPS + 1) {
+            // Left to scalar.
+            assert!(got.iter().all(|&b| b == SENTINEL));
+            return;
+        }
         let ctx = format!(
             "{a:?} cap {cap} input {:?}",
             std::string::String::from_utf8_lossy(input)
@@ -1195,6 +1284,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "Miri does not implement vpmultishiftqb")]
     fn encode_matches_scalar() {
         if !have() {
             return;
@@ -1216,6 +1306,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "Miri does not implement vpmultishiftqb")]
     fn encode_output_limits_every_size() {
         if !have() {
             return;
@@ -1256,7 +1347,7 @@ mod tests {
         let input = symbols(
             &mut rng,
             Alphabet::Standard,
-            if cfg!(miri) { 100 } else { 600 },
+            if cfg!(miri) { 70 } else { 600 },
         );
         for cap in 0..=input.len() / 4 * 3 + 5 {
             check_decode(Alphabet::Standard, &input, cap);
@@ -1298,8 +1389,14 @@ mod tests {
             };
             for &len in lens {
                 let base = symbols(&mut rng, a, len.min(n));
-                for pos in 0..base.len() {
-                    for &bad in specials.iter().chain(&other) {
+                // Under Miri, every third position and a few bytes.
+                let (step, count) = if cfg!(miri) {
+                    (3, 4)
+                } else {
+                    (1, specials.len())
+                };
+                for pos in (0..base.len()).step_by(step) {
+                    for &bad in specials[..count].iter().chain(&other) {
                         let mut input = base.clone();
                         input[pos] = bad;
                         let need = input.len() / 4 * 3;
@@ -1332,6 +1429,7 @@ mod tests {
 
     /// One whitespace or bad byte at every position.
     #[test]
+    #[cfg_attr(miri, ignore = "Miri does not implement vpcompressb")]
     fn decode_skip_ws_one_unusual_byte_everywhere() {
         if !have_vbmi2() {
             return;
@@ -1362,6 +1460,7 @@ mod tests {
     /// Random whitespace runs (up to 200 bytes), random line wrapping, and
     /// an occasional bad byte, with every output size around the result.
     #[test]
+    #[cfg_attr(miri, ignore = "Miri does not implement vpcompressb")]
     fn decode_skip_ws_random_whitespace() {
         if !have_vbmi2() {
             return;
@@ -1415,7 +1514,7 @@ mod tests {
         }
         let mut rng = Rng(9);
         let sizes: &[usize] = if cfg!(miri) {
-            &[100, 250]
+            &[250]
         } else {
             &[0, 1, 57, 100, 300, 1000, 5000, 20_000]
         };
@@ -1428,23 +1527,33 @@ mod tests {
             let data = rng.bytes(n);
             for &line in lines {
                 for ending in [LineEnding::Lf, LineEnding::CrLf] {
-                    let text = STANDARD.encode_wrapped(&data, line, ending);
+                    let text = scalar_codec().encode_wrapped(&data, line, ending);
                     let text = text.as_bytes();
                     let body = std::string::String::from_utf8_lossy(text);
                     let body = body.trim_end_matches(['=', '\n', '\r']).as_bytes();
-                    for start in [0, 1, 2, 4, 12, 13, 63, 64, 76, 77, 78] {
+                    // Under Miri, only what the line path takes whole: the
+                    // rest goes through vpcompressb, which Miri lacks.
+                    let starts: &[usize] = if cfg!(miri) {
+                        &[0]
+                    } else {
+                        &[0, 1, 2, 4, 12, 13, 63, 64, 76, 77, 78]
+                    };
+                    for &start in starts {
                         let Some(text) = text.get(start..) else {
                             continue;
                         };
                         let syms = text.iter().filter(|&&b| !is_ws(b)).count();
                         let need = syms / 4 * 3;
                         check_decode_ws(Alphabet::Standard, text, need + 64);
+                        if cfg!(miri) {
+                            continue;
+                        }
                         check_decode_ws(Alphabet::Standard, text, need);
                         check_decode_ws(Alphabet::Standard, text, need.saturating_sub(1));
                         check_decode_ws(Alphabet::Standard, text, need / 2);
                     }
                     let syms = body.iter().filter(|&&b| !is_ws(b)).count();
-                    check_decode_ws(Alphabet::Standard, body, syms / 4 * 3);
+                    check_decode_ws(Alphabet::Standard, body, syms / 4 * 3 + 64);
                 }
             }
         }
@@ -1454,6 +1563,7 @@ mod tests {
     /// position of its first lines: the line-at-a-time path must notice and
     /// leave the rest to the general one.
     #[test]
+    #[cfg_attr(miri, ignore = "Miri does not implement vpcompressb")]
     fn decode_skip_ws_wrapped_corrupted() {
         if !have_vbmi2() {
             return;
@@ -1469,7 +1579,9 @@ mod tests {
             (76, LineEnding::Lf),
             (64, LineEnding::Lf),
         ] {
-            let text = STANDARD.encode_wrapped(&data, line, ending).into_bytes();
+            let text = scalar_codec()
+                .encode_wrapped(&data, line, ending)
+                .into_bytes();
             let need = text.len() / 4 * 3 + 64;
             for pos in 0..span.min(text.len()) {
                 for &b in &bytes {
@@ -1489,6 +1601,7 @@ mod tests {
 
     /// Every output size on wrapped text, the line path's room checks.
     #[test]
+    #[cfg_attr(miri, ignore = "Miri does not implement vpcompressb")]
     fn decode_skip_ws_wrapped_output_limits() {
         if !have_vbmi2() {
             return;
@@ -1496,11 +1609,21 @@ mod tests {
         let mut rng = Rng(12);
         let data = rng.bytes(if cfg!(miri) { 100 } else { 900 });
         for ending in [LineEnding::CrLf, LineEnding::Lf] {
-            let text = STANDARD.encode_wrapped(&data, 76, ending).into_bytes();
+            let text = scalar_codec()
+                .encode_wrapped(&data, 76, ending)
+                .into_bytes();
             for cap in 0..=data.len() + 3 {
                 check_decode_ws(Alphabet::Standard, &text, cap);
             }
         }
+    }
+
+    /// Test data comes from the scalar encoder (under Miri the detected
+    /// backend would be this one, whose encoder Miri cannot run).
+    fn scalar_codec() -> Base64 {
+        STANDARD
+            .with_backend(Backend::Scalar)
+            .expect("always available")
     }
 
     fn forced(codec: Base64) -> Base64 {
@@ -1510,6 +1633,10 @@ mod tests {
     /// The public API with the backend forced equals the scalar backend, on
     /// results, errors and the untouched tail of the output.
     #[test]
+    #[cfg_attr(
+        miri,
+        ignore = "Miri does not implement vpmultishiftqb and vpcompressb"
+    )]
     fn public_api_matches_scalar() {
         if !have() {
             return;
