@@ -62,11 +62,11 @@ impl Backend {
     pub fn is_available(self) -> bool {
         match self {
             Backend::Scalar => true,
-            #[cfg(target_arch = "x86_64")]
+            #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
             Backend::Ssse3 => arch::x86_64::features().ssse3(),
-            #[cfg(target_arch = "x86_64")]
+            #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
             Backend::Avx2 => arch::x86_64::features().avx2(),
-            #[cfg(target_arch = "x86_64")]
+            #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
             Backend::Avx512Vbmi => arch::x86_64::features().avx512_vbmi(),
             #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
             Backend::Neon => true,
@@ -119,13 +119,13 @@ pub(crate) fn encode_prefix(
 ) -> (usize, usize) {
     let _ = (&alphabet, &input, &output);
     match backend {
-        #[cfg(target_arch = "x86_64")]
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
         // SAFETY: `backend` is available (see above), so this CPU has SSSE3.
         Backend::Ssse3 => unsafe { arch::x86_64::ssse3::encode_prefix(alphabet, input, output) },
-        #[cfg(target_arch = "x86_64")]
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
         // SAFETY: `backend` is available (see above), so this CPU has AVX2.
         Backend::Avx2 => unsafe { arch::x86_64::avx2::encode_prefix(alphabet, input, output) },
-        #[cfg(target_arch = "x86_64")]
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
         // SAFETY: `backend` is available (see above): AVX-512 F/BW/VL/VBMI.
         Backend::Avx512Vbmi => unsafe {
             arch::x86_64::avx512::encode_prefix(alphabet, input, output)
@@ -154,13 +154,13 @@ pub(crate) fn decode_prefix(
 ) -> (usize, usize) {
     let _ = (&alphabet, &skip_ws, &input, &output);
     match backend {
-        #[cfg(target_arch = "x86_64")]
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
         // SAFETY: `backend` is available (see above), so this CPU has SSSE3.
         Backend::Ssse3 => unsafe { arch::x86_64::ssse3::decode_prefix(alphabet, input, output) },
-        #[cfg(target_arch = "x86_64")]
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
         // SAFETY: `backend` is available (see above), so this CPU has AVX2.
         Backend::Avx2 => unsafe { arch::x86_64::avx2::decode_prefix(alphabet, input, output) },
-        #[cfg(target_arch = "x86_64")]
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
         Backend::Avx512Vbmi => {
             if skip_ws && arch::x86_64::features().avx512_vbmi2() {
                 // SAFETY: `backend` is available (see above) and VBMI2 was just checked.

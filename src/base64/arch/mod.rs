@@ -28,5 +28,8 @@
 pub(crate) mod aarch64;
 #[cfg(target_arch = "wasm32")]
 pub(crate) mod wasm32;
-#[cfg(target_arch = "x86_64")]
+// Soft-float x86_64 targets (`x86_64-unknown-none`, kernels and bootloaders)
+// disable SSE because their environment does not save vector registers: no
+// SIMD kernel may run there, so only the scalar backend is built.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 pub(crate) mod x86_64;
