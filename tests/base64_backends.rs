@@ -82,7 +82,7 @@ fn check_encode(codec: &Codec, input: &[u8]) {
 
 fn cases_scaled(full: usize) -> usize {
     if cfg!(miri) {
-        (full / 50).max(2)
+        (full / 100).max(2)
     } else {
         full
     }
@@ -135,7 +135,7 @@ fn one_bad_byte_at_every_position() {
         b"!=\n \t\r\x0c\x0b\x00\x80\xff-_+/.~"
     };
     for codec in codecs_with_ws_variants() {
-        let raw = rng.bytes(if cfg!(miri) { 60 } else { 300 });
+        let raw = rng.bytes(if cfg!(miri) { 21 } else { 300 });
         let text = codec.lib.encode(&raw).into_bytes();
         for p in 0..text.len() {
             for &b in bad {
@@ -153,7 +153,7 @@ fn one_bad_byte_at_every_position() {
 fn inserted_whitespace_and_padding() {
     let mut rng = SplitMix(0x7768_6974_6573_7031);
     for codec in codecs_with_ws_variants() {
-        let raw = rng.bytes(if cfg!(miri) { 48 } else { 200 });
+        let raw = rng.bytes(if cfg!(miri) { 18 } else { 200 });
         let text = codec.lib.encode(&raw).into_bytes();
         for p in 0..=text.len() {
             for insert in [
@@ -185,7 +185,7 @@ fn wrapped_lines() {
     for codec in codecs_with_ws_variants() {
         for &width in widths {
             for ending in [LineEnding::Lf, LineEnding::CrLf] {
-                let raw = rng.bytes(if cfg!(miri) { 200 } else { 3000 });
+                let raw = rng.bytes(if cfg!(miri) { 120 } else { 3000 });
                 let text = codec.lib.encode_wrapped(&raw, width, ending);
                 check_decode(&codec, text.as_bytes());
             }
