@@ -1,0 +1,320 @@
+// The kernel tests shared by `ssse3.rs` and `avx2.rs`, `include!`d into each
+// file's `tests` module, which defines `BACKEND`, `expected_encode` and
+// `expected_decode` (the only things that differ between the two ISAs).
+use super::{DEC_IN, DEC_OUT, ENC_IN, ENC_OUT, UNROLL};
+use crate::base64::tables::{dec, enc};
+use crate::base64::{
+    scalar, Alphabet, Backend, Base64, FORGIVING, STANDARD, STANDARD_NO_PAD, URL_SAFE,
+    URL_SAFE_NO_PAD,
+};
+use std::vec::Vec;
+use std::{format, vec};
+
+const ALPHABETS: [Alphabet; 2] = [Alphabet::Standard, Alphabet::UrlSafe];
+const SENTINEL: u8 = 0xA5;
+
+/// The kernel under test, or `None` where this CPU lacks the ISA.
+fn encode(a: Alphabet, input: &[u8], output: &mut [u8]) -> Option<(usize, usize)> {
+    // SAFETY: the kernel runs only when the CPU has the ISA (checked first).
+    BACKEND
+        .is_available()
+        .then(|| unsafe { super::encode_prefix(a, input, output) })
+}
+
+fn decode(a: Alphabet, input: &[u8], output: &mut [u8]) -> Option<(usize, usize)> {
+    // SAFETY: the kernel runs only when the CPU has the ISA (checked first).
+    BACKEND
+        .is_available()
+        .then(|| unsafe { super::decode_prefix(a, input, output) })
+}
+
+/// Deterministic bytes (SplitMix64).
+fn bytes(len: usize, seed: u64) -> Vec<u8> {
+    let mut s = seed;
+    (0..len)
+        .map(|_| {
+            s = s.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = s;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            (z ^ (z >> 31)) as u8
+        })
+        .collect()
+}
+
+/// `len` random alphabet symbols.
+fn symbols(a: Alphabet, len: usize, seed: u64) -> Vec<u8> {
+    bytes(len, seed)
+        .into_iter()
+        .map(|b| a.symbols()[usize::from(b & 63)])
+        .collect()
+}
+
+/// Lengths to try: all of 0..=300 natively, a sample under Miri, and a
+/// few big ones.
+fn lengths() -> Vec<usize> {
+    if cfg!(miri) {
+        vec![
+            0, 1, 11, 12, 23, 24, 27, 28, 31, 32, 47, 48, 63, 64, 100, 127, 128, 131, 160,
+        ]
+    } else {
+        let mut l: Vec<usize> = (0..=300).collect();
+        l.extend([1023, 1024, 4099, 65536 + 7]);
+        l
+    }
+}
+
+/// Checks one encode call against scalar: the blocks it should take, the
+/// same symbols, and the sentinel past `written` untouched.
+fn check_encode(a: Alphabet, input: &[u8], out_len: usize) {
+    let mut out = vec![SENTINEL; out_len + 64];
+    let Some((r, w)) = encode(a, input, &mut out[..out_len]) else {
+        return;
+    };
+    let ctx = || format!("{a:?} len {} out {out_len}", input.len());
+    assert_eq!(r, expected_encode(input.len(), out_len), "{}", ctx());
+    assert_eq!(w, r / 3 * 4, "{}", ctx());
+    let mut want = vec![0u8; w];
+    assert_eq!(
+        scalar::encode_prefix(enc(a), &input[..r], &mut want),
+        (r, w)
+    );
+    assert_eq!(out[..w], want[..], "{}", ctx());
+    assert!(out[w..].iter().all(|&b| b == SENTINEL), "{}", ctx());
+}
+
+#[test]
+fn encode_matches_scalar() {
+    for a in ALPHABETS {
+        for len in lengths() {
+            let input = bytes(len, len as u64);
+            check_encode(a, &input, len / 3 * 4);
+            check_encode(a, &input, len / 3 * 4 + 5);
+        }
+    }
+}
+
+#[test]
+fn encode_output_too_small() {
+    for a in ALPHABETS {
+        for len in lengths() {
+            let input = bytes(len, !(len as u64));
+            let need = len / 3 * 4;
+            for short in 1..=3.min(need) {
+                check_encode(a, &input, need - short);
+            }
+        }
+    }
+}
+
+/// Every 6-bit value, in every byte position of a block, both alphabets.
+#[test]
+fn encode_every_value() {
+    for a in ALPHABETS {
+        // 64 values as 48 bytes, rotated through the block by a byte each time.
+        let seq: Vec<u8> = (0..64u8).collect();
+        let mut packed = vec![0u8; 48];
+        let table = dec(a);
+        let syms: Vec<u8> = seq.iter().map(|&v| a.symbols()[usize::from(v)]).collect();
+        assert_eq!(scalar::decode_prefix(table, &syms, &mut packed), (64, 48));
+        for rot in 0..ENC_IN {
+            let mut input = packed.clone();
+            input.rotate_left(rot);
+            input.extend_from_slice(&packed);
+            check_encode(a, &input, input.len() / 3 * 4);
+        }
+    }
+}
+
+/// Checks one decode call against scalar. `stop` is the offset of the
+/// first non-symbol (or the input length): the kernel must decode the
+/// blocks [`expected_decode`] says, and nothing else.
+fn check_decode(a: Alphabet, input: &[u8], stop: usize, out_len: usize) {
+    let mut out = vec![SENTINEL; out_len + 64];
+    let Some((r, w)) = decode(a, input, &mut out[..out_len]) else {
+        return;
+    };
+    let ctx = || format!("{a:?} len {} stop {stop} out {out_len}", input.len());
+    assert_eq!(r, expected_decode(input.len(), stop, out_len), "{}", ctx());
+    assert_eq!(w, r / 4 * 3, "{}", ctx());
+    let mut want = vec![0u8; w];
+    assert_eq!(
+        scalar::decode_prefix(dec(a), &input[..r], &mut want),
+        (r, w)
+    );
+    assert_eq!(out[..w], want[..], "{}", ctx());
+    assert!(out[w..].iter().all(|&b| b == SENTINEL), "{}", ctx());
+}
+
+#[test]
+fn decode_matches_scalar() {
+    for a in ALPHABETS {
+        for len in lengths() {
+            let input = symbols(a, len, len as u64);
+            check_decode(a, &input, len, len / 4 * 3);
+            check_decode(a, &input, len, len / 4 * 3 + 5);
+        }
+    }
+}
+
+#[test]
+fn decode_output_too_small() {
+    for a in ALPHABETS {
+        for len in lengths() {
+            let input = symbols(a, len, !(len as u64));
+            let need = len / 4 * 3;
+            for short in 1..=3.min(need) {
+                check_decode(a, &input, len, need - short);
+            }
+        }
+    }
+}
+
+/// Positions of the first few blocks: the whole first unrolled round and
+/// the blocks after it (all of them natively, a sample under Miri).
+fn positions(len: usize) -> Vec<usize> {
+    if cfg!(miri) {
+        vec![
+            0,
+            5,
+            DEC_IN - 1,
+            DEC_IN,
+            UNROLL * DEC_IN - 1,
+            UNROLL * DEC_IN + 3,
+            len - 1,
+        ]
+    } else {
+        (0..len).collect()
+    }
+}
+
+/// Every byte that is not a symbol (padding, whitespace, the other
+/// alphabet's two, controls, 0x80..) stops the kernel before its block.
+#[test]
+fn decode_stops_before_non_symbols() {
+    let len = (UNROLL + 2) * DEC_IN + 8;
+    for a in ALPHABETS {
+        let clean = symbols(a, len, 7);
+        let others: Vec<u8> = (0..=255u8).filter(|c| !a.symbols().contains(c)).collect();
+        for (n, pos) in positions(len).into_iter().enumerate() {
+            // '=' and whitespace at every position; every other
+            // non-symbol at a rotating subset of positions.
+            let mut bad = vec![b'=', b' ', b'\n', b'\r', b'\t', 0x0C];
+            if cfg!(miri) {
+                bad.push(others[n * 37 % others.len()]);
+            } else {
+                bad.extend(others.iter().skip(n % 8).step_by(8));
+            }
+            for b in bad {
+                let mut input = clean.clone();
+                input[pos] = b;
+                check_decode(a, &input, pos, len / 4 * 3);
+            }
+        }
+    }
+}
+
+/// All 256 byte values in every byte position of a block: exactly the
+/// alphabet's 64 are taken, and each decodes to its value.
+#[test]
+fn decode_every_byte_value() {
+    for a in ALPHABETS {
+        let clean = symbols(a, 2 * DEC_IN, 11);
+        for pos in 0..DEC_IN {
+            for c in 0..=255u8 {
+                // Under Miri, each byte value at one position (all of them still visited).
+                if cfg!(miri) && usize::from(c) * 7 % DEC_IN != pos {
+                    continue;
+                }
+                let mut input = clean.clone();
+                input[pos] = c;
+                let stop = if a.symbols().contains(&c) {
+                    input.len()
+                } else {
+                    pos
+                };
+                check_decode(a, &input, stop, DEC_OUT * 2);
+            }
+        }
+    }
+}
+
+/// The public API with this backend forced equals the scalar backend, on
+/// every preset, for valid input and input with a bad byte.
+#[test]
+fn public_api_matches_scalar_backend() {
+    if !BACKEND.is_available() {
+        return;
+    }
+    let codecs: [Base64; 5] = [
+        STANDARD,
+        STANDARD_NO_PAD,
+        URL_SAFE,
+        URL_SAFE_NO_PAD,
+        FORGIVING,
+    ];
+    for codec in codecs {
+        let (fast, slow) = (
+            codec.with_backend(BACKEND).unwrap(),
+            codec.with_backend(Backend::Scalar).unwrap(),
+        );
+        let lens = if cfg!(miri) {
+            vec![0, 1, 2, 23, 24, 48, 64, 100]
+        } else {
+            lengths()
+        };
+        for len in lens {
+            let raw = bytes(len, 3 * len as u64);
+            let text = slow.encode(&raw);
+            assert_eq!(fast.encode(&raw), text);
+            assert_eq!(fast.decode(&text), Ok(raw.clone()));
+            let mut bad = text.clone().into_bytes();
+            if !bad.is_empty() {
+                let at = (len * 7) % bad.len();
+                for b in [b'=', b' ', b'*', b'-', b'/', 0xFF] {
+                    bad[at] = b;
+                    assert_eq!(fast.decode(&bad), slow.decode(&bad), "{codec:?} at {at}");
+                }
+            }
+        }
+    }
+}
+
+/// The tables, checked byte by byte in plain Rust.
+#[test]
+fn tables_match_alphabets() {
+    for (a, e, d) in [
+        (
+            Alphabet::Standard,
+            &super::ENC_STANDARD,
+            &super::DEC_STANDARD,
+        ),
+        (
+            Alphabet::UrlSafe,
+            &super::ENC_URL_SAFE,
+            &super::DEC_URL_SAFE,
+        ),
+    ] {
+        for v in 0..64u8 {
+            let run = v.saturating_sub(51) + u8::from(v > 25);
+            assert_eq!(
+                v.wrapping_add(e[usize::from(run)]),
+                a.symbols()[usize::from(v)]
+            );
+        }
+        for c in 0..=255u8 {
+            let (h, l) = (c >> 4, c & 15);
+            // pshufb: 0 for an index with bit 7 set.
+            let lo = if c < 0x80 { d.lo[usize::from(l)] } else { 0 };
+            let valid = d.hi[usize::from(h)] & lo != 0;
+            let value = a.symbols().iter().position(|&s| s == c);
+            assert_eq!(valid, value.is_some(), "{a:?} {c:#04x}");
+            if let Some(v) = value {
+                let index = h + lo;
+                assert!(index < 0x80, "{a:?} {c:#04x}");
+                let off = d.roll[usize::from(index & 15)];
+                assert_eq!(usize::from(c.wrapping_add(off)), v, "{a:?} {c:#04x}");
+            }
+        }
+    }
+}
