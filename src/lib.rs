@@ -20,3 +20,10 @@ extern crate alloc;
 extern crate std;
 
 pub mod base64;
+mod image;
+#[cfg(feature = "alloc")]
+pub mod png;
+
+#[cfg(feature = "alloc")]
+pub use image::ImageBuf;
+pub use image::{ChannelOrder, Depth, Image, ImageError};

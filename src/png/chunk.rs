@@ -1,0 +1,1 @@
+//! PNG chunk framing: length, type, data, CRC-32.

@@ -1,0 +1,1 @@
+//! PNG writing: options, the engines' common front, IDAT framing.

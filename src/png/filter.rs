@@ -1,0 +1,1 @@
+//! PNG row filters (None, Sub, Up, Average, Paeth) and the adaptive choice.
