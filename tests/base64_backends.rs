@@ -172,6 +172,56 @@ fn inserted_whitespace_and_padding() {
     }
 }
 
+/// The final group in every form, at every length around the small-input
+/// kernels' limits: every byte value as the last symbol (trailing bits set or
+/// not, invalid bytes), with 0-3 `=` after it, on the strict codecs, on their
+/// lenient twins (trailing bits allowed, padding optional) and on FORGIVING.
+#[test]
+fn every_final_group_like_scalar() {
+    use pixb64::base64::DecodePadding;
+    let mut rng = SplitMix(0x6669_6e61_6c67_7231);
+    let mut codecs = codecs_with_ws_variants();
+    for c in support::CODECS[..4].iter() {
+        codecs.push(Codec {
+            name: "lenient",
+            lib: c
+                .lib
+                .with_trailing_bits_allowed(true)
+                .with_decode_padding(DecodePadding::Optional),
+            naive: c.naive,
+            reference: None,
+        });
+    }
+    let lengths: Vec<usize> = if cfg!(miri) {
+        vec![1, 2, 3, 63]
+    } else {
+        [0..=6, 14..=18, 46..=50, 60..=68, 126..=130]
+            .into_iter()
+            .flatten()
+            .collect()
+    };
+    let lasts: Vec<u8> = if cfg!(miri) {
+        b"AB=!".to_vec()
+    } else {
+        (0..=255).collect()
+    };
+    for codec in &codecs {
+        for &n in &lengths {
+            // n valid symbols, then one probe byte, then 0..=3 '='.
+            let body: Vec<u8> = codec.lib.encode(rng.bytes(n)).into_bytes();
+            let body: Vec<u8> = body.into_iter().filter(|&b| b != b'=').take(n).collect();
+            for &last in &lasts {
+                for pad in 0..=3 {
+                    let mut t = body.clone();
+                    t.push(last);
+                    t.extend(std::iter::repeat_n(b'=', pad));
+                    check_decode(codec, &t);
+                }
+            }
+        }
+    }
+}
+
 /// Line-wrapped encodings (MIME 76/CRLF, PEM 64/LF, odd widths) decode like scalar.
 #[test]
 fn wrapped_lines() {

@@ -43,11 +43,19 @@ impl Backend {
 
     /// The best backend available on this CPU. The first call probes the CPU;
     /// the answer is cached in an atomic, so later calls are one load.
+    #[inline]
     pub fn detect() -> Backend {
         let cached = DETECTED.load(Ordering::Relaxed);
         if let Some(b) = Backend::from_index(cached) {
             return b;
         }
+        Backend::probe()
+    }
+
+    /// The first `detect`: out of line, so the cached path stays a load and a compare.
+    #[cold]
+    #[inline(never)]
+    fn probe() -> Backend {
         let mut best = Backend::Scalar;
         for b in Backend::ALL {
             if b.is_available() {
@@ -77,6 +85,7 @@ impl Backend {
         }
     }
 
+    #[inline]
     fn from_index(i: u8) -> Option<Backend> {
         Backend::ALL.get(usize::from(i)).copied()
     }
@@ -138,6 +147,64 @@ pub(crate) fn encode_prefix(
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
         Backend::Simd128 => arch::wasm32::simd128::encode_prefix(alphabet, input, output),
         _ => (0, 0),
+    }
+}
+
+/// Encodes all of `input` (tail and padding included) with `backend`'s
+/// whole-input kernel, where it has one: `Some(written)`, or `None` when the
+/// backend has none (or `output` is short), and the caller encodes as usual.
+#[inline]
+pub(crate) fn encode_final(
+    backend: Backend,
+    alphabet: Alphabet,
+    input: &[u8],
+    pad: bool,
+    output: &mut [u8],
+) -> Option<usize> {
+    let _ = (&alphabet, &input, &pad, &output);
+    match backend {
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+        // SAFETY: `backend` is available (see above): AVX-512 F/BW/VL/VBMI.
+        Backend::Avx512Vbmi => unsafe {
+            if input.len() <= 48 {
+                arch::x86_64::avx512::encode_small(alphabet, input, pad, output)
+            } else {
+                arch::x86_64::avx512::encode_final(alphabet, input, pad, output)
+            }
+        },
+        _ => None,
+    }
+}
+
+/// The longest input `decode_small` takes for `backend` (0: it has none).
+#[inline]
+pub(crate) fn small_decode_max(backend: Backend) -> usize {
+    match backend {
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+        Backend::Avx512Vbmi => 64,
+        _ => 0,
+    }
+}
+
+/// Decodes 2..=`small_decode_max` symbols (the caller split off the padding)
+/// in one step, where the backend can: `Some(written)`, or `None` and the
+/// caller takes the general path, which decides every error.
+#[inline]
+pub(crate) fn decode_small(
+    backend: Backend,
+    alphabet: Alphabet,
+    symbols: &[u8],
+    check_trailing: bool,
+    output: &mut [u8],
+) -> Option<usize> {
+    let _ = (&alphabet, &symbols, &check_trailing, &output);
+    match backend {
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+        // SAFETY: `backend` is available (see above): AVX-512 F/BW/VL/VBMI.
+        Backend::Avx512Vbmi => unsafe {
+            arch::x86_64::avx512::decode_small(alphabet, symbols, check_trailing, output)
+        },
+        _ => None,
     }
 }
 

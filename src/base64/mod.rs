@@ -195,6 +195,7 @@ impl Base64 {
     }
 
     /// The backend calls on this codec use: the forced one, else [`Backend::detect`].
+    #[inline]
     pub fn backend(&self) -> Backend {
         match self.backend {
             Some(b) => b,
@@ -248,8 +249,15 @@ impl Base64 {
         let Some(output) = output.get_mut(..needed) else {
             return Err(OutputTooSmall { needed });
         };
+        let backend = self.backend();
+        if let Some(n) =
+            dispatch::encode_final(backend, self.alphabet, input, self.encode_padding, output)
+        {
+            debug_assert_eq!(n, needed);
+            return Ok(n);
+        }
         let table = tables::enc(self.alphabet);
-        let (r, w) = dispatch::encode_prefix(self.backend(), self.alphabet, input, output);
+        let (r, w) = dispatch::encode_prefix(backend, self.alphabet, input, output);
         if input.len() >= 8 {
             scalar::encode_rest(table, input, r, self.encode_padding, &mut output[w..]);
             return Ok(needed);
@@ -264,17 +272,40 @@ impl Base64 {
     /// Decodes `input` into `output[..n]` and returns `n`. Writes nothing past
     /// `n`. On error the contents of `output` are unspecified.
     pub fn decode_to_slice(&self, input: &[u8], output: &mut [u8]) -> Result<usize, DecodeError> {
-        // Fast path: the prefix kernels over all but the last 1..=4 bytes, then
-        // an accept-only check of those.
-        let table = tables::dec(self.alphabet);
+        let backend = self.backend();
         let body = input.len().saturating_sub(1) / 4 * 4;
+        let table = tables::dec(self.alphabet);
+        // Fast path: the prefix kernel over all but the last 1..=4 bytes, then
+        // an accept-only check of those. A backend with a small-input kernel
+        // runs the prefix kernel over whole 64-byte blocks only and hands the
+        // last 1..=64 bytes to it, padding split off here: then a short input
+        // is one kernel call with no scalar tail.
+        let small = dispatch::small_decode_max(backend);
+        let head = if small == 0 {
+            body
+        } else {
+            input.len().saturating_sub(1) / small * small
+        };
         let (r, w) = dispatch::decode_prefix(
-            self.backend(),
+            backend,
             self.alphabet,
             self.skip_whitespace,
-            &input[..body],
+            &input[..head],
             output,
         );
+        if small != 0 && r == head {
+            if let Some(symbols) = self.last_group_symbols(&input[body..]) {
+                if let Some(n) = dispatch::decode_small(
+                    backend,
+                    self.alphabet,
+                    &input[head..body + symbols],
+                    !self.allow_trailing_bits,
+                    &mut output[w..],
+                ) {
+                    return Ok(w + n);
+                }
+            }
+        }
         let (c, o) = scalar::decode_prefix(table, &input[r..body], &mut output[w..]);
         let (r, w) = (r + c, w + o);
         if r == body {
@@ -322,17 +353,7 @@ impl Base64 {
         last: &[u8],
         output: &mut [u8],
     ) -> Option<usize> {
-        let pad = last.iter().rev().take_while(|&&b| b == b'=').count();
-        let symbols = last.len() - pad;
-        let padding_ok = match (pad, self.decode_padding) {
-            (_, DecodePadding::Forbidden) => pad == 0,
-            (0, DecodePadding::Required) => symbols == 4,
-            (0, DecodePadding::Optional) => true,
-            (_, _) => symbols + pad == 4,
-        };
-        if symbols < 2 || !padding_ok {
-            return None;
-        }
+        let symbols = self.last_group_symbols(last)?;
         // Up to 4 symbols, left-aligned in 24 bits; top byte set if any is invalid.
         let mut group = 0;
         for (k, &c) in last[..symbols].iter().enumerate() {
@@ -349,6 +370,22 @@ impl Base64 {
         let dst = output.get_mut(..tail)?;
         dst.copy_from_slice(&group.to_be_bytes()[1..1 + tail]);
         Some(tail)
+    }
+
+    /// How many of the last group's 1..=4 bytes are symbols, if its `=`s are
+    /// placed as this codec's padding rule allows and at least 2 remain;
+    /// `None` sends the input to the general path (which decides the error).
+    #[inline]
+    fn last_group_symbols(&self, last: &[u8]) -> Option<usize> {
+        let pad = last.iter().rev().take_while(|&&b| b == b'=').count();
+        let symbols = last.len() - pad;
+        let padding_ok = match (pad, self.decode_padding) {
+            (_, DecodePadding::Forbidden) => pad == 0,
+            (0, DecodePadding::Required) => symbols == 4,
+            (0, DecodePadding::Optional) => true,
+            (_, _) => symbols + pad == 4,
+        };
+        (symbols >= 2 && padding_ok).then_some(symbols)
     }
 
     /// Decodes the base64 text in `buf` into `buf[..n]` and returns `n`,

@@ -266,6 +266,127 @@ pub(crate) fn encode_prefix(alphabet: Alphabet, input: &[u8], output: &mut [u8])
     (n_in, n_out)
 }
 
+/// [`encode_final`] for 1..=48 input bytes: one masked block and nothing
+/// else (no loop, no spilled registers), so a 16-byte encode costs a handful of
+/// instructions. `None`, writing nothing, for other lengths or a short `output`.
+#[inline]
+#[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vbmi")]
+pub(crate) fn encode_small(
+    alphabet: Alphabet,
+    input: &[u8],
+    pad: bool,
+    output: &mut [u8],
+) -> Option<usize> {
+    let n = input.len();
+    if n == 0 || n > 48 {
+        return None;
+    }
+    // ceil(8n / 6) data symbols, then `=` up to a multiple of 4 if padding.
+    let data = (4 * n).div_ceil(3);
+    let needed = if pad { n.div_ceil(3) * 4 } else { data };
+    if output.len() < needed {
+        return None;
+    }
+    // Masks of the first k bytes for 1 <= k <= 64, without a branch.
+    let first = |k: usize| u64::MAX >> (64 - k);
+    // SAFETY: the mask enables bytes 0..n, n = input.len().
+    let v = unsafe { _mm512_maskz_loadu_epi8(first(n), input.as_ptr().cast()) };
+    let lanes = permute(load64(&ENC_SPREAD), v);
+    let indices = _mm512_multishift_epi64_epi8(_mm512_set1_epi64(ENC_SHIFTS), lanes);
+    // SAFETY: `alphabet.symbols()` is 64 readable bytes.
+    let symbols = unsafe { _mm512_loadu_si512(alphabet.symbols().as_ptr().cast()) };
+    let e = permute(indices, symbols);
+    let e = _mm512_mask_mov_epi8(
+        e,
+        first(needed) & !first(data),
+        _mm512_set1_epi8(b'=' as i8),
+    );
+    // SAFETY: the mask enables bytes 0..needed, and needed <= output.len().
+    unsafe { _mm512_mask_storeu_epi8(output.as_mut_ptr().cast(), first(needed), e) };
+    Some(needed)
+}
+
+/// Encodes all of `input`, the final partial group and its padding included,
+/// into `output[..n]` and returns `Some(n)`; `None`, writing nothing, if
+/// `output` is shorter than the encoded length. Encoding has no errors, so
+/// unlike the prefix kernels this one finishes the job: the last masked block
+/// carries the 1-2 leftover bytes (the masked load zero-fills the rest, which
+/// is exactly base64's zero bits) and `=` is blended in after them. A short
+/// input is then one masked load, three shuffles and one masked store, with no
+/// scalar tail: that is the small-input path (16-64 B).
+#[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vbmi")]
+pub(crate) fn encode_final(
+    alphabet: Alphabet,
+    input: &[u8],
+    pad: bool,
+    output: &mut [u8],
+) -> Option<usize> {
+    let len = input.len();
+    let rem = len % 3;
+    // Cannot overflow: the caller checked `encoded_len`, and `output` is a
+    // slice, so the result is at most `output.len()` or we return `None`.
+    let needed = (len / 3).checked_mul(4)?.checked_add(match (rem, pad) {
+        (0, _) => 0,
+        (_, true) => 4,
+        (r, false) => r + 1,
+    })?;
+    if output.len() < needed {
+        return None;
+    }
+    let regs = enc_regs(alphabet);
+    let src = input.as_ptr();
+    let dst = output.as_mut_ptr();
+    let (mut r, mut w) = (0, 0);
+    // The same 192-byte rounds as `encode_prefix` (192 is whole groups).
+    while r + 192 <= len {
+        // SAFETY: the loads cover r..r+192 <= len = input.len().
+        let (a, b, c, d) = unsafe {
+            (
+                _mm512_loadu_si512(src.add(r).cast()),
+                _mm512_loadu_si512(src.add(r + 48).cast()),
+                _mm512_loadu_si512(src.add(r + 96).cast()),
+                _mm512_loadu_si512(src.add(r + 128).cast()),
+            )
+        };
+        let a = encode_block(&regs, a, regs.spread);
+        let b = encode_block(&regs, b, regs.spread);
+        let c = encode_block(&regs, c, regs.spread);
+        let d = encode_block(&regs, d, regs.spread_16);
+        // SAFETY: w = r / 3 * 4, and r + 192 <= len, so w + 256 <= needed <=
+        // output.len().
+        unsafe {
+            _mm512_storeu_si512(dst.add(w).cast(), a);
+            _mm512_storeu_si512(dst.add(w + 64).cast(), b);
+            _mm512_storeu_si512(dst.add(w + 128).cast(), c);
+            _mm512_storeu_si512(dst.add(w + 192).cast(), d);
+        }
+        r += 192;
+        w += 256;
+    }
+    // Whole blocks of 48 bytes while more than 48 are left: the loads are
+    // masked to the input (at most 64 bytes), but the 64-symbol stores are
+    // plain (more than 48 bytes left means more than 64 symbols to write), since
+    // masked stores are the slow part of a masked block on Zen 4.
+    while len - r > 48 {
+        let k = u64::MAX >> (64 - (len - r).min(64));
+        // SAFETY: the mask enables bytes r..r+min(len-r, 64), all below len.
+        let v = unsafe { _mm512_maskz_loadu_epi8(k, src.add(r).cast()) };
+        let e = encode_block(&regs, v, regs.spread);
+        // SAFETY: more than 48 bytes are left, so at least 65 symbols are
+        // still to be written: w + 64 < needed <= output.len().
+        unsafe { _mm512_storeu_si512(dst.add(w).cast(), e) };
+        r += 48;
+        w += 64;
+    }
+    if r < len {
+        // 1..=48 bytes are left; `output[w..]` has room for their encoding.
+        let tail = encode_small(alphabet, &input[r..], pad, &mut output[w..]);
+        w += tail.unwrap_or(0);
+    }
+    debug_assert_eq!(w, needed);
+    Some(needed)
+}
+
 /// Registers the decoders keep for a whole call.
 #[derive(Clone, Copy)]
 struct DecRegs {
@@ -333,6 +454,53 @@ fn decode_block(r: &DecRegs, v: __m512i) -> Option<__m512i> {
         return None;
     }
     Some(pack(r, t))
+}
+
+/// Decodes 2..=64 bytes that the caller has already split into symbols and
+/// padding: `symbols` is everything before the final `=`s, whose placement
+/// the caller checked. One masked block: translate, check, pack, store.
+/// `Some(written)` only if every byte is a symbol, the symbol count is not
+/// 1 mod 4, `output` has room, and (with `check_trailing`) the unused low
+/// bits of the last symbol are zero; otherwise `None`, writing nothing, and the
+/// general path decides (and reports) what is wrong. This is the small-input
+/// path: no loop, no scalar tail.
+#[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vbmi")]
+pub(crate) fn decode_small(
+    alphabet: Alphabet,
+    symbols: &[u8],
+    check_trailing: bool,
+    output: &mut [u8],
+) -> Option<usize> {
+    let s = symbols.len();
+    if s == 0 || s > 64 || s % 4 == 1 {
+        return None;
+    }
+    // 4 symbols -> 3 bytes; a final 2 or 3 -> 1 or 2.
+    let out = s / 4 * 3 + [0, 0, 1, 2][s % 4];
+    if output.len() < out {
+        return None;
+    }
+    let first = |k: usize| u64::MAX >> (64 - k);
+    let regs = dec_regs(alphabet);
+    // SAFETY: the mask enables bytes 0..s, s = symbols.len().
+    let v = unsafe { _mm512_maskz_loadu_epi8(first(s), symbols.as_ptr().cast()) };
+    // Lanes past `s` translate to 0 (not INVALID) and so pack as zero bits.
+    let t = _mm512_maskz_permutex2var_epi8(first(s), regs.lo, v, regs.hi);
+    if invalid_mask(v, t) != 0 {
+        return None;
+    }
+    let p = pack(&regs, t);
+    // A partial final group packs its unused bits into byte `out`:
+    //   2 symbols aaaaaa bbbbbb       -> bytes aaaaaabb bbbb0000
+    //   3 symbols aaaaaa bbbbbb cccccc -> bytes aaaaaabb bbbbcccc cc000000
+    // so the trailing bits are zero iff that byte is.
+    if check_trailing && s % 4 != 0 && (_mm512_test_epi8_mask(p, p) >> out) & 1 != 0 {
+        return None;
+    }
+    // SAFETY: the mask enables bytes 0..out, and out <= output.len()
+    // (out >= 1 since s >= 2).
+    unsafe { _mm512_mask_storeu_epi8(output.as_mut_ptr().cast(), first(out), p) };
+    Some(out)
 }
 
 /// Decodes whole clean blocks (64 symbols -> 48 bytes) from the start of
