@@ -22,6 +22,8 @@ extern crate std;
 pub mod base64;
 mod image;
 #[cfg(feature = "alloc")]
+pub mod data_uri;
+#[cfg(feature = "alloc")]
 pub mod png;
 
 #[cfg(feature = "alloc")]
