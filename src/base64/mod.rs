@@ -16,7 +16,7 @@
 //!
 //! | call | allocates | feature |
 //! |---|---|---|
-//! | [`Base64::encode_to_slice`], [`Base64::decode_to_slice`], [`Base64::decode_in_place`], [`Base64::encode_wrapped_to_slice`], [`Decoder`] | never | none |
+//! | [`Base64::encode_to_slice`], [`Base64::decode_to_slice`], [`Base64::decode_in_place`], [`Base64::encode_wrapped_to_slice`], [`Encoder`], [`Decoder`] | never | none |
 //! | [`Base64::encode`], [`Base64::encode_wrapped`] | one `String` of the exact length | `alloc` |
 //! | [`Base64::decode`] | one `Vec` of [`Base64::decoded_len_max`] of the input length | `alloc` |
 //! | [`EncoderWriter`], [`DecoderReader`] | fixed buffers (a few KiB) at construction, never again | `std` |
@@ -31,6 +31,7 @@
 mod arch;
 mod decoder;
 mod dispatch;
+mod encoder;
 mod error;
 mod scalar;
 #[cfg(feature = "std")]
@@ -39,6 +40,7 @@ mod tables;
 
 pub use decoder::Decoder;
 pub use dispatch::Backend;
+pub use encoder::Encoder;
 pub use error::{DecodeError, OutputTooSmall};
 #[cfg(feature = "std")]
 pub use stream::{DecoderReader, EncoderWriter};
