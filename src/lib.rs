@@ -25,7 +25,9 @@ mod image;
 pub mod data_uri;
 #[cfg(feature = "alloc")]
 pub mod png;
+pub mod sizes;
 
 #[cfg(feature = "alloc")]
 pub use image::ImageBuf;
 pub use image::{ChannelOrder, Depth, Image, ImageError};
+pub use sizes::Sizes;
