@@ -85,8 +85,11 @@ impl core::error::Error for DataUriError {}
 /// The default MIME type of a `data:` URL.
 const DEFAULT_MIME: &str = "text/plain;charset=US-ASCII";
 
-/// `data:<mime>;base64,<base64 of data>`. `mime` is written as given (pass a
-/// valid MIME type such as `image/png`; an empty one means the default).
+/// `data:<mime>;base64,<base64 of data>`. `mime` is written as given: pass a
+/// valid MIME type such as `image/png` (an empty one means the default). A
+/// type holding `,`, `#` or `?` cannot survive in a `data:` URL (they end the
+/// type, start the fragment, start the query), and the processor does not
+/// percent-decode the type, so such a type will not parse back as written.
 pub fn encode(mime: &str, data: &[u8]) -> String {
     let b64_len = STANDARD
         .encoded_len(data.len())

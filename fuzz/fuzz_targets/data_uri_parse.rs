@@ -1,6 +1,9 @@
-//! The data: URL processor takes any string without panicking; what it
-//! accepts re-parses to the same value once re-encoded, and its body is never
-//! longer than the input.
+//! The data: URL processor takes any string without panicking; its body is
+//! never longer than the input; and what it accepts re-parses to the same
+//! value once re-encoded, when the MIME type has no `?` (a `?` in a URL starts
+//! the query, whose serialization percent-encodes some bytes, and the
+//! processor does not percent-decode the MIME type: so such a type cannot be
+//! written into a data: URL verbatim, which `data_uri::encode` documents).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -12,8 +15,10 @@ fuzz_target!(|data: &[u8]| {
     };
     if let Ok(d) = data_uri::parse(s) {
         assert!(d.data().len() <= s.len());
-        let again = data_uri::parse(&data_uri::encode(d.mime_type(), d.data())).unwrap();
-        assert_eq!(again.data(), d.data());
-        assert_eq!(again.mime_type(), d.mime_type());
+        if !d.mime_type().contains('?') {
+            let again = data_uri::parse(&data_uri::encode(d.mime_type(), d.data())).unwrap();
+            assert_eq!(again.data(), d.data());
+            assert_eq!(again.mime_type(), d.mime_type());
+        }
     }
 });
