@@ -209,8 +209,10 @@ pub(crate) fn decode_small(
 }
 
 /// Runs `backend`'s decode kernel (see the contract in `arch`). With
-/// `skip_ws`, a backend that can compact whitespace away does so; the others
-/// decode as without it (whitespace then stops them, and the scalar code skips it).
+/// `skip_ws`, a backend that has a whitespace-skipping kernel
+/// (`decode_prefix_skip_ws`: SSSE3 and AVX2 skip whitespace between groups,
+/// AVX-512 with VBMI2 anywhere) runs it; the others decode as without it
+/// (whitespace then stops them, and the scalar code skips it).
 #[inline]
 pub(crate) fn decode_prefix(
     backend: Backend,
@@ -223,10 +225,22 @@ pub(crate) fn decode_prefix(
     match backend {
         #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
         // SAFETY: `backend` is available (see above), so this CPU has SSSE3.
-        Backend::Ssse3 => unsafe { arch::x86_64::ssse3::decode_prefix(alphabet, input, output) },
+        Backend::Ssse3 => unsafe {
+            if skip_ws {
+                arch::x86_64::ssse3::decode_prefix_skip_ws(alphabet, input, output)
+            } else {
+                arch::x86_64::ssse3::decode_prefix(alphabet, input, output)
+            }
+        },
         #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
         // SAFETY: `backend` is available (see above), so this CPU has AVX2.
-        Backend::Avx2 => unsafe { arch::x86_64::avx2::decode_prefix(alphabet, input, output) },
+        Backend::Avx2 => unsafe {
+            if skip_ws {
+                arch::x86_64::avx2::decode_prefix_skip_ws(alphabet, input, output)
+            } else {
+                arch::x86_64::avx2::decode_prefix(alphabet, input, output)
+            }
+        },
         #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
         Backend::Avx512Vbmi => {
             if skip_ws && arch::x86_64::features().avx512_vbmi2() {

@@ -275,26 +275,44 @@ impl Base64 {
     /// `n`. On error the contents of `output` are unspecified.
     pub fn decode_to_slice(&self, input: &[u8], output: &mut [u8]) -> Result<usize, DecodeError> {
         let backend = self.backend();
-        let body = input.len().saturating_sub(1) / 4 * 4;
         let table = tables::dec(self.alphabet);
+        let (r, w) = if self.skip_whitespace {
+            match self.decode_fast_ws(backend, table, input, output) {
+                Ok(n) => return Ok(n),
+                Err(at) => at,
+            }
+        } else {
+            match self.decode_fast(backend, table, input, output) {
+                Ok(n) => return Ok(n),
+                Err(at) => at,
+            }
+        };
+        self.decode_general(input, output, (r, w))
+    }
+
+    /// The fast path of [`decode_to_slice`](Self::decode_to_slice) without
+    /// whitespace: `Ok(written)`, or `Err((consumed, written))` of the valid
+    /// prefix where the general path takes over.
+    #[inline(always)]
+    fn decode_fast(
+        &self,
+        backend: Backend,
+        table: &tables::DecTable,
+        input: &[u8],
+        output: &mut [u8],
+    ) -> Result<usize, (usize, usize)> {
+        let body = input.len().saturating_sub(1) / 4 * 4;
         // Fast path: the prefix kernel over all but the last 1..=4 bytes, then
         // an accept-only check of those. A backend with a small-input kernel
         // runs the prefix kernel over whole 64-byte blocks only and hands the
         // last 1..=64 bytes to it, padding split off here: then a short input
         // is one kernel call with no scalar tail.
         let small = dispatch::small_decode_max(backend);
-        let head = if small == 0 {
-            body
-        } else {
-            input.len().saturating_sub(1) / small * small
+        let head = match input.len().saturating_sub(1).checked_div(small) {
+            Some(blocks) => blocks * small,
+            None => body,
         };
-        let (r, w) = dispatch::decode_prefix(
-            backend,
-            self.alphabet,
-            self.skip_whitespace,
-            &input[..head],
-            output,
-        );
+        let (r, w) = dispatch::decode_prefix(backend, self.alphabet, false, &input[..head], output);
         if small != 0 && r == head {
             if let Some(symbols) = self.last_group_symbols(&input[body..]) {
                 if let Some(n) = dispatch::decode_small(
@@ -315,8 +333,68 @@ impl Base64 {
                 return Ok(w + tail);
             }
         }
-        // Anything else (whitespace, errors, a short output) goes on through the
-        // general decoder from where the prefix stopped: it decides every error.
+        Err((r, w))
+    }
+
+    /// The fast path of [`decode_to_slice`](Self::decode_to_slice) with
+    /// whitespace skipped: the prefix kernel over the whole input but its
+    /// trailing whitespace (it skips whitespace between groups), then what it
+    /// left: the last 1..=4 bytes, or with a small-input kernel up to 64
+    /// bytes that hold no whitespace. `Ok(written)`, or `Err((consumed,
+    /// written))` of the valid prefix where the general path takes over.
+    #[inline(always)]
+    fn decode_fast_ws(
+        &self,
+        backend: Backend,
+        table: &tables::DecTable,
+        input: &[u8],
+        output: &mut [u8],
+    ) -> Result<usize, (usize, usize)> {
+        let trailing = input
+            .iter()
+            .rev()
+            .take_while(|&&b| decoder::is_ascii_whitespace(b))
+            .count();
+        let end = input.len() - trailing;
+        let (r, w) = dispatch::decode_prefix(backend, self.alphabet, true, &input[..end], output);
+        let rest = &input[r..end];
+        if rest.is_empty() {
+            // Whole groups and whitespace only.
+            return Ok(w);
+        }
+        if rest.len() <= 4 {
+            if let Some(tail) = self.decode_last(table, rest, &mut output[w..]) {
+                return Ok(w + tail);
+            }
+        } else if rest.len() <= dispatch::small_decode_max(backend) {
+            let body = (rest.len() - 1) / 4 * 4;
+            if let Some(symbols) = self.last_group_symbols(&rest[body..]) {
+                if let Some(n) = dispatch::decode_small(
+                    backend,
+                    self.alphabet,
+                    &rest[..body + symbols],
+                    !self.allow_trailing_bits,
+                    &mut output[w..],
+                ) {
+                    return Ok(w + n);
+                }
+            }
+        }
+        Err((r, w))
+    }
+
+    /// The general path of [`decode_to_slice`](Self::decode_to_slice), from
+    /// `(r, w)` where a fast path stopped: anything unusual (whitespace,
+    /// errors, a short output) goes through the general decoder, which
+    /// decides every error. Out of line: its scratch buffer would make every
+    /// call set up a large stack frame.
+    #[inline(never)]
+    fn decode_general(
+        &self,
+        input: &[u8],
+        output: &mut [u8],
+        (r, w): (usize, usize),
+    ) -> Result<usize, DecodeError> {
         let mut dec = Decoder::new_at(self, r);
         let (consumed, written) = dec.decode(&input[r..], &mut output[w..])?;
         let (consumed, written) = (r + consumed, w + written);
@@ -348,7 +426,7 @@ impl Base64 {
     /// Accepts the last 1..=4 bytes of an input whose groups before them all
     /// decoded: 2-4 alphabet symbols, then canonical padding (or none, where
     /// allowed). Only ever accepts; `None` leaves the verdict to [`Decoder`].
-    #[inline]
+    #[inline(always)]
     fn decode_last(
         &self,
         table: &tables::DecTable,
@@ -370,7 +448,11 @@ impl Base64 {
             return None;
         }
         let dst = output.get_mut(..tail)?;
-        dst.copy_from_slice(&group.to_be_bytes()[1..1 + tail]);
+        // 1 to 3 bytes: the first, the middle and the last (no call to `memcpy`).
+        let bytes = group.to_be_bytes();
+        dst[0] = bytes[1];
+        dst[tail / 2] = bytes[1 + tail / 2];
+        dst[tail - 1] = bytes[tail];
         Some(tail)
     }
 

@@ -21,6 +21,13 @@
 //! - Both may process less than they could (a kernel is free to leave short
 //!   inputs to the scalar code).
 //!
+//! A kernel may also have `decode_prefix_skip_ws(alphabet, input, output)`,
+//! for codecs that skip ASCII whitespace: `decode_prefix`'s contract, except
+//! that whitespace is stepped over (`consumed` counts it, and ends after the
+//! last decoded group or whitespace after it). The SSSE3 and AVX2 ones skip
+//! whitespace between groups and stop before whitespace inside a group; the
+//! AVX-512 one skips it anywhere.
+//!
 //! They are `#[target_feature]` functions: calling one is sound only on a CPU
 //! that has the feature, which [`super::dispatch`] checks once.
 

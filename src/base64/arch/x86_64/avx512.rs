@@ -494,7 +494,7 @@ pub(crate) fn decode_small(
     //   2 symbols aaaaaa bbbbbb       -> bytes aaaaaabb bbbb0000
     //   3 symbols aaaaaa bbbbbb cccccc -> bytes aaaaaabb bbbbcccc cc000000
     // so the trailing bits are zero iff that byte is.
-    if check_trailing && s % 4 != 0 && (_mm512_test_epi8_mask(p, p) >> out) & 1 != 0 {
+    if check_trailing && !s.is_multiple_of(4) && (_mm512_test_epi8_mask(p, p) >> out) & 1 != 0 {
         return None;
     }
     // SAFETY: the mask enables bytes 0..out, and out <= output.len()
@@ -628,48 +628,83 @@ fn line_break_at(input: &[u8], at: usize) -> Option<usize> {
     }
 }
 
-/// Line-wrapped input whose lines all hold the same number of symbols, a
-/// multiple of 4 (so lines start groups) and at most [`MAX_LINE`], each
-/// followed by the same line break (LF or CR LF), as MIME (76) and PEM (64)
-/// write it. `input` starts with a line break of `eol` bytes. Each line is
-/// checked whole, then decoded like one or two clean blocks; lines do not
-/// depend on each other, so nothing waits on where the whitespace is.
-/// Returns `(consumed, written)`, `consumed` ending after a line break (at
-/// least the first one).
+/// The line that starts at `at`: its length, when its first byte that is
+/// not a symbol (looking at two blocks at once) is a line break (LF or CR
+/// LF) after a whole number of groups, and the break's length.
 #[inline]
 #[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vbmi")]
-fn decode_lines(regs: &DecRegs, input: &[u8], output: &mut [u8], eol: usize) -> (usize, usize) {
-    // The next line's length: its first byte that is not a symbol, looking
-    // at two blocks at once.
-    let len = (input.len() - eol).min(MAX_LINE);
+fn line_at(regs: &DecRegs, input: &[u8], at: usize) -> Option<(usize, usize)> {
+    let len = (input.len() - at).min(MAX_LINE);
     let (k0, k1) = (low_mask(len.min(64)), low_mask(len - len.min(64)));
     let src = input.as_ptr();
-    // SAFETY: the masks enable bytes eol..eol+len <= input.len().
+    // SAFETY: the masks enable bytes at..at+len <= input.len().
     let (a, b) = unsafe {
         (
-            _mm512_maskz_loadu_epi8(k0, src.add(eol).cast()),
-            _mm512_maskz_loadu_epi8(k1, src.add(eol + len.min(64)).cast()),
+            _mm512_maskz_loadu_epi8(k0, src.add(at).cast()),
+            _mm512_maskz_loadu_epi8(k1, src.add(at + len.min(64)).cast()),
         )
     };
     let (m0, m1) = (
         invalid_mask(a, translate(regs, a)) & k0,
         invalid_mask(b, translate(regs, b)) & k1,
     );
+    line_of(input, at, m0, m1)
+}
+
+/// [`line_at`] from the masks of the bytes that are not symbols in the two
+/// blocks at `at`.
+#[inline(always)]
+fn line_of(input: &[u8], at: usize, m0: u64, m1: u64) -> Option<(usize, usize)> {
     let line = if m0 != 0 {
         m0.trailing_zeros() as usize
     } else if m1 != 0 {
         64 + m1.trailing_zeros() as usize
     } else {
-        return (eol, 0);
+        return None;
     };
-    if line % 4 != 0 || line == 0 || line_break_at(input, eol + line) != Some(eol) {
-        return (eol, 0);
+    if !line.is_multiple_of(4) || line == 0 {
+        return None;
     }
+    Some((line, line_break_at(input, at + line)?))
+}
+
+/// Line-wrapped input whose lines all hold the same number of symbols, a
+/// multiple of 4 (so lines start groups) and at most [`MAX_LINE`], each
+/// followed by the same line break (LF or CR LF), as MIME (76) and PEM (64)
+/// write it. `input` starts with a line break of `eol` bytes; the next line
+/// sets the length ([`line_at`]), and [`lines_from`] takes it and the lines
+/// after it. Returns `(consumed, written)`, `consumed` ending after a line
+/// break (at least the first one).
+#[inline]
+#[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vbmi")]
+fn decode_lines(regs: &DecRegs, input: &[u8], output: &mut [u8], eol: usize) -> (usize, usize) {
+    match line_at(regs, input, eol) {
+        Some((line, e)) if e == eol => lines_from::<1>(regs, input, output, (eol, 0), line, eol),
+        _ => (eol, 0),
+    }
+}
+
+/// Lines of `line` symbols (a multiple of 4, at most [`MAX_LINE`]) each
+/// followed by the same `eol`-byte line break, from `(r, w)` on a line
+/// start. Each line is checked whole, then decoded like one or two clean
+/// blocks; lines do not depend on each other, so nothing waits on where the
+/// whitespace is. Returns where it stopped, on a line start. `SITE` tells
+/// apart its callers, as for [`clean_run`].
+#[inline]
+#[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vbmi")]
+fn lines_from<const SITE: u8>(
+    regs: &DecRegs,
+    input: &[u8],
+    output: &mut [u8],
+    (mut r, mut w): (usize, usize),
+    line: usize,
+    eol: usize,
+) -> (usize, usize) {
+    let src = input.as_ptr();
     let (n0, n1) = (line.min(64), line - line.min(64));
     let (o0, o1) = (n0 / 4 * 3, n1 / 4 * 3);
     let step = line + eol;
     let dst = output.as_mut_ptr();
-    let (mut r, mut w) = (eol, 0);
     if (64..=64 + 16 - eol).contains(&line) {
         (r, w) = decode_lines_x4(regs, input, output, (r, w), line, eol);
     }
@@ -720,18 +755,33 @@ struct Lines {
     /// the tail, those the tail's output takes.
     slot: u64,
     sym: u64,
-    out_t: u64,
+    /// The bytes of a line's output.
+    out_mask: u64,
     /// The break bytes where each quarter's break is.
     brk_bytes: __m512i,
-    /// Within each 16-byte lane, the 3 bytes of each packed dword to the
-    /// front (as [`DEC_COMPACT`] does for the whole register).
-    compact16: __m512i,
+}
+
+/// Per quarter `j` of the tails' register, the permutation that joins a
+/// line's output: its block's 48 bytes (from the packed dwords, as
+/// [`DEC_COMPACT`]) and then its tail's (from quarter `j` of the tails'
+/// packed dwords, the second source), so that one store writes the line.
+static LINE_JOIN: [Table64; 4] = [line_join(0), line_join(1), line_join(2), line_join(3)];
+
+const fn line_join(j: usize) -> Table64 {
+    let mut t = DEC_COMPACT.0;
+    let mut k = 0;
+    while k < 12 {
+        // Byte k of the tail: byte 2 - k % 3 of dword k / 3 of quarter j.
+        t[48 + k] = (64 + 16 * j + 4 * (k / 3) + 2 - k % 3) as u8;
+        k += 1;
+    }
+    Table64(t)
 }
 
 /// Up to four lines of a [`Lines`] layout: `n` of them from `r`, decoded to
 /// `w`, if they all check out. The blocks decode like clean blocks. The
 /// tails and breaks are gathered into the 16-byte quarters of one register
-/// by merge-masked loads (each load's address is shifted back by the
+/// by masked loads ORed together (each load's address is shifted back by the
 /// quarter's offset, so memory byte `i` lands in lane `16j + i`), then checked
 /// (symbols, and the break bytes themselves) and decoded together:
 ///
@@ -740,7 +790,8 @@ struct Lines {
 ///         [tail 0][\r\n][..]  [tail 1][\r\n][..]   [tail 2] [tail 3]
 /// ```
 ///
-/// Each quarter's bytes go out with a masked store shifted back the same way.
+/// Each line goes out in one masked store: its block's bytes and its tail's,
+/// joined by one two-source permutation ([`LINE_JOIN`]).
 ///
 /// # Safety
 /// `r + n * (line + eol) <= input.len()` and `w + n * out_line <= output.len()`,
@@ -758,8 +809,8 @@ unsafe fn lines_round(
     let step = l.line + l.eol;
     let mut any = _mm512_setzero_si512();
     let mut ta = [_mm512_setzero_si512(); 4];
-    let mut tails = _mm512_setzero_si512();
-    for (j, ta) in ta.iter_mut().enumerate().take(n) {
+    let mut tl = [_mm512_setzero_si512(); 4];
+    for (j, (ta, tl)) in ta.iter_mut().zip(tl.iter_mut()).enumerate().take(n) {
         let at = r + j * step;
         // SAFETY: at + 64 <= r + (n - 1) * step + 64 <= r + n * step, within
         // the input (caller).
@@ -769,14 +820,16 @@ unsafe fn lines_round(
         // SAFETY: the pointer is at + 64 - 16j, inside the input (step > 16);
         // the mask enables lanes 16j..16j+t+eol, which read the bytes
         // at+64..at+step of this line's tail and break, within the input.
-        tails = unsafe {
-            _mm512_mask_loadu_epi8(
-                tails,
+        *tl = unsafe {
+            _mm512_maskz_loadu_epi8(
                 l.slot & (0xFFFF << (16 * j)),
                 src.add(at + 64 - 16 * j).cast(),
             )
         };
     }
+    // Joined after the loads (not merged into one register load by load),
+    // so no load waits for the one before it.
+    let tails = _mm512_ternarylogic_epi32::<0xFE>(tl[0], tl[1], _mm512_or_si512(tl[2], tl[3]));
     let lanes = low_mask(16 * n);
     let tt = translate(regs, tails);
     let bad_tails = invalid_mask(tails, tt) & l.sym & lanes;
@@ -786,21 +839,14 @@ unsafe fn lines_round(
         return false;
     }
     let pairs = _mm512_maddubs_epi16(tt, regs.madd_bytes);
-    let tail_out = _mm512_shuffle_epi8(_mm512_madd_epi16(pairs, regs.madd_words), l.compact16);
+    let tail_groups = _mm512_madd_epi16(pairs, regs.madd_words);
     for (j, ta) in ta.iter().enumerate().take(n) {
-        let at = w + j * l.out_line;
-        // SAFETY: the mask enables at..at+48, below w + n * out_line, within
-        // the output (caller).
-        unsafe { _mm512_mask_storeu_epi8(dst.add(at).cast(), MASK48, pack(regs, *ta)) };
-        // SAFETY: the pointer is at + 48 - 16j, inside the output; the mask
-        // enables lanes 16j..16j+t/4*3, which write bytes at+48..at+out_line.
-        unsafe {
-            _mm512_mask_storeu_epi8(
-                dst.add(at + 48 - 16 * j).cast(),
-                l.out_t & (0xFFFF << (16 * j)),
-                tail_out,
-            )
-        };
+        let pairs = _mm512_maddubs_epi16(*ta, regs.madd_bytes);
+        let groups = _mm512_madd_epi16(pairs, regs.madd_words);
+        let out = _mm512_permutex2var_epi8(groups, load64(&LINE_JOIN[j]), tail_groups);
+        // SAFETY: the mask enables w + j out_line .. w + (j + 1) out_line,
+        // below w + n * out_line, within the output (caller).
+        unsafe { _mm512_mask_storeu_epi8(dst.add(w + j * l.out_line).cast(), l.out_mask, out) };
     }
     true
 }
@@ -830,15 +876,12 @@ fn decode_lines_x4(
         out_line: line / 4 * 3,
         slot: quarters(low_mask(t + eol)),
         sym: quarters(low_mask(t)),
-        out_t: quarters(low_mask(t / 4 * 3)),
+        out_mask: low_mask(line / 4 * 3),
         brk_bytes: _mm512_mask_blend_epi8(
             cr,
             _mm512_set1_epi8(b'\n' as i8),
             _mm512_set1_epi8(b'\r' as i8),
         ),
-        compact16: _mm512_broadcast_i32x4(_mm_setr_epi8(
-            2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1,
-        )),
     };
     let step = line + eol;
     let src = input.as_ptr();
@@ -851,8 +894,12 @@ fn decode_lines_x4(
         r += 4 * step;
         w += 4 * l.out_line;
     }
-    // The last one to three lines.
-    let n = ((input.len() - r) / step).min((output.len() - w) / l.out_line);
+    // The last one to three lines (counted without a division, which would
+    // cost more than a line at small sizes).
+    let mut n = 0;
+    while n < 3 && r + (n + 1) * step <= input.len() && w + (n + 1) * l.out_line <= output.len() {
+        n += 1;
+    }
     // SAFETY: n lines fit in what is left of the input and the output.
     if n > 0 && unsafe { lines_round(regs, &l, src, dst, (r, w), n) } {
         r += n * step;
@@ -1014,23 +1061,45 @@ pub(crate) fn decode_prefix_skip_ws(
         return (0, 0);
     }
     let regs = dec_regs(alphabet);
-    let (r, w) = decode_blocks(&regs, input, output);
-    let (t, p, at_ws) = peek(&regs, input, r);
-    if at_ws {
-        return decode_whitespace(alphabet, input, output, (r, w));
-    }
-    // No whitespace: the end of the input, or of the output's room, or a byte
-    // that is neither symbol nor whitespace. Decode the groups before it.
-    let g = (p / 4).min((output.len() - w) / 3);
-    // SAFETY: the mask enables w..w+3g, and 3g <= output.len() - w.
-    unsafe {
-        _mm512_mask_storeu_epi8(
-            output.as_mut_ptr().add(w).cast(),
-            low_mask(3 * g),
-            pack(&regs, t),
-        )
+    // Wrapped lines from the first on: the first line's break shows where
+    // they are, without trying (and failing) a round of clean blocks first.
+    // Two clean blocks instead are decoded here.
+    let mut at = (0, 0);
+    let first = if input.len() >= 128 && output.len() >= 96 {
+        let src = input.as_ptr();
+        // SAFETY: input[..128] is in bounds.
+        let (a, b) = unsafe {
+            (
+                _mm512_loadu_si512(src.cast()),
+                _mm512_loadu_si512(src.add(64).cast()),
+            )
+        };
+        let (ta, tb) = (translate(&regs, a), translate(&regs, b));
+        let (m0, m1) = (invalid_mask(a, ta), invalid_mask(b, tb));
+        if m0 | m1 == 0 {
+            let dst = output.as_mut_ptr();
+            // SAFETY: the masks enable output[..96], in bounds.
+            unsafe {
+                _mm512_mask_storeu_epi8(dst.cast(), MASK48, pack(&regs, ta));
+                _mm512_mask_storeu_epi8(dst.add(48).cast(), MASK48, pack(&regs, tb));
+            }
+            at = (128, 96);
+            None
+        } else {
+            line_of(input, 0, m0, m1)
+        }
+    } else {
+        line_at(&regs, input, 0)
     };
-    (r + 4 * g, w + 3 * g)
+    if let Some((line, eol)) = first {
+        at = lines_from::<0>(&regs, input, output, at, line, eol);
+    }
+    match clean_run::<0>(&regs, input, output, at) {
+        // No whitespace: the end of the input, or of the output's room, or a
+        // byte that is neither symbol nor whitespace.
+        Run::Done(r, w) => (r, w),
+        run => decode_whitespace(alphabet, input, output, run),
+    }
 }
 
 /// The (at most) 64 bytes at `r`, translated, and the offset of the first
@@ -1039,8 +1108,19 @@ pub(crate) fn decode_prefix_skip_ws(
 #[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vbmi")]
 fn peek(regs: &DecRegs, input: &[u8], r: usize) -> (__m512i, usize, bool) {
     let len = (input.len() - r).min(64);
-    // SAFETY: the mask enables bytes r..r+len, and r + len <= input.len().
-    let v = unsafe { _mm512_maskz_loadu_epi8(low_mask(len), input.as_ptr().add(r).cast()) };
+    let v = if len < 64 && input.len() >= 64 {
+        // The last block of the input, moved down so that byte r lands in
+        // lane 0. A masked load that reaches past the input would wait for
+        // any store still pending to the memory after it, which is often
+        // the output just written.
+        // SAFETY: input.len() >= 64, so input[input.len() - 64..] is in bounds.
+        let last = unsafe { _mm512_loadu_si512(input.as_ptr().add(input.len() - 64).cast()) };
+        let from = _mm512_add_epi8(load64(&IOTA), _mm512_set1_epi8((64 - len) as i8));
+        _mm512_maskz_permutexvar_epi8(low_mask(len), from, last)
+    } else {
+        // SAFETY: the mask enables bytes r..r+len, and r + len <= input.len().
+        unsafe { _mm512_maskz_loadu_epi8(low_mask(len), input.as_ptr().add(r).cast()) }
+    };
     let t = translate(regs, v);
     let bad = invalid_mask(v, t) & low_mask(len);
     let p = if bad == 0 {
@@ -1066,9 +1146,16 @@ enum Run {
 
 /// From `(r, w)` on a group boundary: clean blocks, then the next block up
 /// to its first byte that is not a symbol, with the whole groups before it.
+/// `SITE` tells apart its callers: each gets its own copy, which, with one
+/// call site, is inlined into it.
 #[inline]
 #[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vbmi")]
-fn clean_run(regs: &DecRegs, input: &[u8], output: &mut [u8], (r, w): (usize, usize)) -> Run {
+fn clean_run<const SITE: u8>(
+    regs: &DecRegs,
+    input: &[u8],
+    output: &mut [u8],
+    (r, w): (usize, usize),
+) -> Run {
     let (c, o) = decode_blocks(regs, &input[r..], &mut output[w..]);
     let (r, w) = (r + c, w + o);
     let (t, p, at_ws) = peek(regs, input, r);
@@ -1091,8 +1178,9 @@ fn clean_run(regs: &DecRegs, input: &[u8], output: &mut [u8], (r, w): (usize, us
     }
 }
 
-/// The rest of [`decode_prefix_skip_ws`] once whitespace shows up, from a
-/// group boundary: regularly wrapped lines go to [`decode_lines`], a few
+/// The rest of [`decode_prefix_skip_ws`] once whitespace shows up, from
+/// where the first [`clean_run`] stopped (not [`Run::Done`]), on a group
+/// boundary: regularly wrapped lines go to [`decode_lines`], a few
 /// other breaks are stepped over, and the rest goes to [`decode_gathered`].
 /// Not inlined, so that input without whitespace does not pay for setting up
 /// these paths.
@@ -1102,12 +1190,14 @@ fn decode_whitespace(
     alphabet: Alphabet,
     input: &[u8],
     output: &mut [u8],
-    (mut r, mut w): (usize, usize),
+    first: Run,
 ) -> (usize, usize) {
     let regs = dec_regs(alphabet);
     let mut skips = 8;
+    let mut run = first;
     loop {
-        match clean_run(&regs, input, output, (r, w)) {
+        let (mut r, mut w);
+        match run {
             Run::Done(r, w) => return (r, w),
             Run::Unaligned(r, w) => {
                 let (c, o) = decode_gathered(&regs, &input[r..], &mut output[w..]);
@@ -1130,6 +1220,7 @@ fn decode_whitespace(
             let (c, o) = decode_gathered(&regs, &input[r..], &mut output[w..]);
             return (r + c, w + o);
         }
+        run = clean_run::<1>(&regs, input, output, (r, w));
     }
 }
 

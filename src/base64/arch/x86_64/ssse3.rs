@@ -259,6 +259,285 @@ pub(crate) fn decode_prefix(alphabet: Alphabet, input: &[u8], output: &mut [u8])
     (r, w)
 }
 
+/// Decodes a prefix of whole groups of 4 symbols with ASCII whitespace
+/// (TAB, LF, FF, CR, SPACE) between groups skipped; `consumed` counts the
+/// skipped whitespace.
+///
+/// `consumed` ends after the last symbol of the last decoded group or after
+/// whitespace that follows it, and `written == symbols / 4 * 3`. It stops
+/// before the first byte that is neither a symbol nor whitespace, before
+/// whitespace inside a group, or when `output` is full.
+///
+/// Clean blocks go through [`decode_prefix`]; the block where it stops is
+/// decoded up to its first non-symbol ([`decode_partial`]), and whitespace
+/// there, on a group boundary, is stepped over. Once a line of symbols and
+/// its break (LF or CR LF) has gone by, the lines after it that have the
+/// same length and break go a line at a time ([`decode_lines`]).
+#[target_feature(enable = "ssse3")]
+pub(crate) fn decode_prefix_skip_ws(
+    alphabet: Alphabet,
+    input: &[u8],
+    output: &mut [u8],
+) -> (usize, usize) {
+    let t = match alphabet {
+        Alphabet::Standard => &DEC_STANDARD,
+        Alphabet::UrlSafe => &DEC_URL_SAFE,
+    };
+    let (mut r, mut w) = (0, 0);
+    // Where the current line started (after the last whitespace).
+    let mut line_start = 0;
+    loop {
+        let (c, o) = decode_prefix(alphabet, &input[r..], &mut output[w..]);
+        (r, w) = (r + c, w + o);
+        let (c, o) = decode_partial(t, &input[r..], &mut output[w..]);
+        (r, w) = (r + c, w + o);
+        // Whitespace here is on a group boundary, after every symbol decoded
+        // so far: step over it. Anything else ends the prefix.
+        if r == input.len() || !is_whitespace(input[r]) {
+            return (r, w);
+        }
+        let ws_start = r;
+        while r < input.len() && is_whitespace(input[r]) {
+            r += 1;
+        }
+        let line = ws_start - line_start;
+        let eol = match &input[ws_start..r] {
+            b"\n" => 1,
+            b"\r\n" => 2,
+            _ => 0,
+        };
+        if eol != 0 && lines_fit(line) && r + line + eol <= input.len() {
+            (r, w) = decode_lines(t, input, output, (r, w), line, eol);
+        }
+        line_start = r;
+    }
+}
+
+/// ASCII whitespace as WHATWG Infra defines it: TAB, LF, FF, CR, SPACE.
+#[inline(always)]
+fn is_whitespace(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | 0x0C | b'\r' | b' ')
+}
+
+/// Decodes the whole groups of the first (at most) [`DEC_IN`] bytes of
+/// `input` that come before the first byte that is not a symbol, as many as
+/// fit in `output`, and stores exactly their bytes. Returns `(consumed,
+/// written)`. Of a window cut short by the end of `input`, it reads only
+/// whole groups.
+#[target_feature(enable = "ssse3")]
+#[inline]
+fn decode_partial(t: &DecLuts, input: &[u8], output: &mut [u8]) -> (usize, usize) {
+    let v = if input.len() >= DEC_IN {
+        // SAFETY: input[..DEC_IN] is in bounds.
+        unsafe { load(input.as_ptr()) }
+    } else {
+        load_short(input)
+    };
+    let luts = Luts::new(t);
+    let (index, ok) = classify(v, &luts);
+    // Past a short input the bytes are zero, which is not a symbol.
+    let p = (zero_bytes(ok) | (1 << DEC_IN)).trailing_zeros() as usize;
+    let g = (p / 4).min(output.len() / 3);
+    if g > 0 {
+        // One store and loads inside it (that the store can forward to).
+        let mut buf = [0u8; DEC_IN];
+        // SAFETY: `buf` is 16 bytes.
+        unsafe { store(buf.as_mut_ptr(), pack(translate_symbols(v, index, &luts))) };
+        super::copy_short(&mut output[..3 * g], &buf[..3 * g]);
+    }
+    (4 * g, 3 * g)
+}
+
+/// Loads the whole groups of `input` (under 16 bytes); the rest of the
+/// vector is zero.
+#[target_feature(enable = "ssse3")]
+#[inline]
+pub(super) fn load_short(input: &[u8]) -> V {
+    let p = input.as_ptr();
+    // SAFETY: each load reads whole groups within input[..input.len() / 4 * 4].
+    unsafe {
+        match input.len() / 4 {
+            0 => _mm_setzero_si128(),
+            1 => _mm_loadu_si32(p),
+            2 => _mm_loadl_epi64(p.cast()),
+            _ => _mm_unpacklo_epi64(_mm_loadl_epi64(p.cast()), _mm_loadu_si32(p.add(8))),
+        }
+    }
+}
+
+/// The most blocks a line of [`decode_lines`] holds.
+const LINE_BLOCKS: usize = 4;
+
+/// Whether [`decode_lines`] takes lines of `line` symbols: 1 to
+/// [`LINE_BLOCKS`] blocks, a tail of at most 12 symbols, and at least 16
+/// bytes of output.
+#[inline(always)]
+fn lines_fit(line: usize) -> bool {
+    (1..=LINE_BLOCKS).contains(&(line / DEC_IN)) && line % DEC_IN <= 12 && line / 4 * 3 >= 16
+}
+
+/// Line-wrapped input from `(r, w)` on a line start: lines of `line` symbols
+/// (see [`lines_fit`]), each followed by the same `eol`-byte line break (LF
+/// or CR LF), as MIME (76) and PEM (64) write them, a line at a time; see
+/// [`lines_of`]. Returns where it stopped, on a line start.
+#[target_feature(enable = "ssse3")]
+#[inline(never)]
+fn decode_lines(
+    t: &DecLuts,
+    input: &[u8],
+    output: &mut [u8],
+    (r, w): (usize, usize),
+    line: usize,
+    eol: usize,
+) -> (usize, usize) {
+    debug_assert!(lines_fit(line) && line.is_multiple_of(4) && (1..=2).contains(&eol));
+    match line / DEC_IN {
+        1 => lines_of::<1>(t, input, output, (r, w), line, eol),
+        2 => lines_of::<2>(t, input, output, (r, w), line, eol),
+        3 => lines_of::<3>(t, input, output, (r, w), line, eol),
+        _ => lines_of::<4>(t, input, output, (r, w), line, eol),
+    }
+}
+
+/// [`decode_lines`] for lines of `BLOCKS` blocks and a tail of
+/// `line % DEC_IN` symbols. A line is checked whole (its blocks, its tail and
+/// its break) before anything is stored. The tail goes first, as the last
+/// bytes of a 16-byte store that ends where the line's output does; the
+/// blocks then store over the junk before them.
+#[target_feature(enable = "ssse3")]
+#[inline]
+fn lines_of<const BLOCKS: usize>(
+    t: &DecLuts,
+    input: &[u8],
+    output: &mut [u8],
+    (mut r, mut w): (usize, usize),
+    line: usize,
+    eol: usize,
+) -> (usize, usize) {
+    let out_line = line / 4 * 3;
+    let luts = Luts::new(t);
+    let tail = LineTail::new(t, line % DEC_IN);
+    // The bytes one line reads: through its break, and through the tail's 16.
+    let span = if tail.symbols > 0 {
+        (line + eol).max(BLOCKS * DEC_IN + 16)
+    } else {
+        line + eol
+    };
+    let src = input.as_ptr();
+    let dst = output.as_mut_ptr();
+    while r + span <= input.len() && w + out_line <= output.len() {
+        if input[r + line + eol - 1] != b'\n' || (eol == 2 && input[r + line] != b'\r') {
+            break;
+        }
+        let mut v = [_mm_setzero_si128(); BLOCKS];
+        let mut index = [_mm_setzero_si128(); BLOCKS];
+        let mut ok = _mm_set1_epi8(-1);
+        for k in 0..BLOCKS {
+            // SAFETY: input[r + 16 k .. r + 16 k + 16] is within the line.
+            v[k] = unsafe { load(src.add(r + k * DEC_IN)) };
+            let (x, o) = classify(v[k], &luts);
+            index[k] = x;
+            ok = _mm_min_epu8(ok, o);
+        }
+        if !all_nonzero(ok) {
+            break;
+        }
+        if tail.symbols > 0 {
+            // SAFETY: the tail's 16 bytes end within r + span <= input.len().
+            let Some(last) = (unsafe { tail.decode(src.add(r + BLOCKS * DEC_IN)) }) else {
+                break;
+            };
+            // SAFETY: writes output[w + out_line - 16 .. w + out_line]: out_line >= 16
+            // (`lines_fit`) and w + out_line <= output.len(). The tail's bytes end
+            // it; the blocks below store over the junk before them.
+            unsafe { LineTail::store_end(dst.add(w + out_line), last) };
+        }
+        for k in 0..BLOCKS {
+            let out = pack(translate_symbols(v[k], index[k], &luts));
+            let p = dst.wrapping_add(w + k * DEC_OUT);
+            if k + 1 < BLOCKS {
+                // SAFETY: writes output[w + 12 k .. w + 12 k + 16], within the
+                // line's output; the 4 bytes past this block's 12 are the next
+                // block's, stored next.
+                unsafe { store_packed(p, out) };
+            } else {
+                // SAFETY: writes output[w + 12 k .. w + 12 k + 12], within the
+                // line's output, and up to the tail's bytes.
+                unsafe { store_exact(p, out) };
+            }
+        }
+        r += line + eol;
+        w += out_line;
+    }
+    (r, w)
+}
+
+/// The tail of a line for [`decode_lines`]: its last `symbols` (0, 4, 8 or
+/// 12) symbols, which one 16-byte load takes with the line break after them.
+/// Shared with the AVX2 kernel, whose lines' tails are also at most 12 symbols.
+pub(super) struct LineTail {
+    pub(super) symbols: usize,
+    luts: Luts,
+    /// The bits of the tail's symbols in a byte mask.
+    mask: u64,
+    /// The shuffle that packs the tail's bytes to the end of the vector.
+    order: V,
+}
+
+/// `-1`s, then [`pack`]'s order: 16 bytes of it from offset `3 t / 4` move
+/// the packed bytes of `t` symbols to the end of a vector.
+static TAIL_ORDER: [i8; 32] = [
+    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 2, 1, 0, 6, 5, 4, 10, 9, 8, 14,
+    13, 12, -1, -1, -1, -1,
+];
+
+impl LineTail {
+    /// The tail of `symbols <= 12` symbols, a multiple of 4.
+    #[target_feature(enable = "ssse3")]
+    #[inline]
+    pub(super) fn new(t: &DecLuts, symbols: usize) -> LineTail {
+        debug_assert!(symbols <= 12 && symbols.is_multiple_of(4));
+        // SAFETY: 3 symbols / 4 + 16 <= 25 <= TAIL_ORDER.len().
+        let order = unsafe { _mm_loadu_si128(TAIL_ORDER.as_ptr().add(symbols / 4 * 3).cast()) };
+        LineTail {
+            symbols,
+            luts: Luts::new(t),
+            mask: (1 << symbols) - 1,
+            order,
+        }
+    }
+
+    /// Checks the tail's symbols at `p` and returns their bytes at the end of
+    /// a vector (the bytes before them are junk), or `None` if one of them is
+    /// not a symbol.
+    ///
+    /// # Safety
+    /// `p .. p + 16` must be readable.
+    #[target_feature(enable = "ssse3")]
+    #[inline]
+    pub(super) unsafe fn decode(&self, p: *const u8) -> Option<V> {
+        // SAFETY: the caller guarantees p .. p + 16 is readable.
+        let v = unsafe { load(p) };
+        let (index, ok) = classify(v, &self.luts);
+        if zero_bytes(ok) & self.mask != 0 {
+            return None;
+        }
+        let groups = pack_groups(translate_symbols(v, index, &self.luts));
+        Some(_mm_shuffle_epi8(groups, self.order))
+    }
+
+    /// Stores a vector from [`decode`](Self::decode) so that it ends at `end`.
+    ///
+    /// # Safety
+    /// `end - 16 .. end` must be writable.
+    #[target_feature(enable = "ssse3")]
+    #[inline]
+    pub(super) unsafe fn store_end(end: *mut u8, v: V) {
+        // SAFETY: the caller guarantees end - 16 .. end is writable.
+        unsafe { _mm_storeu_si128(end.sub(16).cast(), v) }
+    }
+}
+
 /// The decode loop.
 ///
 /// A round of [`UNROLL`] blocks is classified as a whole before anything is
@@ -387,6 +666,13 @@ fn all_nonzero(v: V) -> bool {
     _mm_movemask_epi8(zeros) == 0
 }
 
+/// A bit per byte of `v`, set where the byte is zero.
+#[target_feature(enable = "ssse3")]
+#[inline]
+fn zero_bytes(v: V) -> u64 {
+    u64::from(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_setzero_si128())) as u32)
+}
+
 /// Looks up the bit sets of every byte `c`'s nibbles. Returns the roll index
 /// `(c >> 4) + lo[c & 15]` (for [`translate_symbols`]) and `hi[c >> 4] &
 /// lo[c & 15]`, which is non-zero exactly in the bytes that are symbols. The
@@ -423,13 +709,20 @@ fn translate_symbols(v: V, index: V, luts: &Luts) -> V {
 #[target_feature(enable = "ssse3")]
 #[inline]
 fn pack(v: V) -> V {
-    let pairs = _mm_maddubs_epi16(v, _mm_set1_epi32(0x0140_0140));
-    let groups = _mm_madd_epi16(pairs, _mm_set1_epi32(0x0001_1000));
+    let groups = pack_groups(v);
     #[rustfmt::skip]
     let order = _mm_setr_epi8(
         2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1,
     );
     _mm_shuffle_epi8(groups, order)
+}
+
+/// The first two steps of [`pack`]: 24 bits in each 32-bit element.
+#[target_feature(enable = "ssse3")]
+#[inline]
+fn pack_groups(v: V) -> V {
+    let pairs = _mm_maddubs_epi16(v, _mm_set1_epi32(0x0140_0140));
+    _mm_madd_epi16(pairs, _mm_set1_epi32(0x0001_1000))
 }
 
 #[cfg(all(test, feature = "std"))]
