@@ -19,6 +19,9 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use crate::base64::{FORGIVING, STANDARD};
+use crate::image::{Image, ImageBuf};
+use crate::png::EncodeOptions;
+use crate::Error;
 
 /// A parsed `data:` URL: its MIME type and its body bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -107,6 +110,21 @@ pub fn encode(mime: &str, data: &[u8]) -> String {
         .expect("sized by encoded_len");
     debug_assert_eq!(n, b64_len);
     String::from_utf8(bytes).expect("base64 is ASCII")
+}
+
+/// `img` as a lossless PNG in a `data:image/png;base64,...` URI, written
+/// without a second full-size buffer (the PNG writer feeds the base64 encoder).
+pub fn encode_png(img: &Image<'_>, opts: &EncodeOptions) -> String {
+    let mut s = String::from("data:image/png;base64,");
+    s.push_str(&crate::png::encode_base64(img, opts, &STANDARD));
+    s
+}
+
+/// A `data:` URI of a PNG back to pixels (any MIME type is accepted: the
+/// bytes decide), with the default PNG decode limits.
+pub fn decode_image(uri: &str) -> Result<ImageBuf, Error> {
+    let d = parse(uri)?;
+    Ok(crate::png::decode(d.data())?)
 }
 
 /// The exact length of [`encode`]`(mime, data)` for `data_len` bytes, or

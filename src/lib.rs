@@ -20,13 +20,17 @@ extern crate alloc;
 extern crate std;
 
 pub mod base64;
-mod image;
 #[cfg(feature = "alloc")]
 pub mod data_uri;
+#[cfg(feature = "alloc")]
+mod error;
+mod image;
 #[cfg(feature = "alloc")]
 pub mod png;
 pub mod sizes;
 
+#[cfg(feature = "alloc")]
+pub use error::Error;
 #[cfg(feature = "alloc")]
 pub use image::ImageBuf;
 pub use image::{ChannelOrder, Depth, Image, ImageError};

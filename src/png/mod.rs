@@ -7,6 +7,9 @@
 //! frames it as IDAT chunks.
 
 mod adler;
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+mod arch;
+mod b64;
 mod chunk;
 mod crc;
 mod decode;
@@ -14,11 +17,16 @@ mod encode;
 mod fast;
 mod filter;
 mod options;
+mod rows;
+mod stored;
+mod zlib;
 
+pub use b64::{decode_base64, encode_base64};
 pub use decode::*;
 pub use encode::*;
 pub use options::*;
 
+#[cfg(test)]
 pub(crate) use adler::adler32;
 pub(crate) use crc::crc32;
 

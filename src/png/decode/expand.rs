@@ -1,0 +1,215 @@
+//! Row expansion of the row pipeline: palette to RGB(A), low-bit gray to
+//! 8 bits, tRNS colour keys to an alpha channel, 16 to 8 bits, and the
+//! red/blue swap. Each function is the `png` crate's `EXPAND` transform for
+//! one case, so the outputs agree byte for byte.
+
+use super::{ColorType, DecodeOptions, Preamble, Trns};
+use crate::image::{ChannelOrder, Depth};
+
+/// How an unfiltered row becomes output pixels.
+// The palette table (1 KiB) makes one variant large; there is one `Kind` per
+// decode, on the stack, so boxing it would only add an allocation.
+#[allow(clippy::large_enum_variant)]
+enum Kind {
+    /// Bytes as they are (8- or 16-bit samples, no key).
+    Copy,
+    /// 16-bit samples to their high byte.
+    Strip16,
+    /// Gray below 8 bits, scaled to 8; `key` (the low byte of the tRNS
+    /// value, compared with the unscaled sample) adds alpha.
+    GrayLow { bits: u8, key: Option<u8> },
+    /// 8-bit gray or RGB with a colour key: `ch` samples plus alpha.
+    Key8 { ch: usize, key: [u8; 3] },
+    /// 16-bit gray or RGB with a colour key (`None`: a key of the wrong
+    /// length, which never matches), optionally stripped to 8 bits.
+    Key16 {
+        ch: usize,
+        key: Option<[u8; 6]>,
+        strip: bool,
+    },
+    /// Palette indices of `bits` bits to RGB, or RGBA when `alpha`.
+    Palette {
+        bits: u8,
+        table: [[u8; 4]; 256],
+        alpha: bool,
+    },
+}
+
+pub(super) struct Expand {
+    kind: Kind,
+    /// Swap samples 0 and 2 of each output pixel.
+    swap: bool,
+    out_bpp: usize,
+    depth: Depth,
+}
+
+impl Expand {
+    pub(super) fn new(pre: &Preamble<'_>, opts: &DecodeOptions) -> Self {
+        let (channels, depth) = super::output_format(pre, opts);
+        let bits = pre.bit_depth;
+        let strip = bits == 16 && opts.strip_16;
+        let kind = match (pre.color, pre.trns) {
+            (ColorType::Indexed, trns) => {
+                let pal = pre.palette.unwrap_or(&[]);
+                let entries = pal.len() / 3;
+                let mut table = [[0, 0, 0, 0xFF]; 256];
+                for (t, rgb) in table.iter_mut().zip(pal.chunks_exact(3)) {
+                    t[..3].copy_from_slice(rgb);
+                }
+                // Like the `png` crate: more alphas than palette entries
+                // means the whole tRNS chunk is ignored (but the output
+                // still has an alpha channel).
+                if let Some(Trns::Alphas(a)) = trns {
+                    if a.len() <= entries {
+                        for (t, &alpha) in table.iter_mut().zip(a) {
+                            t[3] = alpha;
+                        }
+                    }
+                }
+                Kind::Palette {
+                    bits,
+                    table,
+                    alpha: trns.is_some(),
+                }
+            }
+            (ColorType::Gray, Some(Trns::Key(k))) if bits < 8 => Kind::GrayLow {
+                bits,
+                key: Some(k[1]),
+            },
+            (ColorType::Gray, None) if bits < 8 => Kind::GrayLow { bits, key: None },
+            (ColorType::Gray | ColorType::Rgb, Some(Trns::Key(k))) => {
+                let ch = usize::from(pre.color.samples());
+                if bits == 8 {
+                    let mut key = [0; 3];
+                    for (i, v) in key.iter_mut().enumerate().take(ch) {
+                        *v = k[2 * i + 1];
+                    }
+                    Kind::Key8 { ch, key }
+                } else {
+                    let key = (k.len() == 2 * ch).then(|| {
+                        let mut a = [0; 6];
+                        a[..k.len()].copy_from_slice(k);
+                        a
+                    });
+                    Kind::Key16 { ch, key, strip }
+                }
+            }
+            _ if strip => Kind::Strip16,
+            _ => Kind::Copy,
+        };
+        Expand {
+            kind,
+            swap: opts.order == ChannelOrder::Bgr && channels >= 3,
+            out_bpp: usize::from(channels) * depth.bytes(),
+            depth,
+        }
+    }
+
+    /// Expands one unfiltered row of `width` pixels into `out`
+    /// (`width * out_bpp` bytes).
+    pub(super) fn row(&self, raw: &[u8], width: usize, out: &mut [u8]) {
+        match self.kind {
+            Kind::Copy => out.copy_from_slice(&raw[..out.len()]),
+            Kind::Strip16 => {
+                for (o, pair) in out.iter_mut().zip(raw.chunks_exact(2)) {
+                    *o = pair[0];
+                }
+            }
+            Kind::GrayLow { bits, key } => {
+                let scale = 255 / ((1u8 << bits) - 1);
+                match key {
+                    None => unpack(raw, bits, width, |i, v| out[i] = v * scale),
+                    Some(k) => unpack(raw, bits, width, |i, v| {
+                        out[2 * i] = v * scale;
+                        out[2 * i + 1] = if v == k { 0 } else { 0xFF };
+                    }),
+                }
+            }
+            Kind::Key8 { ch, key } => {
+                for (px, o) in raw.chunks_exact(ch).zip(out.chunks_exact_mut(ch + 1)) {
+                    o[..ch].copy_from_slice(px);
+                    o[ch] = if *px == key[..ch] { 0 } else { 0xFF };
+                }
+            }
+            Kind::Key16 { ch, key, strip } => {
+                let opaque = |px: &[u8]| key.is_none_or(|k| *px != k[..2 * ch]);
+                if strip {
+                    for (px, o) in raw.chunks_exact(2 * ch).zip(out.chunks_exact_mut(ch + 1)) {
+                        for i in 0..ch {
+                            o[i] = px[2 * i];
+                        }
+                        o[ch] = if opaque(px) { 0xFF } else { 0 };
+                    }
+                } else {
+                    for (px, o) in raw
+                        .chunks_exact(2 * ch)
+                        .zip(out.chunks_exact_mut(2 * ch + 2))
+                    {
+                        o[..2 * ch].copy_from_slice(px);
+                        let a = if opaque(px) { 0xFF } else { 0 };
+                        o[2 * ch] = a;
+                        o[2 * ch + 1] = a;
+                    }
+                }
+            }
+            Kind::Palette {
+                bits,
+                ref table,
+                alpha,
+            } => {
+                if bits == 8 {
+                    if alpha {
+                        for (o, &i) in out.chunks_exact_mut(4).zip(raw) {
+                            o.copy_from_slice(&table[usize::from(i)]);
+                        }
+                    } else {
+                        for (o, &i) in out.chunks_exact_mut(3).zip(raw) {
+                            o.copy_from_slice(&table[usize::from(i)][..3]);
+                        }
+                    }
+                } else {
+                    let n = if alpha { 4 } else { 3 };
+                    unpack(raw, bits, width, |i, v| {
+                        out[n * i..n * i + n].copy_from_slice(&table[usize::from(v)][..n]);
+                    });
+                }
+            }
+        }
+        if self.swap {
+            swap_red_blue(out, self.out_bpp, self.depth);
+        }
+    }
+}
+
+/// Calls `f(i, sample)` for the `width` samples of `bits` bits packed
+/// MSB-first in `raw`.
+#[inline(always)]
+fn unpack(raw: &[u8], bits: u8, width: usize, mut f: impl FnMut(usize, u8)) {
+    let per_byte = usize::from(8 / bits);
+    let mask = ((1u16 << bits) - 1) as u8;
+    for (j, &byte) in raw.iter().enumerate() {
+        let base = j * per_byte;
+        let n = per_byte.min(width.saturating_sub(base));
+        for k in 0..n {
+            let shift = 8 - bits as usize * (k + 1);
+            f(base + k, (byte >> shift) & mask);
+        }
+    }
+}
+
+/// Swaps samples 0 and 2 of each pixel of `bpp` bytes (3 or 4 channels).
+pub(super) fn swap_red_blue(row: &mut [u8], bpp: usize, depth: Depth) {
+    match depth {
+        Depth::Eight => {
+            for px in row.chunks_exact_mut(bpp) {
+                px.swap(0, 2);
+            }
+        }
+        Depth::Sixteen => {
+            for px in row.chunks_exact_mut(bpp) {
+                px.swap(0, 4);
+                px.swap(1, 5);
+            }
+        }
+    }
+}
