@@ -495,6 +495,11 @@ fn check_demo(out: &Output) {
         "{text}"
     );
     assert!(text.contains("MB/s"), "{text}");
+    assert!(
+        text.contains("768x512 RGB (built in), PNG level 1 -> base64 -> pixels: pixel-exact"),
+        "{text}"
+    );
+    assert!(text.contains("| data URI "), "{text}");
     assert!(!text.contains("MISMATCH"), "{text}");
 }
 

@@ -1,0 +1,102 @@
+//! Images in and out of the CLI: PNG (through pixb64's own decoder), netpbm,
+//! or raw pixels with given dimensions.
+
+use pixb64::png;
+use pixb64::{Depth, Image, ImageBuf};
+
+use crate::{netpbm, Failure};
+
+/// `--raw WxHxC` or `WxHxCx16`.
+#[derive(Clone, Copy, Debug)]
+pub struct RawSpec {
+    pub width: u32,
+    pub height: u32,
+    pub channels: u8,
+    pub depth: Depth,
+}
+
+impl std::str::FromStr for RawSpec {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let parts: Vec<&str> = s.split(['x', 'X']).collect();
+        let bad = || format!("expected WxHxC or WxHxCx16 (e.g. 640x480x3), not {s:?}");
+        let num = |p: &str| p.parse::<u32>().map_err(|_| bad());
+        let (width, height, channels) = match parts.len() {
+            3 | 4 => (num(parts[0])?, num(parts[1])?, num(parts[2])?),
+            _ => return Err(bad()),
+        };
+        let depth = match parts.get(3) {
+            None | Some(&"8") => Depth::Eight,
+            Some(&"16") => Depth::Sixteen,
+            _ => return Err(bad()),
+        };
+        let channels = u8::try_from(channels).map_err(|_| bad())?;
+        Ok(RawSpec {
+            width,
+            height,
+            channels,
+            depth,
+        })
+    }
+}
+
+/// Output image formats of `decode --to`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// PNG at the default level
+    Png,
+    /// Binary PGM/PPM (PAM for gray+alpha and RGBA)
+    Ppm,
+    /// PAM
+    Pam,
+    /// The pixel bytes alone (16-bit samples big-endian)
+    Raw,
+}
+
+/// What kind of image file `bytes` is, if any.
+pub fn kind(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("PNG")
+    } else if netpbm::sniff(bytes) {
+        Some("netpbm")
+    } else {
+        None
+    }
+}
+
+/// Reads an image from a file's bytes: PNG, PGM/PPM/PAM, or raw pixels
+/// described by `raw`.
+pub fn load(bytes: Vec<u8>, raw: Option<RawSpec>) -> Result<ImageBuf, Failure> {
+    if let Some(r) = raw {
+        return ImageBuf::with_depth(r.width, r.height, r.channels, r.depth, bytes)
+            .map_err(|e| Failure::Image(format!("raw pixels: {e}")));
+    }
+    match kind(&bytes) {
+        Some("PNG") => png::decode(&bytes).map_err(|e| Failure::Image(format!("PNG: {e}"))),
+        Some(_) => {
+            let p = netpbm::decode(&bytes).map_err(|e| Failure::Image(e.to_string()))?;
+            let depth = if p.sixteen {
+                Depth::Sixteen
+            } else {
+                Depth::Eight
+            };
+            ImageBuf::with_depth(p.width, p.height, p.channels, depth, p.data)
+                .map_err(|e| Failure::Image(e.to_string()))
+        }
+        None => Err(Failure::Image(
+            "not an image pixb64 reads (PNG, PGM/PPM/PAM; or give --raw WxHxC)".into(),
+        )),
+    }
+}
+
+/// `img` as a file of format `fmt`.
+pub fn save(img: &Image<'_>, fmt: Format) -> Vec<u8> {
+    let sixteen = img.depth() == Depth::Sixteen;
+    let (w, h, c) = (img.width(), img.height(), img.channels());
+    match fmt {
+        Format::Png => png::encode(img, &png::EncodeOptions::new()),
+        Format::Ppm => netpbm::encode(w, h, c, sixteen, img.data(), false),
+        Format::Pam => netpbm::encode(w, h, c, sixteen, img.data(), true),
+        Format::Raw => img.data().to_vec(),
+    }
+}

@@ -1,0 +1,285 @@
+//! End-to-end tests of the image, data: URI, info and bench parts of `pixb64`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use base64::Engine as _;
+
+const BIN: &str = env!("CARGO_BIN_EXE_pixb64");
+
+fn data(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/data")
+        .join(rel)
+}
+
+fn run_env(args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let data = stdin.to_vec();
+    let feeder = std::thread::spawn(move || {
+        let _ = input.write_all(&data);
+    });
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    out
+}
+
+fn run(args: &[&str], stdin: &[u8]) -> Output {
+    run_env(args, stdin, &[])
+}
+
+fn ok(out: &Output) -> Vec<u8> {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout.clone()
+}
+
+fn fails(out: &Output) -> String {
+    assert_eq!(out.status.code(), Some(1), "stdout: {:?}", out.stdout);
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(err.lines().count(), 1, "{err:?}");
+    assert!(
+        err.starts_with("pixb64: ") && !err.contains("panicked"),
+        "{err}"
+    );
+    err
+}
+
+/// Decodes a PNG file with the `png` crate (EXPAND): (w, h, channels, bit depth, pixels).
+fn png_pixels(file: &[u8]) -> (u32, u32, usize, u8, Vec<u8>) {
+    let mut d = png::Decoder::new(std::io::Cursor::new(file));
+    d.set_transformations(png::Transformations::EXPAND);
+    let mut r = d.read_info().unwrap();
+    let mut buf = vec![0; r.output_buffer_size().unwrap()];
+    let info = r.next_frame(&mut buf).unwrap();
+    buf.truncate(info.buffer_size());
+    let (ct, depth) = r.output_color_type();
+    (info.width, info.height, ct.samples(), depth as u8, buf)
+}
+
+fn pseudo(n: usize) -> Vec<u8> {
+    (0..n).map(|i| ((i * 2654435761usize) >> 7) as u8).collect()
+}
+
+#[test]
+fn encode_forms_match_the_base64_crate() {
+    use base64::engine::general_purpose as gp;
+    let input = pseudo(1000);
+    let text = |args: &[&str]| String::from_utf8(ok(&run(args, &input))).unwrap();
+    assert_eq!(
+        text(&["encode", "--url-safe"]),
+        gp::URL_SAFE.encode(&input) + "\n"
+    );
+    assert_eq!(
+        text(&["encode", "--no-pad"]),
+        gp::STANDARD_NO_PAD.encode(&input) + "\n"
+    );
+    assert_eq!(
+        text(&["encode", "--url-safe", "--no-pad"]),
+        gp::URL_SAFE_NO_PAD.encode(&input) + "\n"
+    );
+    let wrapped = text(&["encode", "--wrap", "76"]);
+    let flat = gp::STANDARD.encode(&input);
+    let want: Vec<&str> = flat
+        .as_bytes()
+        .chunks(76)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect();
+    assert_eq!(wrapped, want.join("\n") + "\n");
+    // Every form decodes back (URL-safe with --url-safe).
+    assert_eq!(ok(&run(&["decode"], wrapped.as_bytes())), input);
+    let url = text(&["encode", "--url-safe", "--no-pad", "--wrap", "10"]);
+    assert_eq!(
+        ok(&run(&["decode", "--url-safe", "--no-pad"], url.as_bytes())),
+        input
+    );
+    let e = fails(&run(&["decode", "--url-safe"], url.as_bytes()));
+    assert!(e.contains("invalid padding"), "{e}");
+}
+
+#[test]
+fn data_uri_encode_sniffs_and_round_trips() {
+    let png_file = std::fs::read(data("pngsuite/basn2c08.png")).unwrap();
+    for (bytes, mime) in [
+        (png_file.clone(), "image/png"),
+        (b"\xFF\xD8\xFF\xE0 not really a jpeg".to_vec(), "image/jpeg"),
+        (b"plain text\n".to_vec(), "text/plain;charset=utf-8"),
+        (vec![0u8, 1, 2, 3, 255], "application/octet-stream"),
+    ] {
+        let uri = String::from_utf8(ok(&run(&["encode", "--data-uri"], &bytes))).unwrap();
+        let prefix = format!("data:{mime};base64,");
+        assert!(uri.starts_with(&prefix), "{uri}");
+        assert_eq!(
+            uri.trim_end(),
+            prefix + &base64::engine::general_purpose::STANDARD.encode(&bytes)
+        );
+        assert_eq!(ok(&run(&["decode"], uri.as_bytes())), bytes);
+    }
+    let uri = ok(&run(&["encode", "--data-uri", "--mime", "x/y"], b"abc"));
+    assert_eq!(uri, b"data:x/y;base64,YWJj\n");
+}
+
+#[test]
+fn decode_follows_the_wpt_data_url_vectors() {
+    let vectors: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(data("base64/data-urls.json")).unwrap())
+            .unwrap();
+    for v in &vectors {
+        let input = v[0].as_str().unwrap();
+        let out = run(&["decode"], input.as_bytes());
+        if v[1].is_null() {
+            let err = fails(&out);
+            assert!(err.contains("data: URL"), "{input:?}: {err}");
+        } else {
+            let want: Vec<u8> = v[2]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_u64().unwrap() as u8)
+                .collect();
+            assert_eq!(ok(&out), want, "{input:?}");
+        }
+    }
+}
+
+#[test]
+fn png_from_every_input_kind_is_lossless() {
+    // PNG inputs (8- and 16-bit, gray, palette, alpha) re-encoded at several levels.
+    for name in [
+        "basn0g01.png",
+        "basn2c16.png",
+        "basn3p04.png",
+        "basn4a08.png",
+        "basn6a16.png",
+    ] {
+        let file = std::fs::read(data(&format!("pngsuite/{name}"))).unwrap();
+        let want = png_pixels(&file);
+        for level in ["0", "1", "6"] {
+            let b64 = ok(&run(&["encode", "--png", "--level", level], &file));
+            let back = ok(&run(&["decode"], &b64));
+            assert_eq!(png_pixels(&back), want, "{name} level {level}");
+            let raw = ok(&run(&["decode", "--to", "raw"], &b64));
+            assert_eq!(raw, want.4, "{name} level {level} --to raw");
+        }
+    }
+    // Netpbm in, netpbm out: byte-exact.
+    let (w, h) = (5u32, 3u32);
+    let rgb = pseudo((w * h * 3) as usize);
+    let mut ppm = format!("P6\n{w} {h}\n255\n").into_bytes();
+    ppm.extend_from_slice(&rgb);
+    let b64 = ok(&run(&["encode", "--png"], &ppm));
+    assert_eq!(ok(&run(&["decode", "--to", "ppm"], &b64)), ppm);
+    // BGR input: the PNG holds RGB.
+    let bgr = ok(&run(&["encode", "--png", "--bgr"], &ppm));
+    let back = ok(&run(&["decode", "--to", "raw"], &bgr));
+    let swapped: Vec<u8> = rgb.chunks(3).flat_map(|p| [p[2], p[1], p[0]]).collect();
+    assert_eq!(back, swapped);
+    // Raw pixels, 16-bit gray+alpha, out as PAM.
+    let raw16 = pseudo(4 * 2 * 2 * 2);
+    let b64 = ok(&run(&["encode", "--png", "--raw", "4x2x2x16"], &raw16));
+    let pam = ok(&run(&["decode", "--to", "pam"], &b64));
+    let head = b"P7\nWIDTH 4\nHEIGHT 2\nDEPTH 2\nMAXVAL 65535\nTUPLTYPE GRAYSCALE_ALPHA\nENDHDR\n";
+    assert_eq!(&pam[..head.len()], head);
+    assert_eq!(&pam[head.len()..], &raw16[..]);
+    // A data URI of the PNG, decoded to a PNG file.
+    let uri = ok(&run(&["encode", "--png", "--data-uri"], &ppm));
+    assert!(uri.starts_with(b"data:image/png;base64,iVBORw0KGgo"));
+    let png_out = ok(&run(&["decode", "--to", "png"], &uri));
+    assert_eq!(png_pixels(&png_out).4, rgb);
+}
+
+#[test]
+fn info_reports_exact_sizes() {
+    let file = std::fs::read(data("pngsuite/basn2c08.png")).unwrap();
+    let b64 = base64::engine::general_purpose::STANDARD.encode(&file);
+    let uri = format!("data:image/png;base64,{b64}");
+    for (input, source) in [
+        (file.clone(), "png"),
+        (b64.clone().into_bytes(), "base64"),
+        (uri.clone().into_bytes(), "data-uri"),
+    ] {
+        let j: serde_json::Value =
+            serde_json::from_slice(&ok(&run(&["info", "--json"], &input))).unwrap();
+        assert_eq!(j["source"], source);
+        assert_eq!(
+            (j["width"].as_u64(), j["height"].as_u64()),
+            (Some(32), Some(32))
+        );
+        assert_eq!(
+            (j["channels"].as_u64(), j["depth"].as_u64()),
+            (Some(3), Some(8))
+        );
+        assert_eq!(j["raw_bytes"].as_u64(), Some(32 * 32 * 3));
+        assert_eq!(j["png_bytes"].as_u64(), Some(file.len() as u64));
+        assert_eq!(j["base64_bytes"].as_u64(), Some(b64.len() as u64));
+        assert_eq!(j["data_uri_bytes"].as_u64(), Some(uri.len() as u64));
+        let text = String::from_utf8(ok(&run(&["info"], &input))).unwrap();
+        assert!(text.contains("32x32, 3 channels, 8-bit"), "{text}");
+        assert!(
+            text.contains(&format!("PNG        {} bytes", file.len())),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn image_errors_are_one_line() {
+    let e = fails(&run(&["encode", "--png"], b"hello"));
+    assert!(e.contains("invalid image"), "{e}");
+    let e = fails(&run(&["encode", "--png", "--raw", "2x2x3"], b"short"));
+    assert!(e.contains("raw pixels"), "{e}");
+    let e = fails(&run(&["decode", "--to", "png"], b"aGVsbG8="));
+    assert!(e.contains("invalid image"), "{e}");
+    let e = fails(&run(&["decode"], b"data:image/png;base64,iVBO!"));
+    assert!(
+        e.contains("invalid base64") && e.contains("offset 4"),
+        "{e}"
+    );
+    let e = fails(&run(&["info"], b"data:nocomma"));
+    assert!(e.contains("data: URL"), "{e}");
+    let mut bad = std::fs::read(data("pngsuite/basn2c08.png")).unwrap();
+    let n = bad.len();
+    bad[n - 20] ^= 0xFF; // inside the IDAT data or its CRC
+    let e = fails(&run(&["info"], &bad));
+    assert!(e.contains("PNG"), "{e}");
+    let out = run(&["encode", "--png", "--level", "12"], b"");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn bench_lists_backends_and_levels() {
+    let out = ok(&run_env(&["bench"], b"", &[("PIXB64_BENCH_QUICK", "1")]));
+    let text = String::from_utf8(out).unwrap();
+    for b in pixb64::base64::Backend::ALL {
+        assert_eq!(
+            text.contains(&format!("| {b} |")),
+            b.is_available(),
+            "{b}: {text}"
+        );
+    }
+    for level in 0..=9 {
+        assert!(
+            text.contains(&format!("\n| {level} | ")),
+            "level {level}: {text}"
+        );
+    }
+}
