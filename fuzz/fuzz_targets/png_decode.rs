@@ -1,0 +1,64 @@
+//! Any bytes through the PNG decoder under a small limit: no panic, memory
+//! within the limit (a counting allocator checks the peak), and where the
+//! `png` crate also decodes the file, the same pixels.
+#![no_main]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use libfuzzer_sys::fuzz_target;
+use pixb64::png::{self, DecodeOptions, Limits};
+
+/// Bytes currently allocated, and the peak since the last reset.
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+struct Counting;
+
+// SAFETY: forwards to the system allocator unchanged; only counts sizes.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller upholds `GlobalAlloc::alloc`'s contract.
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            let now = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: the caller upholds `GlobalAlloc::dealloc`'s contract.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+const LIMIT: usize = 4 << 20;
+
+fuzz_target!(|data: &[u8]| {
+    let opts = DecodeOptions::new().with_limits(Limits::new().with_max_bytes(LIMIT));
+    let base = LIVE.load(Ordering::Relaxed);
+    PEAK.store(base, Ordering::Relaxed);
+    let ours = png::decode_with(data, &opts);
+    let peak = PEAK.load(Ordering::Relaxed) - base;
+    // The limit plus a small constant (inflater state, ring, rows).
+    assert!(peak <= LIMIT + (256 << 10), "peak {peak} bytes");
+    let Ok(img) = ours else { return };
+    // The png crate, expanded, with the same pixel budget.
+    let mut d = ::png::Decoder::new_with_limits(
+        std::io::Cursor::new(data),
+        ::png::Limits { bytes: LIMIT },
+    );
+    d.set_transformations(::png::Transformations::EXPAND);
+    let Ok(mut r) = d.read_info() else { return };
+    let Some(size) = r.output_buffer_size() else { return };
+    let mut buf = vec![0; size];
+    if let Ok(info) = r.next_frame(&mut buf) {
+        buf.truncate(info.buffer_size());
+        assert_eq!((img.width(), img.height()), (info.width, info.height));
+        assert_eq!(img.data(), &buf[..], "pixels differ from the png crate");
+    }
+});
