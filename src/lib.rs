@@ -2,15 +2,38 @@
 //!
 //! Move images and other binary data through text losslessly and fast.
 //!
-//! This first layer is [`base64`]: an exact, `no_std` base64 codec with a
-//! scalar reference backend. Every call that needs no allocation works without
-//! the `alloc` feature, so firmware can use the codec with no allocator at all.
+//! - [`base64`]: an exact, `no_std` base64 codec with SIMD backends. Every
+//!   call that needs no allocation works without the `alloc` feature, so
+//!   firmware can use the codec with no allocator at all.
+//! - [`Image`] / [`ImageBuf`]: `(width, height, channels, bytes)`, validated once.
+//! - [`png`] (`alloc`): a lossless PNG writer (levels 0-9) and a hardened reader.
+//! - [`data_uri`] (`alloc`): WHATWG `data:` URLs; [`Sizes`]: size accounting.
+//!
+//! The Python recipe (`cv2.imencode('.png')` + `base64.b64encode`, and back)
+//! in one call each way:
+//!
+//! ```
+//! use pixb64::{base64::STANDARD, data_uri, png, ChannelOrder, Image, Sizes};
+//!
+//! let pixels = vec![7u8; 64 * 48 * 3]; // e.g. an OpenCV BGR frame
+//! let img = Image::new(64, 48, 3, &pixels)?;
+//! let opts = png::EncodeOptions::new().with_channel_order(ChannelOrder::Bgr);
+//! let text = png::encode_base64(&img, &opts, &STANDARD); // PNG straight into base64
+//! let back = png::decode_base64(&text, &STANDARD)?; // -> ImageBuf, RGB order
+//! assert_eq!(back.data(), &pixels[..]); // gray-ish pixels: BGR = RGB here
+//! let uri = data_uri::encode_png(&img, &opts); // data:image/png;base64,...
+//! assert_eq!(data_uri::decode_image(&uri)?, back);
+//! let file = png::encode(&img, &opts);
+//! let sizes = Sizes::new(img.byte_len(), file.len()).unwrap();
+//! assert_eq!(sizes.base64, text.len());
+//! # Ok::<(), pixb64::Error>(())
+//! ```
 //!
 //! | feature | adds |
 //! |---|---|
-//! | (none) | `encode_to_slice`, `decode_to_slice`, `decode_in_place`, `encode_wrapped_to_slice`, the resumable [`base64::Decoder`] |
-//! | `alloc` | `encode`, `decode`, `encode_wrapped` returning `String` / `Vec<u8>` |
-//! | `std` (default) | streaming [`base64::EncoderWriter`] / [`base64::DecoderReader`] and runtime CPU feature detection |
+//! | (none) | `encode_to_slice`, `decode_to_slice`, `decode_in_place`, `encode_wrapped_to_slice`, the resumable [`base64::Encoder`] and [`base64::Decoder`], [`Image`], [`Sizes`] |
+//! | `alloc` | `encode`, `decode`, `encode_wrapped` returning `String` / `Vec<u8>`; [`png`], [`data_uri`], [`ImageBuf`], [`Error`] |
+//! | `std` (default) | streaming [`base64::EncoderWriter`] / [`base64::DecoderReader`], `png::encode_to_writer`, threads, `fdeflate` for inflate, and runtime CPU feature detection |
 #![no_std]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
