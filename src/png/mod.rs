@@ -26,8 +26,6 @@ pub use decode::*;
 pub use encode::*;
 pub use options::*;
 
-#[cfg(test)]
-pub(crate) use adler::adler32;
 pub(crate) use crc::crc32;
 
 /// Where encoded bytes go: a `Vec<u8>`, an `io::Write` adapter, or a base64

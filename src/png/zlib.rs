@@ -273,22 +273,6 @@ fn parallel<S: Sink + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::png::adler32;
-
-    #[test]
-    fn combine_matches_direct() {
-        let data: Vec<u8> = (0..200_000u32)
-            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
-            .collect();
-        for cut in [0, 1, 5551, 5552, 65521, 65522, 100_000, 199_999, 200_000] {
-            let (a, b) = data.split_at(cut);
-            assert_eq!(
-                adler32_combine(adler32(a), adler32(b), b.len() as u64),
-                adler32(&data),
-                "cut {cut}"
-            );
-        }
-    }
 
     #[test]
     fn headers_check() {
