@@ -8,9 +8,10 @@
 //! ```
 //!
 //! Groups are `decode/png-balanced` and `decode/pixb64-l1`; functions are
-//! `pixb64`, `pixb64-nocheck` (CRC and Adler-32 skipped), `png-0.18` and
-//! `zune-png-0.5`. Each iteration decodes all 24 files, including the output
-//! allocation (every decoder returns a fresh buffer); throughput is the
+//! `pixb64`, `pixb64-nocheck` (CRC and Adler-32 skipped), `png-0.18`,
+//! `png-0.18-nocheck` (its `ignore_checksums(true)`) and `zune-png-0.5`.
+//! Each iteration decodes all 24 files, including the output allocation
+//! (every decoder returns a fresh buffer); throughput is the
 //! decoded pixel bytes (MB/s of pixels). A summary of medians and ratios
 //! against `png-0.18` is printed at the end.
 
@@ -77,6 +78,19 @@ fn decode_png_crate(data: &[u8]) -> Vec<u8> {
     buf
 }
 
+/// The `png` crate with CRC and Adler-32 checks off: the same work as
+/// `pixb64-nocheck` (by default it checks CRCs but not the Adler-32).
+fn decode_png_crate_nocheck(data: &[u8]) -> Vec<u8> {
+    let mut dec = png::Decoder::new(std::io::Cursor::new(data));
+    dec.set_transformations(png::Transformations::EXPAND);
+    dec.ignore_checksums(true);
+    let mut reader = dec.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    buf.truncate(info.buffer_size());
+    buf
+}
+
 fn decode_zune(data: &[u8]) -> Vec<u8> {
     let mut dec = zune_png::PngDecoder::new(zune_png::zune_core::bytestream::ZCursor::new(data));
     dec.decode_raw().unwrap()
@@ -84,7 +98,7 @@ fn decode_zune(data: &[u8]) -> Vec<u8> {
 
 type Decoder = fn(&[u8]) -> Vec<u8>;
 
-const DECODERS: [(&str, Decoder); 4] = [
+const DECODERS: [(&str, Decoder); 5] = [
     ("pixb64", |d| pixb64::png::decode(d).unwrap().into_vec()),
     ("pixb64-nocheck", |d| {
         pixb64::png::decode_with(d, &DecodeOptions::new().with_checksums(false))
@@ -92,6 +106,7 @@ const DECODERS: [(&str, Decoder); 4] = [
             .into_vec()
     }),
     ("png-0.18", decode_png_crate),
+    ("png-0.18-nocheck", decode_png_crate_nocheck),
     ("zune-png-0.5", decode_zune),
 ];
 
