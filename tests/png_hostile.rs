@@ -123,6 +123,28 @@ fn hostile_files_give_their_errors_within_the_memory_bound() {
     assert!(n >= 70, "only {n} hostile cases");
 }
 
+/// Found by the `png_decode` fuzz target: an ancillary tRNS chunk with a bad
+/// CRC is discarded (libpng's default, so what OpenCV returns), while the
+/// `png` crate 0.18 applies it. With the CRC fixed, the key makes pixel
+/// value 7 transparent.
+#[test]
+fn a_trns_chunk_with_a_bad_crc_is_discarded() {
+    let bad = fs::read(dir("hostile").join("crc_trns_ignored.png")).unwrap();
+    let img = png::decode(&bad).unwrap();
+    assert_eq!(img.channels(), 1, "tRNS must not apply");
+    let mut good = bad.clone();
+    let trns = chunks(&good)[1];
+    assert_eq!(&good[trns.0 + 4..trns.0 + 8], b"tRNS");
+    fix_crc(&mut good, trns);
+    let with_alpha = png::decode(&good).unwrap();
+    assert_eq!(with_alpha.channels(), 2);
+    let gray: Vec<u8> = with_alpha.data().chunks(2).map(|p| p[0]).collect();
+    assert_eq!(gray, img.data());
+    for p in with_alpha.data().chunks(2) {
+        assert_eq!(p[1], if p[0] == 7 { 0 } else { 255 }, "gray {}", p[0]);
+    }
+}
+
 #[test]
 fn bomb_allocates_only_the_image() {
     // 8x8 gray: the stream inflates to 64 MiB, the decoder allocates the 72

@@ -43,14 +43,31 @@ impl<'a> Arbitrary<'a> for Case {
         } else {
             seed.iter().copied().cycle().take(n).collect()
         };
-        Ok(Case { width, height, channels, sixteen, level, filter, bgr, pixels })
+        Ok(Case {
+            width,
+            height,
+            channels,
+            sixteen,
+            level,
+            filter,
+            bgr,
+            pixels,
+        })
     }
 }
 
 fuzz_target!(|c: Case| {
-    let depth = if c.sixteen { Depth::Sixteen } else { Depth::Eight };
+    let depth = if c.sixteen {
+        Depth::Sixteen
+    } else {
+        Depth::Eight
+    };
     let img = Image::with_depth(c.width, c.height, c.channels, depth, &c.pixels).unwrap();
-    let order = if c.bgr { ChannelOrder::Bgr } else { ChannelOrder::Rgb };
+    let order = if c.bgr {
+        ChannelOrder::Bgr
+    } else {
+        ChannelOrder::Rgb
+    };
     let opts = EncodeOptions::new()
         .with_level(c.level)
         .with_filter(c.filter)
