@@ -35,11 +35,16 @@
 //! | `alloc` | `encode`, `decode`, `encode_wrapped` returning `String` / `Vec<u8>`; [`png`], [`data_uri`], [`ImageBuf`], [`Error`] |
 //! | `std` (default) | streaming [`base64::EncoderWriter`] / [`base64::DecoderReader`], `png::encode_to_writer`, threads, `fdeflate` for inflate, and runtime CPU feature detection |
 #![no_std]
+// `unsafe` is allowed only in the ISA modules (`base64::arch`, `png::arch`)
+// and the base64 dispatch; see UNSAFE.md.
+#![deny(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "alloc")]
 extern crate alloc;
-#[cfg(feature = "std")]
+// Unit tests use `std` (vectors, formatting) in every feature combination,
+// so `cargo test --no-default-features` runs the kernels' tests too.
+#[cfg(any(feature = "std", test))]
 extern crate std;
 
 pub mod base64;

@@ -81,7 +81,7 @@ impl fmt::Display for Sizes {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "alloc"))]
 mod tests {
     use super::*;
 

@@ -4,6 +4,7 @@
 //!
 //! Bulk data comes from a seeded SplitMix64 (`support::SplitMix`), so a case is
 //! a handful of numbers: cheap to generate (also under Miri) and to shrink.
+#![cfg(feature = "alloc")]
 
 mod support;
 

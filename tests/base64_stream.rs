@@ -3,6 +3,7 @@
 //! reader of random small chunks, read into random-size buffers, equals
 //! `decode` (bytes, and errors as `InvalidData` wrapping the same
 //! `DecodeError`). Fixed seed, `PIXB64_PROPTEST_CASES` cases.
+#![cfg(feature = "std")]
 
 mod support;
 

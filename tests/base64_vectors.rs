@@ -2,6 +2,7 @@
 //! URL-safe data), the 80 WPT forgiving-base64 vectors, hand-written cases
 //! pinning every error kind and offset, wrapped encoding, length helpers,
 //! `Display`, and backend selection.
+#![cfg(feature = "std")]
 
 mod support;
 

@@ -7,6 +7,7 @@
 //! profile, so the always-on tests use the first rows of each corpus image
 //! (every level) plus the whole of the small ones; the full run is
 //! `cargo test --release --test png_encode -- --ignored`.
+#![cfg(feature = "std")]
 
 mod png_support;
 mod support;

@@ -18,6 +18,8 @@
 //! over `OUT` only on success. Errors are one line on stderr (with the byte
 //! offset where there is one) and exit code 1; usage errors exit 2.
 
+#![forbid(unsafe_code)]
+
 mod files;
 mod image_io;
 mod netpbm;

@@ -62,6 +62,10 @@ impl Backend {
                 best = b;
             }
         }
+        #[cfg(feature = "std")]
+        if let Some(b) = Backend::from_env() {
+            best = b;
+        }
         DETECTED.store(best as u8, Ordering::Relaxed);
         best
     }
@@ -83,6 +87,19 @@ impl Backend {
             #[allow(unreachable_patterns)] // every arm is reachable on some target
             _ => false,
         }
+    }
+
+    /// With `std`, `PIXB64_BACKEND=<name>` (e.g. `ssse3`) makes `detect`
+    /// return that backend instead, if this CPU runs it; any other value is
+    /// ignored. Read once, at the first `detect`. It is how CI runs the whole
+    /// suite once per backend, and how a user rules out a backend in the field.
+    #[cfg(feature = "std")]
+    fn from_env() -> Option<Backend> {
+        let v = std::env::var_os("PIXB64_BACKEND")?;
+        let v = v.to_str()?;
+        Backend::ALL
+            .into_iter()
+            .find(|b| b.name() == v && b.is_available())
     }
 
     #[inline]

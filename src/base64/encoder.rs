@@ -99,7 +99,7 @@ impl Encoder {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "alloc"))]
 mod tests {
     use super::*;
     use crate::base64::{STANDARD, URL_SAFE_NO_PAD};

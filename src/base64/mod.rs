@@ -28,8 +28,10 @@
 //! assert_eq!(FORGIVING.decode(" Zm9v\nYg ").unwrap(), b"foob");
 //! ```
 
+#[allow(unsafe_code)] // the SIMD kernels (UNSAFE.md)
 mod arch;
 mod decoder;
+#[allow(unsafe_code)] // calls the kernels after the CPU check (UNSAFE.md)
 mod dispatch;
 mod encoder;
 mod error;

@@ -1426,6 +1426,7 @@ mod tests {
         assert_eq!(lens, [0, 1, 0]);
     }
 
+    #[cfg(feature = "std")]
     /// Frames a zlib stream as a PNG (signature, IHDR, one IDAT, IEND).
     fn frame_png(img: &Image<'_>, z: &[u8]) -> Vec<u8> {
         fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], body: &[u8]) {

@@ -8,6 +8,7 @@
 
 mod adler;
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[allow(unsafe_code)] // the SIMD kernels (UNSAFE.md)
 mod arch;
 mod b64;
 mod chunk;

@@ -9,7 +9,7 @@
 //! The zlib Adler-32 of the whole is combined from the strips' checksums and
 //! lengths with [`adler32_combine`], so no thread rereads another's data.
 
-#[cfg(any(feature = "std", test))]
+#[cfg(feature = "std")]
 use super::adler::adler32_combine;
 use super::adler::adler32_update;
 use super::filter::Score;

@@ -40,6 +40,22 @@ pub(crate) fn available() -> bool {
     }
 }
 
+/// The safe entry point: the kernel's CRC where this CPU has PCLMULQDQ
+/// and SSE4.1, `None` where it does not (the caller uses its tables).
+#[inline]
+pub(crate) fn crc32_update_checked(
+    crc: u32,
+    data: &[u8],
+    update: fn(u32, &[u8]) -> u32,
+) -> Option<u32> {
+    if !available() {
+        return None;
+    }
+    // SAFETY: `available()` just confirmed PCLMULQDQ and SSE4.1, the
+    // kernel's only requirement; it reads `data` through the slice only.
+    Some(unsafe { crc32_update(crc, data, update) })
+}
+
 #[cold]
 fn probe() -> bool {
     #[cfg(feature = "std")]

@@ -409,7 +409,7 @@ const fn decode_offsets(symbols: &[u8; 64]) -> [u8; 16] {
     table
 }
 
-#[cfg(all(test, feature = "std"))]
+#[cfg(test)]
 mod tests {
     use std::vec::Vec;
     use std::{format, vec};

@@ -1384,7 +1384,9 @@ fn start_of_last_symbols(ws: &DecRegs, input: &[u8], end: usize, mut count: usiz
     hi
 }
 
-#[cfg(all(test, feature = "std"))]
+#[cfg(test)]
+// Without `alloc` the public-API tests are off, and some helpers with them.
+#[cfg_attr(not(feature = "alloc"), allow(unused_imports, dead_code))]
 mod tests {
     use super::*;
     use crate::base64::tables::{dec, enc};
@@ -1761,6 +1763,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "alloc")] // uses the Vec/String API
     /// Line-wrapped text (76 columns, LF and CRLF, and 64 like PEM).
     /// Line-wrapped text in many layouts (the line-at-a-time path takes
     /// lines of a multiple of 4 up to 128, four at a time for 64..=76), read
@@ -1818,6 +1821,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "alloc")] // uses the Vec/String API
     /// Wrapped text with one byte replaced, removed or added at every
     /// position of its first lines: the line-at-a-time path must notice and
     /// leave the rest to the general one.
@@ -1858,6 +1862,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "alloc")] // uses the Vec/String API
     /// Every output size on wrapped text, the line path's room checks.
     #[test]
     #[cfg_attr(miri, ignore = "Miri does not implement vpcompressb")]
@@ -1896,6 +1901,7 @@ mod tests {
         miri,
         ignore = "Miri does not implement vpmultishiftqb and vpcompressb"
     )]
+    #[cfg(feature = "alloc")] // uses the Vec/String API
     fn public_api_matches_scalar() {
         if !have() {
             return;

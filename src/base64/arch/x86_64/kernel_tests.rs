@@ -246,6 +246,7 @@ fn decode_every_byte_value() {
     }
 }
 
+#[cfg(feature = "alloc")] // uses the Vec/String API
 /// The public API with this backend forced equals the scalar backend, on
 /// every preset, for valid input and input with a bad byte.
 #[test]

@@ -146,7 +146,7 @@ fn xgetbv0() -> u64 {
     unsafe { read() }
 }
 
-#[cfg(all(test, feature = "std"))]
+#[cfg(test)]
 mod tests {
     use super::*;
 
