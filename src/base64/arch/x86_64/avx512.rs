@@ -52,6 +52,32 @@ const ENC_SPREAD: Table64 = enc_spread(0);
 /// block of an unrolled round, loaded so the load ends with the block).
 const ENC_SPREAD_16: Table64 = enc_spread(16);
 
+/// The window of a padded encode's last block, by `len % 3`: the last 48, 46
+/// or 47 input bytes (whole groups, then the final partial one), read from
+/// the 64 bytes that end the input, where they start at byte 16, 18 or 17.
+/// The missing bytes of the partial group would be lanes 64 and 65, which
+/// `vpermb` wraps to 0 and 1: [`ENC_TAIL_KEEP`] zeroes those lanes instead,
+/// as base64's zero fill wants.
+static ENC_SPREAD_TAIL: [Table64; 3] = [enc_spread(16), enc_spread(18), enc_spread(17)];
+/// The lanes of [`ENC_SPREAD_TAIL`] that index a real byte (below 64).
+const ENC_TAIL_KEEP: [u64; 3] = [
+    keep_below_64(&ENC_SPREAD_TAIL[0]),
+    keep_below_64(&ENC_SPREAD_TAIL[1]),
+    keep_below_64(&ENC_SPREAD_TAIL[2]),
+];
+
+const fn keep_below_64(t: &Table64) -> u64 {
+    let mut m = 0u64;
+    let mut i = 0;
+    while i < 64 {
+        if t.0[i] < 64 {
+            m |= 1 << i;
+        }
+        i += 1;
+    }
+    m
+}
+
 /// `vpmultishiftqb` shifts: per 32-bit lane, the bit offsets of `a` (10),
 /// `b` (4), `c` (22), `d` (16) from the diagram above; the second lane of each
 /// 64-bit word adds 32. The top two bits of each extracted byte are junk, and
@@ -170,6 +196,20 @@ fn permute(idx: __m512i, a: __m512i) -> __m512i {
     #[cfg(miri)]
     {
         _mm512_permutex2var_epi8(a, idx, a)
+    }
+}
+
+/// [`permute`] with the lanes outside `keep` zeroed.
+#[inline]
+#[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vbmi")]
+fn permute_maskz(keep: u64, idx: __m512i, a: __m512i) -> __m512i {
+    #[cfg(not(miri))]
+    {
+        _mm512_maskz_permutexvar_epi8(keep, idx, a)
+    }
+    #[cfg(miri)]
+    {
+        _mm512_maskz_mov_epi8(keep, permute(idx, a))
     }
 }
 
@@ -364,19 +404,46 @@ pub(crate) fn encode_final(
         w += 256;
     }
     // Whole blocks of 48 bytes while more than 48 are left: the loads are
-    // masked to the input (at most 64 bytes), but the 64-symbol stores are
-    // plain (more than 48 bytes left means more than 64 symbols to write), since
-    // masked stores are the slow part of a masked block on Zen 4.
+    // plain where 64 bytes remain and masked to the input otherwise, but the
+    // 64-symbol stores are plain (more than 48 bytes left means more than 64
+    // symbols to write), since masked stores are the slow part of a masked
+    // block on Zen 4.
     while len - r > 48 {
-        let k = u64::MAX >> (64 - (len - r).min(64));
-        // SAFETY: the mask enables bytes r..r+min(len-r, 64), all below len.
-        let v = unsafe { _mm512_maskz_loadu_epi8(k, src.add(r).cast()) };
+        let v = if len - r >= 64 {
+            // SAFETY: the load covers r..r+64, and r + 64 <= len.
+            unsafe { _mm512_loadu_si512(src.add(r).cast()) }
+        } else {
+            let k = u64::MAX >> (64 - (len - r));
+            // SAFETY: the mask enables bytes r..len only.
+            unsafe { _mm512_maskz_loadu_epi8(k, src.add(r).cast()) }
+        };
         let e = encode_block(&regs, v, regs.spread);
         // SAFETY: more than 48 bytes are left, so at least 65 symbols are
         // still to be written: w + 64 < needed <= output.len().
         unsafe { _mm512_storeu_si512(dst.add(w).cast(), e) };
         r += 48;
         w += 64;
+    }
+    if pad && len >= 64 && r < len {
+        // The 1..=48 bytes left end a window of 46-48 bytes (whole groups
+        // and the final partial one) whose 64 symbols, padding included, end
+        // exactly at `needed`: encode the window from the plain load of the
+        // input's last 64 bytes and write it with one plain store. It
+        // rewrites up to 60 symbols already stored, with the same values, and
+        // saves the masked load and masked store of `encode_small`.
+        let rem = len % 3;
+        // SAFETY: len >= 64, so the load covers len-64..len.
+        let v = unsafe { _mm512_loadu_si512(src.add(len - 64).cast()) };
+        let lanes = permute_maskz(ENC_TAIL_KEEP[rem], load64(&ENC_SPREAD_TAIL[rem]), v);
+        let indices = _mm512_multishift_epi64_epi8(regs.shifts, lanes);
+        let e = permute(indices, regs.symbols);
+        // The top 0, 2 or 1 lanes are `=`.
+        let pads = (3 - rem) % 3;
+        let e = _mm512_mask_mov_epi8(e, !(u64::MAX >> pads), _mm512_set1_epi8(b'=' as i8));
+        // SAFETY: needed >= 64 (len >= 64), and needed <= output.len(): the
+        // store covers needed-64..needed.
+        unsafe { _mm512_storeu_si512(dst.add(needed - 64).cast(), e) };
+        return Some(needed);
     }
     if r < len {
         // 1..=48 bytes are left; `output[w..]` has room for their encoding.
