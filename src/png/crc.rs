@@ -49,10 +49,8 @@ static TABLES: [[u32; 256]; SLICES] = make_tables();
 /// (start with 0).
 pub(crate) fn crc32_update(crc: u32, data: &[u8]) -> u32 {
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-    if data.len() >= 64 {
-        if let Some(c) = super::arch::x86_64::crc32_update_checked(crc, data, serial) {
-            return c;
-        }
+    if let Some(c) = super::arch::x86_64::crc32_update_checked(crc, data, serial) {
+        return c;
     }
     const STREAMS: usize = 3;
     // Each part a multiple of 16 bytes, and long enough that joining (~0.1
@@ -222,6 +220,8 @@ mod tests {
         }
         let d = &data[3..];
         assert_eq!(k::crc32_update_checked(0, d, serial), Some(serial(0, d)));
+        // Under 64 bytes the kernel is not called (it would read past them).
+        assert_eq!(k::crc32_update_checked(0, &d[..63], serial), None);
         assert_eq!(crc32(d), naive(d));
     }
 

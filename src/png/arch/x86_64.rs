@@ -41,18 +41,19 @@ pub(crate) fn available() -> bool {
 }
 
 /// The safe entry point: the kernel's CRC where this CPU has PCLMULQDQ
-/// and SSE4.1, `None` where it does not (the caller uses its tables).
+/// and SSE4.1 and `data` is at least 64 bytes, `None` otherwise (the caller
+/// uses its tables).
 #[inline]
 pub(crate) fn crc32_update_checked(
     crc: u32,
     data: &[u8],
     update: fn(u32, &[u8]) -> u32,
 ) -> Option<u32> {
-    if !available() {
+    if data.len() < 64 || !available() {
         return None;
     }
-    // SAFETY: `available()` just confirmed PCLMULQDQ and SSE4.1, the
-    // kernel's only requirement; it reads `data` through the slice only.
+    // SAFETY: `available()` just confirmed PCLMULQDQ and SSE4.1, and
+    // `data.len() >= 64`: the kernel's two requirements.
     Some(unsafe { crc32_update(crc, data, update) })
 }
 
@@ -88,7 +89,8 @@ fn fold(acc: __m128i, k: __m128i, next: __m128i) -> __m128i {
 ///
 /// # Safety
 ///
-/// The CPU must have PCLMULQDQ and SSE4.1 ([`available`]).
+/// The CPU must have PCLMULQDQ and SSE4.1 ([`available`]), and `data` must
+/// hold at least 64 bytes (the first four 16-byte loads are unconditional).
 #[target_feature(enable = "pclmulqdq,sse4.1")]
 pub(crate) unsafe fn crc32_update(crc: u32, data: &[u8], update: fn(u32, &[u8]) -> u32) -> u32 {
     let len = data.len();
