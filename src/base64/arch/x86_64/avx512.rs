@@ -862,7 +862,8 @@ const fn line_join(j: usize) -> Table64 {
 ///
 /// # Safety
 /// `r + n * (line + eol) <= input.len()` and `w + n * out_line <= output.len()`,
-/// `1 <= n <= 4`.
+/// `1 <= n <= 4`, `l.line >= 64` and `l.line - 64 + l.eol <= 16` (what `lines_from`
+/// checks before it calls).
 #[inline]
 #[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vbmi")]
 unsafe fn lines_round(

@@ -115,7 +115,8 @@ pub(crate) fn probe_cpuid() -> Features {
     let avx = leaf1.ecx & (1 << 28) != 0;
     // XCR0: bit 1 SSE state, bit 2 AVX (YMM upper halves), bits 5-7 opmask,
     // ZMM0-15 upper halves, ZMM16-31.
-    let xcr0 = if osxsave { xgetbv0() } else { 0 };
+    // SAFETY: OSXSAVE is set, so the OS enabled XSAVE and `xgetbv` exists.
+    let xcr0 = if osxsave { unsafe { xgetbv0() } } else { 0 };
     let ymm_saved = xcr0 & 0b0000_0110 == 0b0000_0110;
     let zmm_saved = xcr0 & 0b1110_0110 == 0b1110_0110;
     let (ebx7, ecx7) = if max_leaf >= 7 {
@@ -135,15 +136,16 @@ pub(crate) fn probe_cpuid() -> Features {
 }
 
 /// XCR0, the OS-enabled register state.
-fn xgetbv0() -> u64 {
-    #[target_feature(enable = "xsave")]
-    unsafe fn read() -> u64 {
-        // SAFETY: xgetbv with ECX = 0 is defined whenever XSAVE is enabled.
-        unsafe { core::arch::x86_64::_xgetbv(0) }
-    }
-    // SAFETY: only called when CPUID.1:ECX.OSXSAVE[bit 27] is set, which means
-    // the OS enabled XSAVE and `xgetbv` is available.
-    unsafe { read() }
+///
+/// # Safety
+///
+/// CPUID.1:ECX.OSXSAVE (bit 27) must be set: the OS enabled XSAVE, so
+/// `xgetbv` exists.
+#[target_feature(enable = "xsave")]
+unsafe fn xgetbv0() -> u64 {
+    // SAFETY: xgetbv with ECX = 0 is defined whenever XSAVE is enabled,
+    // which the caller guarantees.
+    unsafe { core::arch::x86_64::_xgetbv(0) }
 }
 
 #[cfg(test)]
