@@ -225,6 +225,67 @@ pub(crate) fn decode_small(
     }
 }
 
+/// The longest text [`decode_short_ws`] takes for `backend` (0: it has none).
+#[inline]
+pub(crate) fn short_ws_max(backend: Backend) -> usize {
+    match backend {
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+        Backend::Avx512Vbmi if arch::x86_64::features().avx512_vbmi2() => {
+            arch::x86_64::avx512::COMPACT_MAX
+        }
+        _ => 0,
+    }
+}
+
+/// What [`decode_short_ws`] did: `Done(written)`; `Clean` (no whitespace,
+/// nothing decoded: the clean path is faster); `General` (the general path
+/// decides).
+pub(crate) enum Short {
+    Done(usize),
+    Clean,
+    General,
+}
+
+/// A whole whitespace-skipping decode of a short text, where the backend has
+/// one (`short_ws_max`). `last_group` is the codec's padding rule (see
+/// `arch::x86_64::avx512`).
+#[inline]
+pub(crate) fn decode_short_ws(
+    backend: Backend,
+    alphabet: Alphabet,
+    input: &[u8],
+    check_trailing: bool,
+    last_group: impl FnOnce(&[u8]) -> Option<usize>,
+    output: &mut [u8],
+) -> Short {
+    let _ = (&alphabet, &input, &check_trailing, &output);
+    match backend {
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+        Backend::Avx512Vbmi if arch::x86_64::features().avx512_vbmi2() => {
+            // SAFETY: `backend` is available (see above): AVX-512 F/BW/VL/VBMI,
+            // and VBMI2 was just checked.
+            let r = unsafe {
+                arch::x86_64::avx512::decode_short_ws(
+                    alphabet,
+                    input,
+                    check_trailing,
+                    last_group,
+                    output,
+                )
+            };
+            match r {
+                arch::x86_64::avx512::Short::Done(n) => Short::Done(n),
+                arch::x86_64::avx512::Short::Clean => Short::Clean,
+                arch::x86_64::avx512::Short::General => Short::General,
+            }
+        }
+        _ => {
+            let _ = last_group;
+            Short::General
+        }
+    }
+}
+
 /// Runs `backend`'s decode kernel (see the contract in `arch`). With
 /// `skip_ws`, a backend that has a whitespace-skipping kernel
 /// (`decode_prefix_skip_ws`: SSSE3 and AVX2 skip whitespace between groups,

@@ -358,31 +358,64 @@ impl Base64 {
             .take_while(|&&b| decoder::is_ascii_whitespace(b))
             .count();
         let end = input.len() - trailing;
+        if end <= dispatch::short_ws_max(backend) {
+            // Short text: the whole decode in one kernel call, whitespace
+            // taken out in registers. The general path takes any error from
+            // the start, and reports it at its offset in `input`.
+            match dispatch::decode_short_ws(
+                backend,
+                self.alphabet,
+                &input[..end],
+                !self.allow_trailing_bits,
+                |last| self.last_group_symbols(last),
+                output,
+            ) {
+                dispatch::Short::Done(n) => return Ok(n),
+                // No whitespace: the clean path (a prefix of `input`, so
+                // its stopping point serves the general path as is).
+                dispatch::Short::Clean => {
+                    return self.decode_fast(backend, table, &input[..end], output)
+                }
+                dispatch::Short::General => return Err((0, 0)),
+            }
+        }
         let (r, w) = dispatch::decode_prefix(backend, self.alphabet, true, &input[..end], output);
-        let rest = &input[r..end];
+        self.decode_short(backend, table, &input[r..end], &mut output[w..])
+            .map(|k| w + k)
+            .ok_or((r, w))
+    }
+
+    /// The last symbols of a whitespace-skipping decode, where they hold no
+    /// whitespace: `Some(written)` where the fast paths decode them (none
+    /// left, up to 4, or up to `small_decode_max`), `None` (unusual input,
+    /// errors) for the general path.
+    #[inline]
+    fn decode_short(
+        &self,
+        backend: Backend,
+        table: &tables::DecTable,
+        rest: &[u8],
+        output: &mut [u8],
+    ) -> Option<usize> {
         if rest.is_empty() {
             // Whole groups and whitespace only.
-            return Ok(w);
+            return Some(0);
         }
         if rest.len() <= 4 {
-            if let Some(tail) = self.decode_last(table, rest, &mut output[w..]) {
-                return Ok(w + tail);
-            }
-        } else if rest.len() <= dispatch::small_decode_max(backend) {
-            let body = (rest.len() - 1) / 4 * 4;
-            if let Some(symbols) = self.last_group_symbols(&rest[body..]) {
-                if let Some(n) = dispatch::decode_small(
-                    backend,
-                    self.alphabet,
-                    &rest[..body + symbols],
-                    !self.allow_trailing_bits,
-                    &mut output[w..],
-                ) {
-                    return Ok(w + n);
-                }
-            }
+            return self.decode_last(table, rest, output);
         }
-        Err((r, w))
+        if rest.len() > dispatch::small_decode_max(backend) {
+            return None;
+        }
+        let body = (rest.len() - 1) / 4 * 4;
+        let symbols = self.last_group_symbols(&rest[body..])?;
+        dispatch::decode_small(
+            backend,
+            self.alphabet,
+            &rest[..body + symbols],
+            !self.allow_trailing_bits,
+            output,
+        )
     }
 
     /// The general path of [`decode_to_slice`](Self::decode_to_slice), from
