@@ -240,7 +240,10 @@ pub(crate) fn short_ws_max(backend: Backend) -> usize {
 /// What [`decode_short_ws`] did: `Done(written)`; `Clean` (no whitespace,
 /// nothing decoded: the clean path is faster); `General` (the general path
 /// decides).
-#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))] // only AVX-512 has the path
+#[cfg_attr(
+    not(all(target_arch = "x86_64", target_feature = "sse2")),
+    allow(dead_code) // only AVX-512 has the path
+)]
 pub(crate) enum Short {
     Done(usize),
     Clean,
