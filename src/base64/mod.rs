@@ -29,7 +29,7 @@
 //! ```
 
 #[allow(unsafe_code)] // the SIMD kernels (UNSAFE.md)
-mod arch;
+pub(crate) mod arch; // `png` reads its CPU features too
 mod decoder;
 #[allow(unsafe_code)] // calls the kernels after the CPU check (UNSAFE.md)
 mod dispatch;

@@ -32,6 +32,15 @@ const BLOCKS: usize = NMAX / LANES;
 
 /// Continues an Adler-32: `adler` is the value for the bytes so far (start with 1).
 pub(crate) fn adler32_update(adler: u32, data: &[u8]) -> u32 {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    if let Some(v) = super::arch::x86_64::adler32_update_checked(adler, data, adler32_scalar) {
+        return v;
+    }
+    adler32_scalar(adler, data)
+}
+
+/// [`adler32_update`] without SIMD intrinsics (the lane form below).
+pub(crate) fn adler32_scalar(adler: u32, data: &[u8]) -> u32 {
     let mut a = adler & 0xFFFF;
     let mut b = adler >> 16;
     let mut groups = data.chunks_exact(LANES * BLOCKS);
@@ -183,6 +192,50 @@ mod tests {
         // Worst case for the lane sums: all 0xFF.
         let ff = alloc::vec![0xFFu8; 4 * NMAX + 3];
         assert_eq!(adler32(&ff), naive(&ff));
+    }
+
+    /// The AVX2 kernel (where this CPU has it) against the lane form: every
+    /// length 64..=700 at 32 offsets, chunk boundaries, and all-0xFF input
+    /// (the lane sums' worst case) over several chunks.
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    #[test]
+    fn avx2_equals_scalar() {
+        use super::super::arch::x86_64 as k;
+        let data: alloc::vec::Vec<u8> = (0..(3 * k::ADLER_CHUNK as u32 + 100))
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8)
+            .collect();
+        let Some(_) = k::adler32_update_checked(1, &data, adler32_scalar) else {
+            return; // no AVX2 here
+        };
+        for off in 0..32 {
+            for n in 64..=700 {
+                let d = &data[off..off + n];
+                let got = k::adler32_update_checked(0x1234_5678 % MOD, d, adler32_scalar);
+                assert_eq!(
+                    got,
+                    Some(adler32_scalar(0x1234_5678 % MOD, d)),
+                    "off {off} n {n}"
+                );
+            }
+        }
+        for n in [
+            k::ADLER_CHUNK - 32,
+            k::ADLER_CHUNK,
+            k::ADLER_CHUNK + 33,
+            data.len(),
+        ] {
+            let got = k::adler32_update_checked(1, &data[..n], adler32_scalar);
+            assert_eq!(got, Some(naive(&data[..n])), "n {n}");
+        }
+        let ff = alloc::vec![0xFFu8; 3 * k::ADLER_CHUNK + 31];
+        assert_eq!(
+            k::adler32_update_checked(1, &ff, adler32_scalar),
+            Some(naive(&ff))
+        );
+        assert_eq!(
+            k::adler32_update_checked(1, &ff[..63], adler32_scalar),
+            None
+        );
     }
 
     #[test]
