@@ -248,6 +248,40 @@ fn encode_block(r: &EncRegs, v: __m512i, spread: __m512i) -> __m512i {
     permute(indices, r.symbols)
 }
 
+/// One unrolled round: 192 bytes at `src` to 256 symbols at `dst`. Blocks
+/// 0-2 load 64 bytes from their start (16 bytes past the block, still inside
+/// the round); block 3 loads the 64 bytes that end with it and its spread
+/// index starts at byte 16.
+///
+/// # Safety
+///
+/// `src..src+192` readable, `dst..dst+256` writable.
+#[inline]
+#[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vbmi")]
+unsafe fn encode_round(regs: &EncRegs, src: *const u8, dst: *mut u8) {
+    // SAFETY: the loads cover src+0..64, +48..112, +96..160 and +128..192,
+    // all inside the 192 readable bytes.
+    let (a, b, c, d) = unsafe {
+        (
+            _mm512_loadu_si512(src.cast()),
+            _mm512_loadu_si512(src.add(48).cast()),
+            _mm512_loadu_si512(src.add(96).cast()),
+            _mm512_loadu_si512(src.add(128).cast()),
+        )
+    };
+    let a = encode_block(regs, a, regs.spread);
+    let b = encode_block(regs, b, regs.spread);
+    let c = encode_block(regs, c, regs.spread);
+    let d = encode_block(regs, d, regs.spread_16);
+    // SAFETY: the four stores cover exactly the 256 writable bytes.
+    unsafe {
+        _mm512_storeu_si512(dst.cast(), a);
+        _mm512_storeu_si512(dst.add(64).cast(), b);
+        _mm512_storeu_si512(dst.add(128).cast(), c);
+        _mm512_storeu_si512(dst.add(192).cast(), d);
+    }
+}
+
 /// Encodes a prefix of whole 3-byte groups; see the contract in `arch`.
 #[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vbmi")]
 pub(crate) fn encode_prefix(alphabet: Alphabet, input: &[u8], output: &mut [u8]) -> (usize, usize) {
@@ -260,32 +294,11 @@ pub(crate) fn encode_prefix(alphabet: Alphabet, input: &[u8], output: &mut [u8])
     let src = input.as_ptr();
     let dst = output.as_mut_ptr();
     let (mut r, mut w) = (0, 0);
-    // 192 bytes -> 256 symbols per round. Blocks 0-2 load 64 bytes from their
-    // start (16 bytes past the block, still inside the round); block 3 loads the
-    // 64 bytes that end with it and its spread index starts at byte 16.
+    // 192 bytes -> 256 symbols per round (see `encode_round`).
     while r + 192 <= n_in {
-        // SAFETY: the loads cover r..r+64, r+48..r+112, r+96..r+160 and
-        // r+128..r+192, all below r + 192 <= n_in <= input.len().
-        let (a, b, c, d) = unsafe {
-            (
-                _mm512_loadu_si512(src.add(r).cast()),
-                _mm512_loadu_si512(src.add(r + 48).cast()),
-                _mm512_loadu_si512(src.add(r + 96).cast()),
-                _mm512_loadu_si512(src.add(r + 128).cast()),
-            )
-        };
-        let a = encode_block(&regs, a, regs.spread);
-        let b = encode_block(&regs, b, regs.spread);
-        let c = encode_block(&regs, c, regs.spread);
-        let d = encode_block(&regs, d, regs.spread_16);
-        // SAFETY: w = r / 3 * 4, so w + 256 <= n_out <= output.len(): the four
-        // stores cover exactly w..w+256.
-        unsafe {
-            _mm512_storeu_si512(dst.add(w).cast(), a);
-            _mm512_storeu_si512(dst.add(w + 64).cast(), b);
-            _mm512_storeu_si512(dst.add(w + 128).cast(), c);
-            _mm512_storeu_si512(dst.add(w + 192).cast(), d);
-        }
+        // SAFETY: r + 192 <= n_in <= input.len(), and w = r / 3 * 4, so
+        // w + 256 <= n_out <= output.len().
+        unsafe { encode_round(&regs, src.add(r), dst.add(w)) };
         r += 192;
         w += 256;
     }
@@ -379,27 +392,9 @@ pub(crate) fn encode_final(
     let (mut r, mut w) = (0, 0);
     // The same 192-byte rounds as `encode_prefix` (192 is whole groups).
     while r + 192 <= len {
-        // SAFETY: the loads cover r..r+192 <= len = input.len().
-        let (a, b, c, d) = unsafe {
-            (
-                _mm512_loadu_si512(src.add(r).cast()),
-                _mm512_loadu_si512(src.add(r + 48).cast()),
-                _mm512_loadu_si512(src.add(r + 96).cast()),
-                _mm512_loadu_si512(src.add(r + 128).cast()),
-            )
-        };
-        let a = encode_block(&regs, a, regs.spread);
-        let b = encode_block(&regs, b, regs.spread);
-        let c = encode_block(&regs, c, regs.spread);
-        let d = encode_block(&regs, d, regs.spread_16);
-        // SAFETY: w = r / 3 * 4, and r + 192 <= len, so w + 256 <= needed <=
-        // output.len().
-        unsafe {
-            _mm512_storeu_si512(dst.add(w).cast(), a);
-            _mm512_storeu_si512(dst.add(w + 64).cast(), b);
-            _mm512_storeu_si512(dst.add(w + 128).cast(), c);
-            _mm512_storeu_si512(dst.add(w + 192).cast(), d);
-        }
+        // SAFETY: r + 192 <= len = input.len(), and w = r / 3 * 4, so
+        // w + 256 <= needed <= output.len().
+        unsafe { encode_round(&regs, src.add(r), dst.add(w)) };
         r += 192;
         w += 256;
     }
