@@ -1026,6 +1026,15 @@ pub(crate) fn compress<S: Sink + ?Sized>(
     out.write(&adler.to_be_bytes());
 }
 
+/// Continues an Adler-32 over the byte 2 followed by `zeros` zero bytes:
+/// `a` gains 2 once, and `b` gains the new `a` once per byte.
+fn adler32_up_zeros(adler: u32, zeros: usize) -> u32 {
+    const MOD: u64 = 65521;
+    let a = (u64::from(adler & 0xFFFF) + 2) % MOD;
+    let b = (u64::from(adler >> 16) + a * ((zeros as u64 + 1) % MOD)) % MOD;
+    (b as u32) << 16 | a as u32
+}
+
 /// The Huffman code for one image: literal/length code lengths built from
 /// a histogram of sampled rows. Computed once per image and shared by
 /// every strip of it ([`compress_rows`]).
@@ -1116,8 +1125,37 @@ pub(crate) fn compress_rows<S: Sink + ?Sized>(
         stage.save(bits, n, pos);
     }
     let mut adler = 1u32;
+    let repeats_are_up = matches!(filter, Filter::Adaptive | Filter::Up);
     for y in y0..y1 {
         let (prev, cur) = src.rows(y, y > y0);
+        if repeats_are_up && cur == prev {
+            // A repeated row (flat backgrounds): Up makes it the filter byte
+            // 2 and `cur.len()` zeros, which the adaptive policy also picks
+            // (price 0). Written as one literal and zero-run copies, with
+            // the checksum in closed form, without building the row.
+            adler = adler32_up_zeros(adler, cur.len());
+            let mut first = true;
+            let mut left = cur.len();
+            while first || left > 0 {
+                let k = left.min(SEGMENT);
+                let mut w = Writer {
+                    codes: &codes,
+                    bw: stage.writer(),
+                };
+                if first {
+                    w.lit(2);
+                }
+                if k > 0 {
+                    w.zeros(k, !first);
+                }
+                let (bits, n, pos) = (w.bw.bits, w.bw.n, w.bw.pos);
+                stage.save(bits, n, pos);
+                stage.flush_to(out, FLUSH_AT);
+                left -= k;
+                first = false;
+            }
+            continue;
+        }
         let row = coder.code(prev, cur);
         adler = adler32_update(adler, row);
         for seg in row.chunks(SEGMENT) {
