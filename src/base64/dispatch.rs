@@ -198,7 +198,7 @@ pub(crate) fn encode_final(
 pub(crate) fn small_decode_max(backend: Backend) -> usize {
     match backend {
         #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-        Backend::Avx512Vbmi => 64,
+        Backend::Avx512Vbmi => arch::x86_64::avx512::SMALL_MAX,
         _ => 0,
     }
 }

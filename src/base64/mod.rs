@@ -306,15 +306,21 @@ impl Base64 {
         let body = input.len().saturating_sub(1) / 4 * 4;
         // Fast path: the prefix kernel over all but the last 1..=4 bytes, then
         // an accept-only check of those. A backend with a small-input kernel
-        // runs the prefix kernel over whole 64-byte blocks only and hands the
-        // last 1..=64 bytes to it, padding split off here: then a short input
-        // is one kernel call with no scalar tail.
+        // runs the prefix kernel over whole blocks of `small` (AVX-512: 128)
+        // bytes only and hands the last 1..=`small` bytes to it, padding
+        // split off here: then a short input is one kernel call with no
+        // scalar tail.
         let small = dispatch::small_decode_max(backend);
         let head = match input.len().saturating_sub(1).checked_div(small) {
             Some(blocks) => blocks * small,
             None => body,
         };
-        let (r, w) = dispatch::decode_prefix(backend, self.alphabet, false, &input[..head], output);
+        let (r, w) = if head == 0 {
+            // (A short input: no kernel call for nothing.)
+            (0, 0)
+        } else {
+            dispatch::decode_prefix(backend, self.alphabet, false, &input[..head], output)
+        };
         if small != 0 && r == head {
             if let Some(symbols) = self.last_group_symbols(&input[body..]) {
                 if let Some(n) = dispatch::decode_small(

@@ -518,14 +518,15 @@ fn decode_block(r: &DecRegs, v: __m512i) -> Option<__m512i> {
     Some(pack(r, t))
 }
 
-/// Decodes 2..=64 bytes that the caller has already split into symbols and
+/// Decodes 2..=128 bytes that the caller has already split into symbols and
 /// padding: `symbols` is everything before the final `=`s, whose placement
-/// the caller checked. One masked block: translate, check, pack, store.
-/// `Some(written)` only if every byte is a symbol, the symbol count is not
-/// 1 mod 4, `output` has room, and (with `check_trailing`) the unused low
-/// bits of the last symbol are zero; otherwise `None`, writing nothing, and the
-/// general path decides (and reports) what is wrong. This is the small-input
-/// path: no loop, no scalar tail.
+/// the caller checked. One masked block (two above 64 symbols): translate,
+/// check, pack, store. `Some(written)` only if every byte is a symbol, the
+/// symbol count is not 1 mod 4, `output` has room, and (with
+/// `check_trailing`) the unused low bits of the last symbol are zero;
+/// otherwise `None` (having written nothing, or a valid first block's 48
+/// bytes), and the general path decides (and reports) what is wrong. This is
+/// the small-input path: no loop, no scalar tail.
 #[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vbmi")]
 pub(crate) fn decode_small(
     alphabet: Alphabet,
@@ -534,7 +535,7 @@ pub(crate) fn decode_small(
     output: &mut [u8],
 ) -> Option<usize> {
     let s = symbols.len();
-    if s == 0 || s > 64 || s % 4 == 1 {
+    if s == 0 || s > SMALL_MAX || s % 4 == 1 {
         return None;
     }
     // 4 symbols -> 3 bytes; a final 2 or 3 -> 1 or 2.
@@ -543,10 +544,30 @@ pub(crate) fn decode_small(
         return None;
     }
     let first = |k: usize| u64::MAX >> (64 - k);
-    // SAFETY: the mask enables bytes 0..s, s = symbols.len().
-    let v = unsafe { _mm512_maskz_loadu_epi8(first(s), symbols.as_ptr().cast()) };
-    decode_small_reg(alphabet, v, s, out, check_trailing, output)
+    if s <= 64 {
+        // SAFETY: the mask enables bytes 0..s, s = symbols.len().
+        let v = unsafe { _mm512_maskz_loadu_epi8(first(s), symbols.as_ptr().cast()) };
+        return decode_small_reg(alphabet, v, s, out, check_trailing, output);
+    }
+    // 65..=128 symbols: a whole first block (plain load), then the rest as
+    // above. The first block is stored before the second is checked; if
+    // that fails the general path decodes from the start again, and on
+    // error the output's contents are unspecified anyway.
+    // SAFETY: s > 64, so symbols[..64] is in bounds; the mask enables
+    // bytes 64..s.
+    let (a, b) = unsafe {
+        (
+            _mm512_loadu_si512(symbols.as_ptr().cast()),
+            _mm512_maskz_loadu_epi8(first(s - 64), symbols.as_ptr().add(64).cast()),
+        )
+    };
+    let (lo, hi) = output.split_at_mut(48);
+    decode_small_reg(alphabet, a, 64, 48, check_trailing, lo)?;
+    decode_small_reg(alphabet, b, s - 64, out - 48, check_trailing, hi).map(|k| k + 48)
 }
+
+/// The longest input [`decode_small`] takes: two blocks.
+pub(crate) const SMALL_MAX: usize = 128;
 
 /// The body of [`decode_small`]: `s` symbols (2..=64, `s % 4 != 1`) in the
 /// low lanes of `v` (the others any value), `out` bytes of room checked.
