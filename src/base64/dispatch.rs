@@ -268,7 +268,7 @@ pub(crate) fn decode_short_ws(
         Backend::Avx512Vbmi if arch::x86_64::features().avx512_vbmi2() => {
             // SAFETY: `backend` is available (see above): AVX-512 F/BW/VL/VBMI,
             // and VBMI2 was just checked.
-            let r = unsafe {
+            unsafe {
                 arch::x86_64::avx512::decode_short_ws(
                     alphabet,
                     input,
@@ -276,11 +276,6 @@ pub(crate) fn decode_short_ws(
                     last_group,
                     output,
                 )
-            };
-            match r {
-                arch::x86_64::avx512::Short::Done(n) => Short::Done(n),
-                arch::x86_64::avx512::Short::Clean => Short::Clean,
-                arch::x86_64::avx512::Short::General => Short::General,
             }
         }
         _ => {

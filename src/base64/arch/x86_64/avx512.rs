@@ -26,6 +26,7 @@
 use core::arch::x86_64::*;
 use core::mem::MaybeUninit;
 
+use crate::base64::dispatch::Short;
 use crate::base64::Alphabet;
 
 /// 64 bytes, aligned so each table loads from one cache line.
@@ -1267,17 +1268,6 @@ fn decode_compacted(
         output.get_mut(w..)?,
     )?;
     Some(w + k)
-}
-
-/// What [`decode_short_ws`] did.
-pub(crate) enum Short {
-    /// Decoded all of it: the bytes written.
-    Done(usize),
-    /// Found no whitespace; decoded nothing.
-    Clean,
-    /// Found something the general path must decide; decoded nothing
-    /// that counts.
-    General,
 }
 
 /// [`decode_small`] of the first `s` symbols of a register.
