@@ -266,8 +266,8 @@ pub(crate) fn decode_short_ws(
     match backend {
         #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
         Backend::Avx512Vbmi if arch::x86_64::features().avx512_vbmi2() => {
-            // SAFETY: `backend` is available (see above): AVX-512 F/BW/VL/VBMI,
-            // and VBMI2 was just checked.
+            // SAFETY: `backend` is available (see above): AVX-512 F/BW/VL/VBMI;
+            // `avx512_vbmi2()` (just checked) also covers VBMI2 and POPCNT.
             unsafe {
                 arch::x86_64::avx512::decode_short_ws(
                     alphabet,

@@ -21,7 +21,8 @@ impl Features {
     const AVX2: u8 = 2;
     /// AVX-512 F + BW + VL + VBMI: the AVX-512 backend.
     const AVX512_VBMI: u8 = 4;
-    /// ... and VBMI2 (`vpcompressb`), for the whitespace-skipping decoder.
+    /// ... and VBMI2 (`vpcompressb`) and POPCNT, for the whitespace-skipping
+    /// decoder.
     const AVX512_VBMI2: u8 = 8;
     /// Set once the probe has run.
     const PROBED: u8 = 0x80;
@@ -94,7 +95,9 @@ fn probe() -> Features {
         has!("ssse3"),
         has!("avx2"),
         has!("avx512f") && has!("avx512bw") && has!("avx512vl") && has!("avx512vbmi"),
-        has!("avx512vbmi2"),
+        // The whitespace decoder also counts lanes with POPCNT, which every
+        // AVX-512 CPU has; it is checked all the same.
+        has!("avx512vbmi2") && has!("popcnt"),
     )
 }
 
@@ -131,7 +134,8 @@ pub(crate) fn probe_cpuid() -> Features {
         && ebx7 & (1 << 30) != 0 // AVX512BW
         && ebx7 & (1 << 31) != 0; // AVX512VL
     let vbmi = avx512 && ecx7 & (1 << 1) != 0;
-    let vbmi2 = avx512 && ecx7 & (1 << 6) != 0;
+    // VBMI2, and POPCNT (CPUID.1:ECX bit 23) for the whitespace decoder.
+    let vbmi2 = avx512 && ecx7 & (1 << 6) != 0 && leaf1.ecx & (1 << 23) != 0;
     Features::from_flags(ssse3, avx2, vbmi, vbmi2)
 }
 
