@@ -28,7 +28,7 @@ for ((i = 0; i < ${#targets[@]}; i += 2)); do
         t=${p#*:}
         # The summary: executions, coverage, corpus; the whole log on failure.
         printf '%-18s %s  %s\n' "$t" "$status" \
-            "$(grep -E '^#[0-9]+ +DONE' "logs/$t.log" | tail -1 | awk '{print $1, $3, $4, $7, $8}')"
+            "$(grep -E '^#[0-9]+[[:space:]]+DONE' "logs/$t.log" | tail -1 | awk '{print $1, $3, $4, $7, $8}')"
         [ "$status" = ok ] || tail -n 60 "logs/$t.log"
     done
 done
