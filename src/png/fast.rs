@@ -737,6 +737,13 @@ impl RowCoder {
     /// this price it never won a row on the Kodak photos, and leaving it
     /// out made the mixed set (screenshots, graphics) slightly smaller.
     fn code(&mut self, prev: &[u8], cur: &[u8]) -> &[u8] {
+        self.code_with(prev, cur, true)
+    }
+
+    /// [`code`](Self::code); with `check_repeat` false the caller has
+    /// already compared `cur` with `prev` (and found them different), so
+    /// the repeated-row shortcut is not tried again.
+    fn code_with(&mut self, prev: &[u8], cur: &[u8], check_repeat: bool) -> &[u8] {
         let fixed = match self.policy {
             Filter::Adaptive => None,
             Filter::None => Some(0u8),
@@ -754,7 +761,7 @@ impl RowCoder {
             // lowest price there is (a memcmp and a memset, instead of four
             // filters and four prices): the common case in screenshots and
             // diagrams, whose backgrounds repeat row after row.
-            None if cur == prev => {
+            None if check_repeat && cur == prev => {
                 self.bufs[2][1..].fill(0);
                 2
             }
@@ -1156,7 +1163,9 @@ pub(crate) fn compress_rows<S: Sink + ?Sized>(
             }
             continue;
         }
-        let row = coder.code(prev, cur);
+        // Not a repeat (or a policy that does not take the shortcut): the
+        // coder need not compare the rows again.
+        let row = coder.code_with(prev, cur, false);
         adler = adler32_update(adler, row);
         for seg in row.chunks(SEGMENT) {
             let mut w = Writer {
