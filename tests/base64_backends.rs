@@ -5,7 +5,7 @@
 
 mod support;
 
-use pixb64::base64::{Backend, Base64, DecodeError};
+use pixb64::base64::{Backend, Base64, DecodeError, OutputTooSmall};
 use proptest::prelude::*;
 use support::{codecs_with_ws_variants, ending_bytes, naive_wrap, Codec, SplitMix, SENTINEL};
 
@@ -77,6 +77,22 @@ fn check_encode(codec: &Codec, input: &[u8]) {
         let r = forced(codec.lib, backend).encode_to_slice(input, &mut got);
         assert_eq!(r, Ok(len), "{} {backend} len {}", codec.name, input.len());
         assert_eq!(got, want, "{} {backend} len {}", codec.name, input.len());
+        if len > 0 {
+            // One symbol short: the error with the length, and nothing written.
+            let mut short = vec![SENTINEL; len - 1];
+            let r = forced(codec.lib, backend).encode_to_slice(input, &mut short);
+            assert_eq!(
+                r,
+                Err(OutputTooSmall { needed: len }),
+                "{} {backend} short",
+                codec.name
+            );
+            assert!(
+                short.iter().all(|&b| b == SENTINEL),
+                "{} {backend} wrote into a short output",
+                codec.name
+            );
+        }
     }
 }
 

@@ -4,7 +4,7 @@ use core::fmt;
 use core::sync::atomic::{AtomicU8, Ordering};
 
 #[allow(unused_imports)] // only the ISA arms use them
-use super::{arch, Alphabet};
+use super::{arch, Alphabet, OutputTooSmall};
 
 /// An implementation of the codec's hot loops.
 ///
@@ -50,6 +50,12 @@ impl Backend {
             return b;
         }
         Backend::probe()
+    }
+
+    /// The cached [`detect`](Self::detect), or `None` before the first.
+    #[inline]
+    pub(crate) fn detected() -> Option<Backend> {
+        Backend::from_index(DETECTED.load(Ordering::Relaxed))
     }
 
     /// The first `detect`: out of line, so the cached path stays a load and a compare.
@@ -167,9 +173,21 @@ pub(crate) fn encode_prefix(
     }
 }
 
-/// Encodes all of `input` (tail and padding included) with `backend`'s
-/// whole-input kernel, where it has one: `Some(written)`, or `None` when the
-/// backend has none (or `output` is short), and the caller encodes as usual.
+/// Whether `backend` has a whole-input encode kernel ([`encode_final`]).
+#[inline]
+pub(crate) fn has_encode_final(backend: Backend) -> bool {
+    match backend {
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+        Backend::Avx512Vbmi => true,
+        _ => false,
+    }
+}
+
+/// `Base64::encode_to_slice` with `backend`'s whole-input kernel: encodes all
+/// of `input` (tail and padding included) into `output[..n]` and returns
+/// `Ok(n)`, or `Err` if `output` is short. Call only where
+/// [`has_encode_final`] says there is one; elsewhere this encodes nothing and
+/// returns `Err` with `needed: usize::MAX`.
 #[inline]
 pub(crate) fn encode_final(
     backend: Backend,
@@ -177,19 +195,18 @@ pub(crate) fn encode_final(
     input: &[u8],
     pad: bool,
     output: &mut [u8],
-) -> Option<usize> {
+) -> Result<usize, OutputTooSmall> {
     let _ = (&alphabet, &input, &pad, &output);
     match backend {
         #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
         // SAFETY: `backend` is available (see above): AVX-512 F/BW/VL/VBMI.
         Backend::Avx512Vbmi => unsafe {
-            if input.len() <= 48 {
-                arch::x86_64::avx512::encode_small(alphabet, input, pad, output)
-            } else {
-                arch::x86_64::avx512::encode_final(alphabet, input, pad, output)
-            }
+            arch::x86_64::avx512::encode_final(alphabet, input, pad, output)
         },
-        _ => None,
+        _ => {
+            debug_assert!(false, "{backend:?} has no encode_final");
+            Err(OutputTooSmall { needed: usize::MAX })
+        }
     }
 }
 

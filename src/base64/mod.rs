@@ -207,6 +207,16 @@ impl Base64 {
         }
     }
 
+    /// [`backend`](Self::backend) without the first detection: `None` until
+    /// some call has detected the CPU.
+    #[inline]
+    fn backend_cached(&self) -> Option<Backend> {
+        match self.backend {
+            Some(b) => Some(b),
+            None => Backend::detected(),
+        }
+    }
+
     /// This codec with `backend` forced, or `None` where this CPU lacks it.
     /// No global state changes.
     pub fn with_backend(self, backend: Backend) -> Option<Base64> {
@@ -241,25 +251,49 @@ impl Base64 {
 
     /// Encodes `input` into `output[..n]` and returns `n`. Writes nothing past
     /// `n`; fails, writing nothing, if `output` is shorter than [`encoded_len`](Self::encoded_len).
-    #[inline]
     pub fn encode_to_slice(
         &self,
         input: &[u8],
         output: &mut [u8],
     ) -> Result<usize, OutputTooSmall> {
+        // With a whole-input kernel this is a tail call into it, which also
+        // checks the length: a short encode pays for two jumps and the
+        // kernel. The first call of all goes the long way round (it detects
+        // the CPU), so that no call in the middle needs registers saved.
+        if let Some(backend) = self.backend_cached() {
+            if dispatch::has_encode_final(backend) {
+                return dispatch::encode_final(
+                    backend,
+                    self.alphabet,
+                    input,
+                    self.encode_padding,
+                    output,
+                );
+            }
+        }
+        self.encode_blocks(input, output)
+    }
+
+    /// [`encode_to_slice`](Self::encode_to_slice) with a prefix kernel and
+    /// the scalar tail.
+    #[inline(never)]
+    fn encode_blocks(&self, input: &[u8], output: &mut [u8]) -> Result<usize, OutputTooSmall> {
+        let backend = self.backend();
+        if dispatch::has_encode_final(backend) {
+            return dispatch::encode_final(
+                backend,
+                self.alphabet,
+                input,
+                self.encode_padding,
+                output,
+            );
+        }
         let needed = self
             .encoded_len(input.len())
             .ok_or(OutputTooSmall { needed: usize::MAX })?;
         let Some(output) = output.get_mut(..needed) else {
             return Err(OutputTooSmall { needed });
         };
-        let backend = self.backend();
-        if let Some(n) =
-            dispatch::encode_final(backend, self.alphabet, input, self.encode_padding, output)
-        {
-            debug_assert_eq!(n, needed);
-            return Ok(n);
-        }
         let table = tables::enc(self.alphabet);
         let (r, w) = dispatch::encode_prefix(backend, self.alphabet, input, output);
         if input.len() >= 8 {

@@ -27,7 +27,7 @@ use core::arch::x86_64::*;
 use core::mem::MaybeUninit;
 
 use crate::base64::dispatch::Short;
-use crate::base64::Alphabet;
+use crate::base64::{Alphabet, OutputTooSmall};
 
 /// 64 bytes, aligned so each table loads from one cache line.
 #[repr(C, align(64))]
@@ -214,6 +214,20 @@ fn permute_maskz(keep: u64, idx: __m512i, a: __m512i) -> __m512i {
     }
 }
 
+/// [`permute`] in the lanes of `keep`, `src` in the others.
+#[inline]
+#[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vbmi")]
+fn permute_or(src: __m512i, keep: u64, idx: __m512i, a: __m512i) -> __m512i {
+    #[cfg(not(miri))]
+    {
+        _mm512_mask_permutexvar_epi8(src, keep, idx, a)
+    }
+    #[cfg(miri)]
+    {
+        _mm512_mask_mov_epi8(src, keep, permute(idx, a))
+    }
+}
+
 /// Registers the encoder keeps for a whole call.
 #[derive(Clone, Copy)]
 struct EncRegs {
@@ -320,134 +334,209 @@ pub(crate) fn encode_prefix(alphabet: Alphabet, input: &[u8], output: &mut [u8])
     (n_in, n_out)
 }
 
-/// [`encode_final`] for 1..=48 input bytes: one masked block and nothing
-/// else (no loop, no spilled registers), so a 16-byte encode costs a handful of
-/// instructions. `None`, writing nothing, for other lengths or a short `output`.
+/// Encodes the last `n` (1..=48) input bytes at `src`, the final partial
+/// group and its padding included, to `out` symbols at `dst`, of which the
+/// first `data` are data symbols and the rest `=`: one masked load, three
+/// shuffles (the last one merging `=` past the data symbols) and one masked
+/// store. The masked load zero-fills the missing bytes of a partial group,
+/// which is exactly base64's zero bits.
+///
+/// # Safety
+///
+/// `1 <= n <= 48`, `1 <= data <= out <= 64`, `src..src+n` readable and
+/// `dst..dst+out` writable.
 #[inline]
 #[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vbmi")]
-pub(crate) fn encode_small(
-    alphabet: Alphabet,
-    input: &[u8],
-    pad: bool,
-    output: &mut [u8],
-) -> Option<usize> {
-    let n = input.len();
-    if n == 0 || n > 48 {
-        return None;
-    }
-    // ceil(8n / 6) data symbols, then `=` up to a multiple of 4 if padding.
-    let data = (4 * n).div_ceil(3);
-    let needed = if pad { n.div_ceil(3) * 4 } else { data };
-    if output.len() < needed {
-        return None;
-    }
-    // Masks of the first k bytes for 1 <= k <= 64, without a branch.
+unsafe fn encode_masked(
+    regs: &EncRegs,
+    src: *const u8,
+    n: usize,
+    data: usize,
+    out: usize,
+    dst: *mut u8,
+) {
+    debug_assert!((1..=48).contains(&n) && 1 <= data && data <= out && out <= 64);
+    // The first k bytes for 1 <= k <= 64, without a branch.
     let first = |k: usize| u64::MAX >> (64 - k);
-    // SAFETY: the mask enables bytes 0..n, n = input.len().
-    let v = unsafe { _mm512_maskz_loadu_epi8(first(n), input.as_ptr().cast()) };
-    let lanes = permute(load64(&ENC_SPREAD), v);
-    let indices = _mm512_multishift_epi64_epi8(_mm512_set1_epi64(ENC_SHIFTS), lanes);
-    // SAFETY: `alphabet.symbols()` is 64 readable bytes.
-    let symbols = unsafe { _mm512_loadu_si512(alphabet.symbols().as_ptr().cast()) };
-    let e = permute(indices, symbols);
-    let e = _mm512_mask_mov_epi8(
-        e,
-        first(needed) & !first(data),
+    // SAFETY: the mask enables bytes 0..n, readable by the caller's contract.
+    let v = unsafe { _mm512_maskz_loadu_epi8(first(n), src.cast()) };
+    let lanes = permute(regs.spread, v);
+    let indices = _mm512_multishift_epi64_epi8(regs.shifts, lanes);
+    let e = permute_or(
         _mm512_set1_epi8(b'=' as i8),
+        first(data),
+        indices,
+        regs.symbols,
     );
-    // SAFETY: the mask enables bytes 0..needed, and needed <= output.len().
-    unsafe { _mm512_mask_storeu_epi8(output.as_mut_ptr().cast(), first(needed), e) };
-    Some(needed)
+    // SAFETY: the mask enables bytes 0..out, writable by the caller's contract.
+    unsafe { _mm512_mask_storeu_epi8(dst.cast(), first(out), e) };
 }
 
 /// Encodes all of `input`, the final partial group and its padding included,
-/// into `output[..n]` and returns `Some(n)`; `None`, writing nothing, if
-/// `output` is shorter than the encoded length. Encoding has no errors, so
-/// unlike the prefix kernels this one finishes the job: the last masked block
-/// carries the 1-2 leftover bytes (the masked load zero-fills the rest, which
-/// is exactly base64's zero bits) and `=` is blended in after them. A short
-/// input is then one masked load, three shuffles and one masked store, with no
-/// scalar tail: that is the small-input path (16-64 B).
+/// into `output[..n]` and returns `Ok(n)`, or fails, writing nothing, if
+/// `output` is shorter than the encoding: the whole of
+/// `Base64::encode_to_slice` for this backend, which calls it last (a tail
+/// call), so this function is the whole cost of a short encode and the
+/// encoded length is computed once. Encoding has no other errors, so unlike
+/// the prefix kernels this one finishes the job.
+///
+/// - 1..=48 bytes: one masked block ([`encode_masked`]).
+/// - Longer ([`encode_long`]): 192-byte rounds, then 48-byte blocks with
+///   plain stores, then a last window stored with one plain store where it
+///   is whole groups or padding makes it so, or one masked block.
 #[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vbmi")]
 pub(crate) fn encode_final(
     alphabet: Alphabet,
     input: &[u8],
     pad: bool,
     output: &mut [u8],
-) -> Option<usize> {
+) -> Result<usize, OutputTooSmall> {
     let len = input.len();
-    let rem = len % 3;
-    // Cannot overflow: the caller checked `encoded_len`, and `output` is a
-    // slice, so the result is at most `output.len()` or we return `None`.
-    let needed = (len / 3).checked_mul(4)?.checked_add(match (rem, pad) {
-        (0, _) => 0,
-        (_, true) => 4,
-        (r, false) => r + 1,
-    })?;
-    if output.len() < needed {
-        return None;
+    if len > 48 {
+        return encode_long(alphabet, input, pad, output);
     }
+    let (needed, data) = encoded_lens(len, pad);
+    let Some(output) = output.get_mut(..needed) else {
+        return Err(OutputTooSmall { needed });
+    };
+    if len > 0 {
+        let regs = enc_regs(alphabet);
+        // SAFETY: 1 <= len <= 48, so 2 <= data <= needed <= 64; the block
+        // reads input[..len] and writes output[..needed].
+        unsafe {
+            encode_masked(
+                &regs,
+                input.as_ptr(),
+                len,
+                data,
+                needed,
+                output.as_mut_ptr(),
+            )
+        };
+    }
+    Ok(needed)
+}
+
+/// The encoded length of `len` bytes and how many of its symbols are data
+/// (not `=`): ceil(8 len / 6) data symbols, then `=` up to a multiple of 4
+/// if padding. No overflow: a slice's `len` is at most `isize::MAX`, so
+/// `len / 3 * 4 + 4 < usize::MAX`.
+#[inline]
+fn encoded_lens(len: usize, pad: bool) -> (usize, usize) {
+    let rem = len % 3;
+    let data = len / 3 * 4 + if rem == 0 { 0 } else { rem + 1 };
+    let pads = if pad && rem != 0 { 3 - rem } else { 0 };
+    (data + pads, data)
+}
+
+/// [`encode_final`] for more than 48 bytes, out of line so that the short
+/// path does not pay for this one's registers.
+#[inline(never)]
+#[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vbmi")]
+fn encode_long(
+    alphabet: Alphabet,
+    input: &[u8],
+    pad: bool,
+    output: &mut [u8],
+) -> Result<usize, OutputTooSmall> {
+    let len = input.len();
+    let (needed, _) = encoded_lens(len, pad);
+    let Some(output) = output.get_mut(..needed) else {
+        return Err(OutputTooSmall { needed });
+    };
+    let rem = len % 3;
+    // Offsets from the ends, so that few registers stay live (the short
+    // encodes this serves are mostly call overhead): `left` input bytes are
+    // still to encode, and `out_left` symbols to write.
     let regs = enc_regs(alphabet);
-    let src = input.as_ptr();
-    let dst = output.as_mut_ptr();
-    let (mut r, mut w) = (0, 0);
+    let src_end = input.as_ptr_range().end;
+    let dst_end = output.as_mut_ptr_range().end;
+    let (mut left, mut out_left) = (len, output.len());
     // The same 192-byte rounds as `encode_prefix` (192 is whole groups).
-    while r + 192 <= len {
-        // SAFETY: r + 192 <= len = input.len(), and w = r / 3 * 4, so
-        // w + 256 <= needed <= output.len().
-        unsafe { encode_round(&regs, src.add(r), dst.add(w)) };
-        r += 192;
-        w += 256;
+    while left >= 192 {
+        // SAFETY: the round reads the 192 bytes at src_end - left, inside
+        // `input` (left <= len), and writes the 256 symbols at dst_end -
+        // out_left, inside `output`: out_left = needed - (len - left) / 3 * 4
+        // >= left / 3 * 4 >= 256.
+        unsafe { encode_round(&regs, src_end.sub(left), dst_end.sub(out_left)) };
+        left -= 192;
+        out_left -= 256;
     }
     // Whole blocks of 48 bytes while more than 48 are left: the loads are
     // plain where 64 bytes remain and masked to the input otherwise, but the
     // 64-symbol stores are plain (more than 48 bytes left means more than 64
     // symbols to write), since masked stores are the slow part of a masked
     // block on Zen 4.
-    while len - r > 48 {
-        let v = if len - r >= 64 {
-            // SAFETY: the load covers r..r+64, and r + 64 <= len.
-            unsafe { _mm512_loadu_si512(src.add(r).cast()) }
+    while left > 48 {
+        let v = if left >= 64 {
+            // SAFETY: the load covers the next 64 of the `left` bytes.
+            unsafe { _mm512_loadu_si512(src_end.sub(left).cast()) }
         } else {
-            let k = u64::MAX >> (64 - (len - r));
-            // SAFETY: the mask enables bytes r..len only.
-            unsafe { _mm512_maskz_loadu_epi8(k, src.add(r).cast()) }
+            let k = u64::MAX >> (64 - left);
+            // SAFETY: the mask enables the `left` bytes up to src_end only.
+            unsafe { _mm512_maskz_loadu_epi8(k, src_end.sub(left).cast()) }
         };
         let e = encode_block(&regs, v, regs.spread);
-        // SAFETY: more than 48 bytes are left, so at least 65 symbols are
-        // still to be written: w + 64 < needed <= output.len().
-        unsafe { _mm512_storeu_si512(dst.add(w).cast(), e) };
-        r += 48;
-        w += 64;
+        // SAFETY: more than 48 bytes are left, so more than 64 symbols are
+        // still to be written: out_left > 64.
+        unsafe { _mm512_storeu_si512(dst_end.sub(out_left).cast(), e) };
+        left -= 48;
+        out_left -= 64;
     }
-    if pad && len >= 64 && r < len {
+    if left == 0 {
+        return Ok(needed);
+    }
+    // Every step took whole groups, so the final partial group is the `rem`
+    // bytes of `len % 3`; `pads` symbols of `=` end the output.
+    if rem == 0 && len >= 64 {
+        // Whole groups: the last 48 input bytes, loaded as the input's last
+        // 64, are the last 64 symbols, padding or not. One plain store, which
+        // rewrites up to 60 symbols already stored, with the same values.
+        // SAFETY: len >= 64, so the load covers the input's last 64 bytes.
+        let v = unsafe { _mm512_loadu_si512(src_end.sub(64).cast()) };
+        let e = encode_block(&regs, v, regs.spread_16);
+        // SAFETY: the encoding of len >= 64 bytes is at least 88 symbols:
+        // the store covers the output's last 64.
+        unsafe { _mm512_storeu_si512(dst_end.sub(64).cast(), e) };
+        return Ok(needed);
+    }
+    let pads = if pad && rem != 0 { 3 - rem } else { 0 };
+    if pad && len >= 64 {
         // The 1..=48 bytes left end a window of 46-48 bytes (whole groups
         // and the final partial one) whose 64 symbols, padding included, end
-        // exactly at `needed`: encode the window from the plain load of the
-        // input's last 64 bytes and write it with one plain store. It
+        // exactly at the output's end: encode the window from the plain load
+        // of the input's last 64 bytes and write it with one plain store. It
         // rewrites up to 60 symbols already stored, with the same values, and
-        // saves the masked load and masked store of `encode_small`.
-        let rem = len % 3;
-        // SAFETY: len >= 64, so the load covers len-64..len.
-        let v = unsafe { _mm512_loadu_si512(src.add(len - 64).cast()) };
+        // saves the masked load and masked store of `encode_masked`.
+        // SAFETY: len >= 64, so the load covers the input's last 64 bytes.
+        let v = unsafe { _mm512_loadu_si512(src_end.sub(64).cast()) };
         let lanes = permute_maskz(ENC_TAIL_KEEP[rem], load64(&ENC_SPREAD_TAIL[rem]), v);
         let indices = _mm512_multishift_epi64_epi8(regs.shifts, lanes);
-        let e = permute(indices, regs.symbols);
-        // The top 0, 2 or 1 lanes are `=`.
-        let pads = (3 - rem) % 3;
-        let e = _mm512_mask_mov_epi8(e, !(u64::MAX >> pads), _mm512_set1_epi8(b'=' as i8));
-        // SAFETY: needed >= 64 (len >= 64), and needed <= output.len(): the
-        // store covers needed-64..needed.
-        unsafe { _mm512_storeu_si512(dst.add(needed - 64).cast(), e) };
-        return Some(needed);
+        // The top `pads` (0, 2 or 1) lanes are `=`.
+        let e = permute_or(
+            _mm512_set1_epi8(b'=' as i8),
+            u64::MAX >> pads,
+            indices,
+            regs.symbols,
+        );
+        // SAFETY: the encoding of len >= 64 bytes is at least 88 symbols:
+        // the store covers the output's last 64.
+        unsafe { _mm512_storeu_si512(dst_end.sub(64).cast(), e) };
+        return Ok(needed);
     }
-    if r < len {
-        // 1..=48 bytes are left; `output[w..]` has room for their encoding.
-        let tail = encode_small(alphabet, &input[r..], pad, &mut output[w..]);
-        w += tail.unwrap_or(0);
-    }
-    debug_assert_eq!(w, needed);
-    Some(needed)
+    // SAFETY: 1..=48 bytes are left, up to src_end; their encoding is the
+    // last `out_left` (2..=64) symbols of the output, `pads` of them `=`.
+    unsafe {
+        encode_masked(
+            &regs,
+            src_end.sub(left),
+            left,
+            out_left - pads,
+            out_left,
+            dst_end.sub(out_left),
+        )
+    };
+    Ok(needed)
 }
 
 /// Registers the decoders keep for a whole call.
