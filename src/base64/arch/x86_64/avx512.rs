@@ -444,7 +444,6 @@ fn encode_long(
     let Some(output) = output.get_mut(..needed) else {
         return Err(OutputTooSmall { needed });
     };
-    let rem = len % 3;
     // Offsets from the ends, so that few registers stay live (the short
     // encodes this serves are mostly call overhead): `left` input bytes are
     // still to encode, and `out_left` symbols to write.
@@ -486,8 +485,11 @@ fn encode_long(
     if left == 0 {
         return Ok(needed);
     }
-    // Every step took whole groups, so the final partial group is the `rem`
-    // bytes of `len % 3`; `pads` symbols of `=` end the output.
+    // Every step took whole groups, so the final partial group is
+    // `left % 3 = len % 3` bytes (found here, from a small number, so that it
+    // does not take a register through the loops); `pads` symbols of `=`
+    // end the output.
+    let rem = left % 3;
     if rem == 0 && len >= 64 {
         // Whole groups: the last 48 input bytes, loaded as the input's last
         // 64, are the last 64 symbols, padding or not. One plain store, which
