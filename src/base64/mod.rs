@@ -111,6 +111,10 @@ pub struct Base64 {
     backend: Option<Backend>,
 }
 
+/// The longest input any backend's small-input kernel takes
+/// (`dispatch::small_decode_max`).
+const SMALL_FAST_MAX: usize = 128;
+
 /// RFC 4648 §4 with `=` padding; decoding is strict (canonical padding, zero trailing bits).
 pub const STANDARD: Base64 = Base64::new(Alphabet::Standard);
 /// RFC 4648 §4 without padding; decoding rejects `=`.
@@ -251,6 +255,7 @@ impl Base64 {
 
     /// Encodes `input` into `output[..n]` and returns `n`. Writes nothing past
     /// `n`; fails, writing nothing, if `output` is shorter than [`encoded_len`](Self::encoded_len).
+    #[inline]
     pub fn encode_to_slice(
         &self,
         input: &[u8],
@@ -309,7 +314,46 @@ impl Base64 {
 
     /// Decodes `input` into `output[..n]` and returns `n`. Writes nothing past
     /// `n`. On error the contents of `output` are unspecified.
+    #[inline]
     pub fn decode_to_slice(&self, input: &[u8], output: &mut [u8]) -> Result<usize, DecodeError> {
+        // A short clean text with a small-input kernel: one kernel call, in a
+        // function small enough not to pay the general paths' stack frame.
+        if !self.skip_whitespace && (5..=SMALL_FAST_MAX).contains(&input.len()) {
+            if let Some(backend) = self.backend_cached() {
+                if input.len() <= dispatch::small_decode_max(backend) {
+                    if let Some(n) = self.decode_small_whole(backend, input, output) {
+                        return Ok(n);
+                    }
+                }
+            }
+        }
+        self.decode_any(input, output)
+    }
+
+    /// `input` (5 bytes or more, all of it no longer than
+    /// `small_decode_max`) with the small-input kernel, padding split off
+    /// here: `Some(written)`, or `None` for the other paths.
+    #[inline]
+    fn decode_small_whole(
+        &self,
+        backend: Backend,
+        input: &[u8],
+        output: &mut [u8],
+    ) -> Option<usize> {
+        let body = (input.len() - 1) / 4 * 4;
+        let symbols = self.last_group_symbols(&input[body..])?;
+        dispatch::decode_small(
+            backend,
+            self.alphabet,
+            &input[..body + symbols],
+            !self.allow_trailing_bits,
+            output,
+        )
+    }
+
+    /// [`decode_to_slice`](Self::decode_to_slice) but its short-text path.
+    #[inline(never)]
+    fn decode_any(&self, input: &[u8], output: &mut [u8]) -> Result<usize, DecodeError> {
         let backend = self.backend();
         let table = tables::dec(self.alphabet);
         let (r, w) = if self.skip_whitespace {
