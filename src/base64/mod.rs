@@ -318,12 +318,36 @@ impl Base64 {
     pub fn decode_to_slice(&self, input: &[u8], output: &mut [u8]) -> Result<usize, DecodeError> {
         // A short clean text with a small-input kernel: one kernel call, in a
         // function small enough not to pay the general paths' stack frame.
-        if !self.skip_whitespace && (5..=SMALL_FAST_MAX).contains(&input.len()) {
+        if (5..=SMALL_FAST_MAX).contains(&input.len()) {
             if let Some(backend) = self.backend_cached() {
-                if input.len() <= dispatch::small_decode_max(backend) {
-                    if let Some(n) = self.decode_small_whole(backend, input, output) {
-                        return Ok(n);
+                if !self.skip_whitespace {
+                    if input.len() <= dispatch::small_decode_max(backend) {
+                        if let Some(n) = self.decode_small_whole(backend, input, output) {
+                            return Ok(n);
+                        }
                     }
+                } else if input.len() <= dispatch::short_ws_max(backend) {
+                    // Whitespace anywhere (trailing too) is compacted away in
+                    // registers; any error is the general path's to report.
+                    return match dispatch::decode_short_ws(
+                        backend,
+                        self.alphabet,
+                        input,
+                        !self.allow_trailing_bits,
+                        |last| self.last_group_symbols(last),
+                        output,
+                    ) {
+                        dispatch::Short::Done(n) => Ok(n),
+                        dispatch::Short::Clean => {
+                            if input.len() <= dispatch::small_decode_max(backend) {
+                                if let Some(n) = self.decode_small_whole(backend, input, output) {
+                                    return Ok(n);
+                                }
+                            }
+                            self.decode_any(input, output)
+                        }
+                        dispatch::Short::General => self.decode_general(input, output, (0, 0)),
+                    };
                 }
             }
         }

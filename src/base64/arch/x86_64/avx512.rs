@@ -1291,10 +1291,11 @@ fn ws_mask(v: __m512i) -> u64 {
 ///
 /// Nothing goes through memory between the steps (a plain 64-byte store
 /// and a load of it back would not forward on Zen 4, which splits 512-bit
-/// stores). A text without whitespace is left to the clean decoder, which
-/// is faster. `Short::Done(written)`; `Short::Clean` for no whitespace (and
-/// nothing written); `Short::General` (anything wrong, or no room: what was
-/// written does not count) for the general path, which decides every error.
+/// stores). A text without whitespace goes to [`decode_small`], which is
+/// faster. `Short::Done(written)`; `Short::Clean` for a text of at most 4
+/// bytes without whitespace (nothing written); `Short::General` (anything
+/// wrong, or no room: what was written does not count) for the general
+/// path, which decides every error.
 #[target_feature(enable = "avx512f,avx512bw,avx512vl,avx512vbmi,avx512vbmi2,popcnt")]
 pub(crate) fn decode_short_ws(
     alphabet: Alphabet,
@@ -1307,26 +1308,50 @@ pub(crate) fn decode_short_ws(
     if len > COMPACT_MAX {
         return Short::General;
     }
-    let blocks = len.div_ceil(64);
-    // Each block and its whitespace lanes, found once.
-    let mut text = [(_mm512_setzero_si512(), 0u64, 0u64); 2];
-    let mut any = 0;
-    for (i, t) in text.iter_mut().enumerate().take(blocks) {
-        let (v, valid) = block_at(input, i);
-        // (Lanes past the input are 0, never whitespace.)
-        let ws = ws_mask(v);
-        *t = (v, valid, ws);
-        any |= ws;
-    }
-    if any == 0 {
-        return Short::Clean;
+    // The (at most) two blocks and their whitespace lanes, found once and
+    // kept in registers. (Lanes past the input are 0, never whitespace.)
+    let (v0, valid0) = block_at(input, 0);
+    let (v1, valid1) = if len > 64 {
+        block_at(input, 1)
+    } else {
+        (_mm512_setzero_si512(), 0)
+    };
+    let (ws0, ws1) = (ws_mask(v0), ws_mask(v1));
+    if ws0 | ws1 == 0 {
+        // No whitespace: the clean small decoder, the padding found in
+        // memory (through a register it costs more).
+        if len < 5 {
+            return Short::Clean;
+        }
+        let body = (len - 1) / 4 * 4;
+        let Some(s) = last_group(&input[body..]) else {
+            return Short::General;
+        };
+        return match decode_small(alphabet, &input[..body + s], check_trailing, output) {
+            Some(k) => Short::Done(k),
+            None => Short::General,
+        };
     }
     let iota = load64(&IOTA);
-    let (mut lo, mut hi, mut n) = (_mm512_setzero_si512(), _mm512_setzero_si512(), 0usize);
+    // Block 0 starts the symbols: lo = its compacted symbols, n of them.
+    let keep0 = !ws0 & valid0;
+    let mut lo = _mm512_maskz_compress_epi8(keep0, v0);
+    let mut hi = _mm512_setzero_si512();
+    let mut n = keep0.count_ones() as usize;
     let mut w = 0;
-    for (i, &(v, valid, ws)) in text.iter().enumerate().take(blocks) {
-        let keep = !ws & valid;
-        let c = _mm512_maskz_compress_epi8(keep, v);
+    if len > 64 {
+        if n == 64 {
+            // Block 0 was whole symbols: decode it now, block 1 starts afresh.
+            let Some(out) = output.get_mut(..48) else {
+                return Short::General;
+            };
+            if decode_reg(alphabet, lo, 64, false, out).is_none() {
+                return Short::General;
+            }
+            (n, w) = (0, 48);
+        }
+        let keep1 = !ws1 & valid1;
+        let c = _mm512_maskz_compress_epi8(keep1, v1);
         // lo[..n] ++ c: lane j >= n of lo takes c[j - n]; hi lane j takes
         // c[64 - n + j] (n < 64 here).
         lo = _mm512_mask_permutexvar_epi8(
@@ -1336,16 +1361,7 @@ pub(crate) fn decode_short_ws(
             c,
         );
         hi = permute(_mm512_add_epi8(iota, _mm512_set1_epi8((64 - n) as i8)), c);
-        n += keep.count_ones() as usize;
-        if n >= 64 && i + 1 < blocks {
-            let Some(out) = output.get_mut(w..w + 48) else {
-                return Short::General;
-            };
-            if decode_reg(alphabet, lo, 64, false, out).is_none() {
-                return Short::General;
-            }
-            (lo, n, w) = (hi, n - 64, w + 48);
-        }
+        n += keep1.count_ones() as usize;
     }
     match decode_compacted(
         alphabet,
@@ -1899,6 +1915,8 @@ mod tests {
                             );
                         }
                         Short::Clean => {
+                            // Only a text of at most 4 bytes without whitespace.
+                            assert!(input.len() < 5, "clean text of {} handed on", input.len());
                             assert!(!input.iter().any(|b| b"\t\n\x0c\r ".contains(b)));
                         }
                         Short::General => {

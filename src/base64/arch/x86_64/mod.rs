@@ -77,12 +77,20 @@ pub(super) fn copy_short(dst: &mut [u8], src: &[u8]) {
     }
 }
 
-/// This CPU's features, probed once.
+/// This CPU's features, probed once: after the first call, a load and a
+/// test, inlined (the dispatch asks on every call).
+#[inline]
 pub(crate) fn features() -> Features {
     let bits = FEATURES.load(Ordering::Relaxed);
     if bits & Features::PROBED != 0 {
         return Features(bits);
     }
+    probe_and_cache()
+}
+
+#[cold]
+#[inline(never)]
+fn probe_and_cache() -> Features {
     let f = probe();
     FEATURES.store(f.0, Ordering::Relaxed);
     f
