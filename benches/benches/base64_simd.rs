@@ -219,6 +219,15 @@ fn benches(c: &mut Criterion) {
         // of 3; simdutf its `maximal_binary_length_from_base64`).
         let dec_room = (len + 3).max(simdutf_decode_room(text));
         let mut dec_out = vec![0u8; dec_room];
+        if std::env::var_os("PIXB64_BENCH_ADDRS").is_some() {
+            eprintln!(
+                "{label}: raw {:#x} enc_out {:#x} text {:#x} dec_out {:#x} (mod 4096)",
+                raw.as_ptr() as usize % 4096,
+                enc_out.as_ptr() as usize % 4096,
+                text.as_ptr() as usize % 4096,
+                dec_out.as_ptr() as usize % 4096
+            );
+        }
 
         // ---- Check every codec against pixb64 scalar before timing anything.
         let check_enc = |name: &str, n: usize, out: &[u8]| {

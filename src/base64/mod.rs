@@ -265,33 +265,34 @@ impl Base64 {
         // checks the length: a short encode pays for two jumps and the
         // kernel. The first call of all goes the long way round (it detects
         // the CPU), so that no call in the middle needs registers saved.
-        if let Some(backend) = self.backend_cached() {
-            if dispatch::has_encode_final(backend) {
-                return dispatch::encode_final(
-                    backend,
-                    self.alphabet,
-                    input,
-                    self.encode_padding,
-                    output,
-                );
+        match self.backend_cached() {
+            Some(backend) if dispatch::has_encode_final(backend) => {
+                self.encode_whole(backend, input, output)
             }
+            _ => self.encode_blocks(input, output),
         }
-        self.encode_blocks(input, output)
+    }
+
+    /// [`encode_to_slice`](Self::encode_to_slice) with `backend`'s
+    /// whole-input kernel.
+    #[inline(always)]
+    fn encode_whole(
+        &self,
+        backend: Backend,
+        input: &[u8],
+        output: &mut [u8],
+    ) -> Result<usize, OutputTooSmall> {
+        dispatch::encode_final(backend, self.alphabet, input, self.encode_padding, output)
     }
 
     /// [`encode_to_slice`](Self::encode_to_slice) with a prefix kernel and
-    /// the scalar tail.
+    /// the scalar tail (or, on the first call of all, which detects the CPU,
+    /// with the whole-input kernel).
     #[inline(never)]
     fn encode_blocks(&self, input: &[u8], output: &mut [u8]) -> Result<usize, OutputTooSmall> {
         let backend = self.backend();
         if dispatch::has_encode_final(backend) {
-            return dispatch::encode_final(
-                backend,
-                self.alphabet,
-                input,
-                self.encode_padding,
-                output,
-            );
+            return self.encode_whole(backend, input, output);
         }
         let needed = self
             .encoded_len(input.len())

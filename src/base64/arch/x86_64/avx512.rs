@@ -395,10 +395,8 @@ pub(crate) fn encode_final(
     if len > 48 {
         return encode_long(alphabet, input, pad, output);
     }
-    let (needed, data) = encoded_lens(len, pad);
-    let Some(output) = output.get_mut(..needed) else {
-        return Err(OutputTooSmall { needed });
-    };
+    let (output, data) = exact_output(output, len, pad)?;
+    let needed = output.len();
     if len > 0 {
         let regs = enc_regs(alphabet);
         // SAFETY: 1 <= len <= 48, so 2 <= data <= needed <= 64; the block
@@ -417,12 +415,16 @@ pub(crate) fn encode_final(
     Ok(needed)
 }
 
-/// The encoded length of `len` bytes and how many of its symbols are data
-/// (not `=`): ceil(8 len / 6) data symbols, then `=` up to a multiple of 4
-/// if padding. No overflow: a slice's `len` is at most `isize::MAX`, so
-/// `len / 3 * 4 + 4 < usize::MAX`.
+/// `output` cut to the encoded length of `len` bytes, and how many of those
+/// symbols are data (not `=`): ceil(8 len / 6) data symbols, then `=` up to
+/// a multiple of 4 if padding. `Err` if `output` is shorter. No overflow: a
+/// slice's `len` is at most `isize::MAX`, so `len / 3 * 4 + 4 < usize::MAX`.
 #[inline]
-fn encoded_lens(len: usize, pad: bool) -> (usize, usize) {
+fn exact_output(
+    output: &mut [u8],
+    len: usize,
+    pad: bool,
+) -> Result<(&mut [u8], usize), OutputTooSmall> {
     // By `len % 3`, then with padding: the symbols of the final group, and
     // how many of them are `=` (a table, not branches or selects: this is
     // on every short encode's path).
@@ -430,7 +432,10 @@ fn encoded_lens(len: usize, pad: bool) -> (usize, usize) {
     let whole = len / 3;
     let (tail, pads) = TAIL[len - 3 * whole + 3 * usize::from(pad)];
     let needed = 4 * whole + tail;
-    (needed, needed - pads)
+    match output.get_mut(..needed) {
+        Some(output) => Ok((output, needed - pads)),
+        None => Err(OutputTooSmall { needed }),
+    }
 }
 
 /// [`encode_final`] for more than 48 bytes, out of line so that the short
@@ -444,10 +449,8 @@ fn encode_long(
     output: &mut [u8],
 ) -> Result<usize, OutputTooSmall> {
     let len = input.len();
-    let (needed, _) = encoded_lens(len, pad);
-    let Some(output) = output.get_mut(..needed) else {
-        return Err(OutputTooSmall { needed });
-    };
+    let (output, _) = exact_output(output, len, pad)?;
+    let needed = output.len();
     // Offsets from the ends, so that few registers stay live (the short
     // encodes this serves are mostly call overhead): `left` input bytes are
     // still to encode, and `out_left` symbols to write.
