@@ -25,7 +25,10 @@
 //! (STANDARD decode of the unwrapped text). Throughput is always the raw
 //! (decoded) byte count, so every number compares with `memcpy`. Inputs are
 //! xorshift64 bytes from a fixed seed; outputs go to buffers allocated once,
-//! outside the timed loop. Before anything is timed, every codec's output is
+//! outside the timed loop. Up to 1 KiB, each timed loop cycles through 8
+//! placements of its input and output relative to 4 KiB (see [`ROTATION`]),
+//! the same for every function, so the mean it reports does not hang on the
+//! allocator's one placement. Before anything is timed, every codec's output is
 //! asserted equal to pixb64 scalar's.
 //!
 //! Environment knobs (on top of criterion's own arguments and filters):
@@ -73,6 +76,85 @@ fn pseudo_random(len: usize) -> Vec<u8> {
     out
 }
 
+/// Input/output offsets from a 4 KiB boundary that the timed loops of sizes
+/// up to [`ROTATE_MAX`] cycle through, one placement per call (a subset of
+/// `base64_placement`'s pairs). At those sizes the time of one call moves by
+/// up to 2-3x with where the two buffers sit relative to each other (4 KiB
+/// aliasing between loads and recent stores, stores that cross a page), for
+/// every library, so a single placement ranks them by luck; the mean over
+/// these is what criterion reports. The loop's own cost (an index and two
+/// slices) is the same for every function.
+const ROTATION: [(usize, usize); 8] = [
+    (0, 0),
+    (0, 64),
+    (0, 2048),
+    (0, 4032),
+    (64, 0),
+    (2048, 0),
+    (4032, 0),
+    (1024, 2048),
+];
+/// The largest size whose loops rotate: 8 placements of 1 KiB and its
+/// encoding stay within L1 (larger ones would measure L2 instead).
+const ROTATE_MAX: usize = 1 << 10;
+
+/// `data` at each placement of [`ROTATION`] (or once, above [`ROTATE_MAX`]),
+/// each with an output buffer of `out_len` bytes; [`next`](Placed::next)
+/// hands out the next pair.
+struct Placed {
+    input: Vec<u8>,
+    output: Vec<u8>,
+    at: Vec<(usize, usize)>,
+    in_len: usize,
+    out_len: usize,
+    next: usize,
+}
+
+impl Placed {
+    fn new(data: &[u8], out_len: usize) -> Placed {
+        let pairs: &[(usize, usize)] = if data.len() <= ROTATE_MAX {
+            &ROTATION
+        } else {
+            &[(0, 0)]
+        };
+        // One region per placement, each starting on a 4 KiB boundary of
+        // the buffer (found at run time) and long enough for any offset.
+        let region = |len: usize| (len + 4096 + 64).next_multiple_of(4096);
+        let (ri, ro) = (region(data.len()), region(out_len));
+        let mut input = vec![0u8; ri * pairs.len() + 4096];
+        let output = vec![0u8; ro * pairs.len() + 4096];
+        let base = |v: &[u8]| (4096 - v.as_ptr() as usize % 4096) % 4096;
+        let (bi, bo) = (base(&input), base(&output));
+        let at: Vec<(usize, usize)> = pairs
+            .iter()
+            .enumerate()
+            .map(|(j, &(io, oo))| (bi + j * ri + io, bo + j * ro + oo))
+            .collect();
+        for &(i, _) in &at {
+            input[i..i + data.len()].copy_from_slice(data);
+        }
+        Placed {
+            input,
+            output,
+            at,
+            in_len: data.len(),
+            out_len,
+            next: 0,
+        }
+    }
+
+    /// The next placement's input and output.
+    #[inline(always)]
+    fn next(&mut self) -> (&[u8], &mut [u8]) {
+        let (i, o) = self.at[self.next];
+        self.next = (self.next + 1) % self.at.len();
+        (
+            &self.input[i..i + self.in_len],
+            &mut self.output[o..o + self.out_len],
+        )
+    }
+}
+
 /// The implementation simdutf was told to use, for the function name.
 fn simdutf_impl() -> String {
     match std::env::var("SIMDUTF_FORCE_IMPLEMENTATION") {
@@ -101,11 +183,12 @@ fn configure(g: &mut BenchmarkGroup<'_, WallTime>, raw_len: usize) {
 }
 
 fn bench_memcpy(g: &mut BenchmarkGroup<'_, WallTime>, raw: &[u8]) {
-    let mut dst = vec![0u8; raw.len()];
+    let mut p = Placed::new(raw, raw.len());
     g.bench_function("memcpy", |b| {
         b.iter(|| {
-            dst.copy_from_slice(black_box(raw));
-            black_box(&mut dst);
+            let (src, dst) = p.next();
+            dst.copy_from_slice(black_box(src));
+            black_box(dst);
         })
     });
 }
@@ -219,15 +302,6 @@ fn benches(c: &mut Criterion) {
         // of 3; simdutf its `maximal_binary_length_from_base64`).
         let dec_room = (len + 3).max(simdutf_decode_room(text));
         let mut dec_out = vec![0u8; dec_room];
-        if std::env::var_os("PIXB64_BENCH_ADDRS").is_some() {
-            eprintln!(
-                "{label}: raw {:#x} enc_out {:#x} text {:#x} dec_out {:#x} (mod 4096)",
-                raw.as_ptr() as usize % 4096,
-                enc_out.as_ptr() as usize % 4096,
-                text.as_ptr() as usize % 4096,
-                dec_out.as_ptr() as usize % 4096
-            );
-        }
 
         // ---- Check every codec against pixb64 scalar before timing anything.
         let check_enc = |name: &str, n: usize, out: &[u8]| {
@@ -313,6 +387,7 @@ fn benches(c: &mut Criterion) {
         // ---- Encode: raw -> symbols.
         let mut g = c.benchmark_group(format!("encode/{label}"));
         configure(&mut g, len);
+        let mut enc = Placed::new(&raw, enc_out.len());
         let auto = [(STANDARD, "pixb64-auto".to_owned())];
         for (codec, name) in auto
             .iter()
@@ -321,36 +396,36 @@ fn benches(c: &mut Criterion) {
         {
             g.bench_function(name, |b| {
                 b.iter(|| {
-                    black_box(
-                        codec
-                            .encode_to_slice(black_box(&raw), black_box(&mut enc_out))
-                            .unwrap(),
-                    )
+                    let (i, o) = enc.next();
+                    black_box(codec.encode_to_slice(black_box(i), black_box(o)).unwrap())
                 })
             });
         }
         g.bench_function(simdutf_name.as_str(), |b| {
             b.iter(|| {
-                // SAFETY: `enc_out` has the padded encoded length (`scalar.encode`'s).
-                let n = unsafe { simdutf_encode(black_box(&raw), black_box(&mut enc_out)) };
+                let (i, o) = enc.next();
+                // SAFETY: `o` has the padded encoded length (`scalar.encode`'s).
+                let n = unsafe { simdutf_encode(black_box(i), black_box(o)) };
                 black_box(n)
             })
         });
         g.bench_function("base64-0.23-simd", |b| {
             b.iter(|| {
-                black_box(
-                    b64.encode_slice(black_box(&raw), black_box(&mut enc_out))
-                        .unwrap(),
-                )
+                let (i, o) = enc.next();
+                black_box(b64.encode_slice(black_box(i), black_box(o)).unwrap())
             })
         });
         g.bench_function("base64-simd", |b| {
-            b.iter(|| black_box(base64_simd_encode(black_box(&raw), black_box(&mut enc_out))))
+            b.iter(|| {
+                let (i, o) = enc.next();
+                black_box(base64_simd_encode(black_box(i), black_box(o)))
+            })
         });
         bench_memcpy(&mut g, &raw);
         g.finish();
 
         // ---- Decode: symbols -> raw.
+        let mut dec = Placed::new(text, dec_room);
         let mut g = c.benchmark_group(format!("decode/{label}"));
         configure(&mut g, len);
         for (codec, name) in auto
@@ -360,31 +435,30 @@ fn benches(c: &mut Criterion) {
         {
             g.bench_function(name, |b| {
                 b.iter(|| {
-                    black_box(
-                        codec
-                            .decode_to_slice(black_box(text), black_box(&mut dec_out))
-                            .unwrap(),
-                    )
+                    let (i, o) = dec.next();
+                    black_box(codec.decode_to_slice(black_box(i), black_box(o)).unwrap())
                 })
             });
         }
         g.bench_function(simdutf_name.as_str(), |b| {
             b.iter(|| {
-                // SAFETY: `dec_out` has `dec_room >= simdutf_decode_room(text)` bytes.
-                let n = unsafe { simdutf_decode(black_box(text), black_box(&mut dec_out)) };
+                let (i, o) = dec.next();
+                // SAFETY: `o` has `dec_room >= simdutf_decode_room(text)` bytes.
+                let n = unsafe { simdutf_decode(black_box(i), black_box(o)) };
                 black_box(n)
             })
         });
         g.bench_function("base64-0.23-simd", |b| {
             b.iter(|| {
-                black_box(
-                    b64.decode_slice(black_box(text), black_box(&mut dec_out))
-                        .unwrap(),
-                )
+                let (i, o) = dec.next();
+                black_box(b64.decode_slice(black_box(i), black_box(o)).unwrap())
             })
         });
         g.bench_function("base64-simd", |b| {
-            b.iter(|| black_box(base64_simd_decode(black_box(text), black_box(&mut dec_out))))
+            b.iter(|| {
+                let (i, o) = dec.next();
+                black_box(base64_simd_decode(black_box(i), black_box(o)))
+            })
         });
         bench_memcpy(&mut g, &raw);
         g.finish();
@@ -392,17 +466,17 @@ fn benches(c: &mut Criterion) {
         // ---- FORGIVING decode of 76-column text vs STANDARD decode of clean text.
         let mut g = c.benchmark_group(format!("decode-forgiving-wrapped76/{label}"));
         configure(&mut g, len);
+        let mut lf = Placed::new(wrapped_lf.as_bytes(), dec_room);
+        let mut crlf = Placed::new(wrapped_crlf.as_bytes(), dec_room);
         for (b, codec, name) in &backends {
             let forgiving = FORGIVING.with_backend(*b).unwrap();
-            for (suffix, input) in [
-                ("forgiving-lf", wrapped_lf.as_bytes()),
-                ("forgiving-crlf", wrapped_crlf.as_bytes()),
-            ] {
+            for (suffix, placed) in [("forgiving-lf", &mut lf), ("forgiving-crlf", &mut crlf)] {
                 g.bench_function(format!("{name}-{suffix}"), |bn| {
                     bn.iter(|| {
+                        let (i, o) = placed.next();
                         black_box(
                             forgiving
-                                .decode_to_slice(black_box(input), black_box(&mut dec_out))
+                                .decode_to_slice(black_box(i), black_box(o))
                                 .unwrap(),
                         )
                     })
@@ -410,11 +484,8 @@ fn benches(c: &mut Criterion) {
             }
             g.bench_function(format!("{name}-standard-clean"), |bn| {
                 bn.iter(|| {
-                    black_box(
-                        codec
-                            .decode_to_slice(black_box(text), black_box(&mut dec_out))
-                            .unwrap(),
-                    )
+                    let (i, o) = dec.next();
+                    black_box(codec.decode_to_slice(black_box(i), black_box(o)).unwrap())
                 })
             });
         }
