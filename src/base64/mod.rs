@@ -516,15 +516,7 @@ impl Base64 {
         if rest.len() > dispatch::small_decode_max(backend) {
             return None;
         }
-        let body = (rest.len() - 1) / 4 * 4;
-        let symbols = self.last_group_symbols(&rest[body..])?;
-        dispatch::decode_small(
-            backend,
-            self.alphabet,
-            &rest[..body + symbols],
-            !self.allow_trailing_bits,
-            output,
-        )
+        self.decode_small_whole(backend, rest, output)
     }
 
     /// The general path of [`decode_to_slice`](Self::decode_to_slice), from
