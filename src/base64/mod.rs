@@ -339,14 +339,8 @@ impl Base64 {
                         output,
                     ) {
                         dispatch::Short::Done(n) => Ok(n),
-                        dispatch::Short::Clean => {
-                            if input.len() <= dispatch::small_decode_max(backend) {
-                                if let Some(n) = self.decode_small_whole(backend, input, output) {
-                                    return Ok(n);
-                                }
-                            }
-                            self.decode_any(input, output)
-                        }
+                        // (`Clean` is only for texts under 5 bytes.)
+                        dispatch::Short::Clean => self.decode_any(input, output),
                         dispatch::Short::General => self.decode_general(input, output, (0, 0)),
                     };
                 }
