@@ -6,7 +6,7 @@
 //! chunks, and IEND: no ancillary chunks.
 
 use super::chunk::{write_chunk, IdatWriter};
-use super::{fast, stored, zlib, EncodeOptions, Sink, SIGNATURE};
+use super::{fast, levels, miniz, stored, strips, Deflater, EncodeOptions, Sink, SIGNATURE};
 use crate::image::Image;
 use alloc::vec::Vec;
 
@@ -36,10 +36,22 @@ pub fn encode_to_sink<S: Sink + ?Sized>(img: &Image<'_>, opts: &EncodeOptions, s
     // ihdr[10..13]: compression 0 (deflate), filter method 0, no interlace.
     write_chunk(sink, *b"IHDR", &ihdr);
     let mut idat = IdatWriter::new(&mut *sink);
-    match opts.level {
-        0 => stored::compress(img, opts.order, opts.filter, &mut idat),
-        1 => fast::compress(img, opts.order, opts.filter, &mut idat),
-        level => zlib::compress(img, level, opts.order, opts.filter, opts.threads, &mut idat),
+    let (level, order, filter, threads) = (opts.level, opts.order, opts.filter, opts.threads);
+    let header = strips::zlib_header(level);
+    match (level, opts.deflater) {
+        (0, _) => stored::compress(img, order, filter, &mut idat),
+        (_, Deflater::MinizOxide) => {
+            let coder = miniz::Coder::new(img, level, order, filter);
+            strips::compress(img, &coder, threads, header, &mut idat);
+        }
+        (1, _) => {
+            let coder = fast::Coder::new(img, order, filter);
+            strips::compress(img, &coder, threads, header, &mut idat);
+        }
+        _ => {
+            let coder = levels::Coder::new(img, level, order, filter);
+            strips::compress(img, &coder, threads, header, &mut idat);
+        }
     }
     idat.finish();
     write_chunk(sink, *b"IEND", &[]);

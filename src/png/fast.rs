@@ -22,19 +22,16 @@
 //!   of evenly spaced rows, filtered exactly as the real pass will filter
 //!   them ([`Table`]), plus one count for every literal and length code so
 //!   that a residual the sample missed still has a code. Lengths are limited
-//!   (14 bits, see [`MAX_LIT_BITS`]; 7 for the code-length code) by the
-//!   counting heuristic zlib and miniz use: clamp, then restore the Kraft
-//!   sum by moving leaves down ([`huffman_lengths`]).
-//! * **Per-row predictor choice by estimated cost.** fpnge prices each
-//!   candidate row with the Huffman code lengths (byte-shuffle lookups in
-//!   AVX2). Baseline SSE2 has no byte shuffle, so the price here is the sum
-//!   of residual magnitudes, computed with `psadbw` ([`price`]); a
-//!   vectorized staircase fitted to the real code lengths bought only 0.05%
-//!   on the Kodak photos for a third of the encoder's time. Sub, Up, Average
-//!   and Paeth are computed in one pass over the row ([`filter_four`]), all
-//!   in `u8` lanes (Paeth included, see [`paeth_predict`]).
-//! * **Bit packing** through a 64-bit buffer stored 8 bytes at a time without
-//!   a branch ([`BitWriter`]); literals go four per store (4 x 14 bits).
+//!   (14 bits, see [`MAX_LIT_BITS`]) by the shared [`huffman::lengths`].
+//! * **Per-row predictor choice by estimated cost**
+//!   ([`Price::MinSumSampled`]): fpnge prices each candidate row with the
+//!   Huffman code lengths (byte-shuffle lookups in AVX2). Baseline SSE2 has
+//!   no byte shuffle, so the price here is the sum of residual magnitudes,
+//!   computed with `psadbw`; a vectorized staircase fitted to the real code
+//!   lengths bought only 0.05% on the Kodak photos for a third of the
+//!   encoder's time.
+//! * **Bit packing** through the shared 64-bit [`BitWriter`], stored 8 bytes
+//!   at a time without a branch; literals go four per store (4 x 14 bits).
 //! * **Adler-32** of each row is taken right after the row is chosen, while
 //!   it is in L1, with the lane-parallel form in [`super::adler`].
 
@@ -42,6 +39,12 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use super::adler::adler32_update;
+use super::deflate::bits::{BitWriter, Pending};
+use super::deflate::block::{Code, Header};
+use super::deflate::huffman;
+use super::deflate::symbols::{LEN_BASE, LEN_EXTRA, LEN_SLOT, NUM_DIST};
+use super::filter::{Chooser, Policy, Price};
+use super::rows::RowSource;
 use super::{Filter, Sink};
 use crate::image::{ChannelOrder, Image};
 
@@ -55,209 +58,9 @@ const EOB: usize = 256;
 /// ([`BitWriter::commit`]). Only symbols rarer than about 1 in 2^14 can be
 /// affected, so it costs nothing measurable.
 const MAX_LIT_BITS: u32 = 14;
-/// Longest code in the code-length tree.
-const MAX_CL_BITS: u32 = 7;
-
-/// Base length of length symbols 257..=285 (RFC 1951, 3.2.5).
-const LEN_BASE: [u16; 29] = [
-    3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131,
-    163, 195, 227, 258,
-];
-/// Extra bits of length symbols 257..=285.
-const LEN_EXTRA: [u8; 29] = [
-    0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
-];
-/// Order in which the code-length code lengths are sent.
-const CL_ORDER: [usize; 19] = [
-    16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15,
-];
-
-/// Index into `LEN_BASE` of copy length `len` (3..=258): the last base not
-/// above it (258 is its own symbol, 285, not 284 + 31).
-fn len_index(len: usize) -> usize {
-    let mut i = 0;
-    while i + 1 < LEN_BASE.len() && usize::from(LEN_BASE[i + 1]) <= len {
-        i += 1;
-    }
-    i
-}
-
-// ---------------------------------------------------------------------------
-// Huffman code construction
-// ---------------------------------------------------------------------------
-
-/// Code lengths for `counts` (zero count: no code), none longer than `limit`.
-///
-/// First an unrestricted Huffman tree by the two-queue method (leaves sorted
-/// by weight; merged nodes are created in non-decreasing weight order, so a
-/// second FIFO replaces the heap). Then, if some depth exceeds `limit`, the
-/// zlib/miniz heuristic: count leaves per length with everything deeper
-/// clamped to `limit`, and while the Kraft sum is over 1, take one leaf off
-/// the deepest level and split a shallower leaf into two one level down.
-/// Lengths are finally handed out in weight order, shortest to the heaviest.
-fn huffman_lengths(counts: &[u32], limit: u32, lens: &mut [u8]) {
-    lens.fill(0);
-    let mut syms: Vec<(u32, u16)> = counts
-        .iter()
-        .enumerate()
-        .filter(|&(_, &c)| c > 0)
-        .map(|(s, &c)| (c, s as u16))
-        .collect();
-    syms.sort_unstable();
-    let m = syms.len();
-    if m == 0 {
-        return;
-    }
-    if m == 1 {
-        lens[usize::from(syms[0].1)] = 1;
-        return;
-    }
-    // Nodes 0..m are the leaves, m..2m-1 the merged nodes in creation order;
-    // a parent is always created after its children, so its index is larger.
-    let mut weight: Vec<u64> = Vec::with_capacity(2 * m - 1);
-    weight.extend(syms.iter().map(|&(c, _)| u64::from(c)));
-    let mut parent = vec![0usize; 2 * m - 1];
-    let (mut leaf, mut node) = (0usize, m);
-    for _ in 0..m - 1 {
-        let mut pick = |weight: &Vec<u64>| {
-            let take_leaf = leaf < m && (node >= weight.len() || weight[leaf] <= weight[node]);
-            if take_leaf {
-                leaf += 1;
-                leaf - 1
-            } else {
-                node += 1;
-                node - 1
-            }
-        };
-        let x = pick(&weight);
-        let y = pick(&weight);
-        let id = weight.len();
-        weight.push(weight[x] + weight[y]);
-        parent[x] = id;
-        parent[y] = id;
-    }
-    // Depths, root (the last node) first.
-    let mut depth = vec![0u32; 2 * m - 1];
-    for i in (0..2 * m - 2).rev() {
-        depth[i] = depth[parent[i]] + 1;
-    }
-    let limit = limit as usize;
-    let mut per_len = [0u32; 16];
-    for &d in &depth[..m] {
-        per_len[(d as usize).min(limit)] += 1;
-    }
-    let mut kraft: u64 = (1..=limit)
-        .map(|l| u64::from(per_len[l]) << (limit - l))
-        .sum();
-    while kraft > 1 << limit {
-        per_len[limit] -= 1;
-        for l in (1..limit).rev() {
-            if per_len[l] != 0 {
-                per_len[l] -= 1;
-                per_len[l + 1] += 2;
-                break;
-            }
-        }
-        kraft -= 1;
-    }
-    // Lightest symbols get the longest codes.
-    let mut it = syms.iter();
-    for l in (1..=limit).rev() {
-        for _ in 0..per_len[l] {
-            if let Some(&(_, s)) = it.next() {
-                lens[usize::from(s)] = l as u8;
-            }
-        }
-    }
-}
-
-/// Canonical codes for `lens` (RFC 1951, 3.2.2), bit-reversed because deflate
-/// sends Huffman codes most significant bit first into an LSB-first stream.
-fn canonical_codes(lens: &[u8], codes: &mut [u16]) {
-    let mut per_len = [0u16; 16];
-    for &l in lens {
-        per_len[usize::from(l)] += 1;
-    }
-    per_len[0] = 0;
-    let mut next = [0u16; 16];
-    let mut code = 0u16;
-    for l in 1..16 {
-        code = (code + per_len[l - 1]) << 1;
-        next[l] = code;
-    }
-    for (c, &l) in codes.iter_mut().zip(lens) {
-        if l == 0 {
-            *c = 0;
-            continue;
-        }
-        let v = next[usize::from(l)];
-        next[usize::from(l)] = v.wrapping_add(1);
-        *c = v.reverse_bits() >> (16 - u32::from(l));
-    }
-}
-
 // ---------------------------------------------------------------------------
 // Bit output
 // ---------------------------------------------------------------------------
-
-/// LSB-first bit writer over a slice with room to spare. At most 7 bits are
-/// pending between calls; `put` adds up to 56 bits, stores all 8 bytes of
-/// the buffer unconditionally (branch-free) and advances over the whole
-/// bytes only:
-///
-/// ```text
-///   bits: [ 0 ... | value (len) | pending (n <= 7) ]   -> 8 bytes stored
-///   pos += (n + len) / 8;  bits >>= 8 * that;  n = (n + len) % 8
-/// ```
-///
-/// The caller guarantees `pos + 8 <= out.len()` before every put: output
-/// is bounded by 14 bits per input byte (the literal length limit), and
-/// the staging buffer has two bytes of headroom per byte of a segment.
-struct BitWriter<'o> {
-    bits: u64,
-    n: u32,
-    pos: usize,
-    out: &'o mut [u8],
-}
-
-impl BitWriter<'_> {
-    /// Appends the low `len` bits of `v` (`len <= 56`, `v < 2^len`).
-    #[inline(always)]
-    fn put(&mut self, v: u64, len: u32) {
-        debug_assert!(len <= 56 && self.n <= 7);
-        self.add(v, len);
-        self.commit();
-    }
-
-    /// Adds the low `len` bits of `v` without storing: the caller adds at
-    /// most 56 bits in total, then calls [`BitWriter::commit`].
-    #[inline(always)]
-    fn add(&mut self, v: u64, len: u32) {
-        self.bits |= v << self.n;
-        self.n += len;
-    }
-
-    /// The store half of [`BitWriter::put`].
-    #[inline(always)]
-    fn commit(&mut self) {
-        // `pos <= STAGE - 8` always holds (see [`Stage`]); saying so with a
-        // `min` lets LLVM drop the two bounds checks of the store, since
-        // `out` is exactly `STAGE` long.
-        let at = self.pos.min(STAGE - 8);
-        self.out[at..at + 8].copy_from_slice(&self.bits.to_le_bytes());
-        let whole = self.n & !7;
-        self.pos += (whole >> 3) as usize;
-        self.bits >>= whole;
-        self.n -= whole;
-    }
-
-    /// Pads with zero bits to a byte boundary.
-    fn align(&mut self) {
-        if self.n > 0 {
-            self.put(0, 8 - self.n);
-        }
-    }
-}
 
 /// Bits pending between rows, and the staging buffer they go to.
 struct Stage {
@@ -269,12 +72,11 @@ struct Stage {
 
 impl Stage {
     fn writer(&mut self) -> BitWriter<'_> {
-        BitWriter {
+        let pending = Pending {
             bits: self.bits,
             n: self.n,
-            pos: self.pos,
-            out: &mut self.buf[..STAGE],
-        }
+        };
+        BitWriter::new(&mut self.buf[..STAGE], self.pos, pending)
     }
     fn save(&mut self, bits: u64, n: u32, pos: usize) {
         self.bits = bits;
@@ -395,7 +197,7 @@ impl Symbols for Histogram {
             k -= 258;
         }
         if k >= 3 {
-            self.counts[257 + len_index(k)] += 1;
+            self.counts[257 + usize::from(LEN_SLOT[k])] += 1;
         } else {
             self.counts[0] += k as u32;
         }
@@ -422,14 +224,14 @@ struct Codes {
 impl Codes {
     fn new(lens: &[u8; NUM_LIT]) -> Self {
         let mut codes = [0u16; NUM_LIT];
-        canonical_codes(lens, &mut codes);
+        huffman::codewords(lens, &mut codes);
         let mut lit_code = [0u16; 256];
         let mut lit_len = [0u8; 256];
         lit_code.copy_from_slice(&codes[..256]);
         lit_len.copy_from_slice(&lens[..256]);
         let mut copy = [(0u32, 0u8); 259];
         for (len, c) in copy.iter_mut().enumerate().skip(3) {
-            let i = len_index(len);
+            let i = usize::from(LEN_SLOT[len]);
             let sym = 257 + i;
             let (code, cl) = (u32::from(codes[sym]), u32::from(lens[sym]));
             let extra = (len - usize::from(LEN_BASE[i])) as u32;
@@ -484,7 +286,7 @@ fn zeros_run(
     after_zero: bool,
 ) -> (u64, u32, usize) {
     let (bits, n, pos) = state;
-    let mut bw = BitWriter { bits, n, pos, out };
+    let mut bw = BitWriter::new(out, pos, Pending { bits, n });
     let zero = (u64::from(codes.lit_code[0]), u32::from(codes.lit_len[0]));
     let mut k = k;
     if !after_zero {
@@ -537,396 +339,15 @@ impl Symbols for Writer<'_, '_> {
     }
 }
 
-// ---------------------------------------------------------------------------
-// Filters and their price
-// ---------------------------------------------------------------------------
-
-/// floor((a + b) / 2) inside `u8`: shared bits plus half the differing ones.
-#[inline(always)]
-fn mean(a: u8, b: u8) -> u8 {
-    (a & b) + ((a ^ b) >> 1)
-}
-
-/// PNG's Paeth predictor in `u8` lanes only (16 per SSE2 vector rather
-/// than 8 for an `i16` form): whichever of `a` (left), `b` (up), `c`
-/// (up-left) is closest to `p = a + b - c`, ties in that order.
-///
-/// ```text
-///   pa = |p - a| = |b - c|        pb = |p - b| = |a - c|
-///   pc = |p - c| = |(b - c) + (a - c)|
-///      = pa + pb      if b - c and a - c have the same sign (or one is 0)
-///      = |pa - pb|    otherwise
-/// ```
-///
-/// `pa + pb` can reach 510; saturating it at 255 keeps every comparison
-/// the selection makes (`pc` is then at least `max(pa, pb)` either way).
-#[inline(always)]
-fn paeth_predict(a: u8, b: u8, c: u8) -> u8 {
-    // `max - min` rather than `abs_diff`, and `max(x, y) == x` for `x >= y`:
-    // LLVM lowers these to pmaxub/pminub/psubb/pcmpeqb on 16 lanes, while
-    // `abs_diff` gets widened to 32-bit lanes.
-    let pa = b.max(c) - b.min(c);
-    let pb = a.max(c) - a.min(c);
-    let same = (b.max(c) == b) == (a.max(c) == a);
-    let pc = if same {
-        pa.saturating_add(pb)
-    } else {
-        pa.max(pb) - pa.min(pb)
-    };
-    let bc = if pc < pb { c } else { b };
-    if pb < pa || pc < pa {
-        bc
-    } else {
-        a
-    }
-}
-
-/// `out[i] = f(x[i], a[i], b[i], c[i])` over equal-length slices. Callers
-/// that need fewer inputs pass a slice twice; LLVM drops the unused loads.
-/// Every value is a `u8`, so the loop vectorizes 16 lanes wide.
-#[inline(always)]
-fn filter_blocks(
-    out: &mut [u8],
-    x: &[u8],
-    a: &[u8],
-    b: &[u8],
-    c: &[u8],
-    f: impl Fn(u8, u8, u8, u8) -> u8,
-) {
-    for ((((o, &x), &a), &b), &c) in out.iter_mut().zip(x).zip(a).zip(b).zip(c) {
-        *o = f(x, a, b, c);
-    }
-}
-
-/// The price of a candidate row: the sum of its residuals' magnitudes read
-/// as signed bytes (libpng's heuristic).
-///
-/// `|r as i8|` equals `|(r ^ 0x80) - 0x80|`, an absolute difference of two
-/// unsigned bytes; summed over fixed 16-byte blocks against `bias` (a row
-/// of 0x80 that LLVM cannot see is constant, so it does not fold the
-/// expression back into a widening form), it becomes one `psadbw` per 16
-/// bytes, SSE2's sum of absolute differences (checked in the disassembly).
-///
-/// fpnge prices candidates with the Huffman code lengths themselves (byte
-/// shuffles as table lookups); baseline SSE2 has no byte shuffle. We tried
-/// a vectorizable stand-in, a staircase fitted to the code lengths (8
-/// compares per byte per candidate): on the Kodak set it chose rows only
-/// 0.05% smaller and took a third of the encoder's time.
-fn price(row: &[u8], bias: &[u8]) -> u32 {
-    // 32 bytes per step as two separate 16-byte sums: each is one psadbw
-    // and LLVM adds them before the single horizontal step. (One 32- or
-    // 64-byte inner loop is taken by the loop vectorizer instead, at 4
-    // bytes per psadbw.)
-    let mut total = 0u32;
-    let mut rows = row.chunks_exact(32);
-    for (r, y) in (&mut rows).zip(bias.chunks_exact(32)) {
-        let (Ok(r), Ok(y)) = (<&[u8; 32]>::try_from(r), <&[u8; 32]>::try_from(y)) else {
-            continue;
-        };
-        let (mut s, mut t) = (0u32, 0u32);
-        for i in 0..16 {
-            s += (i32::from(r[i] ^ 0x80) - i32::from(y[i])).unsigned_abs();
-        }
-        for i in 16..32 {
-            t += (i32::from(r[i] ^ 0x80) - i32::from(y[i])).unsigned_abs();
-        }
-        total += s + t;
-    }
-    for &r in rows.remainder() {
-        total += u32::from(r.min(r.wrapping_neg()));
-    }
-    total
-}
-
-/// Writes `cur` filtered with PNG filter `kind` (0..=4) into `out` (same
-/// length as `cur` and `prev`, a multiple of `bpp`).
-///
-/// The first `bpp` bytes have no left neighbour (`a = c = 0`), the rest run
-/// as a zip of shifted slices with no loop-carried dependency, which LLVM
-/// vectorizes: `out[i]` from `cur[i]`, `cur[i - bpp]`, `prev[i]`,
-/// `prev[i - bpp]`.
-fn filter_row(kind: u8, bpp: usize, prev: &[u8], cur: &[u8], out: &mut [u8]) {
-    let n = cur.len();
-    let h = bpp.min(n);
-    let (out_h, out_t) = out.split_at_mut(h);
-    let (x, a) = (&cur[h..], &cur[..n - h]);
-    let (b, c) = (&prev[h..], &prev[..n - h]);
-    match kind {
-        1 => {
-            out_h.copy_from_slice(&cur[..h]);
-            filter_blocks(out_t, x, a, a, a, |x, a, _, _| x.wrapping_sub(a));
-        }
-        2 => filter_blocks(out, cur, prev, prev, prev, |x, b, _, _| x.wrapping_sub(b)),
-        3 => {
-            filter_blocks(out_h, cur, prev, prev, prev, |x, b, _, _| {
-                x.wrapping_sub(b >> 1)
-            });
-            filter_blocks(out_t, x, a, b, b, |x, a, b, _| x.wrapping_sub(mean(a, b)));
-        }
-        4 => {
-            // No left neighbour: Paeth(0, b, 0) = b.
-            filter_blocks(out_h, cur, prev, prev, prev, |x, b, _, _| x.wrapping_sub(b));
-            filter_blocks(out_t, x, a, b, c, |x, a, b, c| {
-                x.wrapping_sub(paeth_predict(a, b, c))
-            });
-        }
-        _ => out.copy_from_slice(cur),
-    }
-}
-
-/// Sub, Up, Average and Paeth of `cur` at once into `out[0..4]` (each as
-/// long as `cur`): one pass loads each input byte once for all four, which
-/// is what the adaptive policy needs.
-fn filter_four(bpp: usize, prev: &[u8], cur: &[u8], out: &mut [Vec<u8>; 5]) {
-    let n = cur.len();
-    let h = bpp.min(n);
-    let [_, o1, o2, o3, o4] = out;
-    let (o1, o2, o3, o4) = (&mut o1[1..], &mut o2[1..], &mut o3[1..], &mut o4[1..]);
-    for i in 0..h {
-        let (x, b) = (cur[i], prev[i]);
-        o1[i] = x;
-        o2[i] = x.wrapping_sub(b);
-        o3[i] = x.wrapping_sub(b >> 1);
-        o4[i] = x.wrapping_sub(b);
-    }
-    let m = n - h;
-    let (x, a) = (&cur[h..][..m], &cur[..m]);
-    let (b, c) = (&prev[h..][..m], &prev[..m]);
-    let (o1, o2) = (&mut o1[h..][..m], &mut o2[h..][..m]);
-    let (o3, o4) = (&mut o3[h..][..m], &mut o4[h..][..m]);
-    for i in 0..m {
-        let (x, a, b, c) = (x[i], a[i], b[i], c[i]);
-        o1[i] = x.wrapping_sub(a);
-        o2[i] = x.wrapping_sub(b);
-        o3[i] = x.wrapping_sub(mean(a, b));
-        o4[i] = x.wrapping_sub(paeth_predict(a, b, c));
-    }
-}
-
-/// Scratch rows and the filter policy. Each candidate row buffer holds the
-/// filter-type byte at index 0 and the filtered row after it, which is
-/// exactly the bytes the zlib stream carries for that row.
-struct RowCoder {
-    bpp: usize,
-    policy: Filter,
-    bufs: [Vec<u8>; 5],
-    /// A row of 0x80 for [`price`].
-    bias: Vec<u8>,
-}
-
-impl RowCoder {
-    fn new(bpp: usize, row_bytes: usize, policy: Filter) -> Self {
-        let bufs = core::array::from_fn(|k| {
-            let mut v = vec![0u8; row_bytes + 1];
-            v[0] = k as u8;
-            v
-        });
-        RowCoder {
-            bpp,
-            policy,
-            bufs,
-            bias: vec![0x80; row_bytes],
-        }
-    }
-
-    /// Filters `cur` (above it `prev`) per the policy and returns the
-    /// stream bytes of the chosen filter.
-    ///
-    /// Adaptive tries Sub, Up, Average and Paeth and keeps the lowest
-    /// [`price`] (ties to the lower filter type). None is not tried: with
-    /// this price it never won a row on the Kodak photos, and leaving it
-    /// out made the mixed set (screenshots, graphics) slightly smaller.
-    fn code(&mut self, prev: &[u8], cur: &[u8]) -> &[u8] {
-        self.code_with(prev, cur, true)
-    }
-
-    /// [`code`](Self::code); with `check_repeat` false the caller has
-    /// already compared `cur` with `prev` (and found them different), so
-    /// the repeated-row shortcut is not tried again.
-    fn code_with(&mut self, prev: &[u8], cur: &[u8], check_repeat: bool) -> &[u8] {
-        let fixed = match self.policy {
-            Filter::Adaptive => None,
-            Filter::None => Some(0u8),
-            Filter::Sub => Some(1),
-            Filter::Up => Some(2),
-            Filter::Average => Some(3),
-            Filter::Paeth => Some(4),
-        };
-        let best = match fixed {
-            Some(k) => {
-                filter_row(k, self.bpp, prev, cur, &mut self.bufs[usize::from(k)][1..]);
-                usize::from(k)
-            }
-            // A row equal to the one above is all zeros under Up, the
-            // lowest price there is (a memcmp and a memset, instead of four
-            // filters and four prices): the common case in screenshots and
-            // diagrams, whose backgrounds repeat row after row.
-            None if check_repeat && cur == prev => {
-                self.bufs[2][1..].fill(0);
-                2
-            }
-            None if cur.len() >= 2 * SAMPLE_STRIDE => {
-                let k = self.choose_sampled(prev, cur);
-                filter_row(k as u8, self.bpp, prev, cur, &mut self.bufs[k][1..]);
-                k
-            }
-            None => {
-                let mut best = (u32::MAX, 0usize);
-                filter_four(self.bpp, prev, cur, &mut self.bufs);
-                for (k, buf) in self.bufs.iter().enumerate().skip(1) {
-                    let p = price(&buf[1..], &self.bias);
-                    if p < best.0 {
-                        best = (p, k);
-                    }
-                }
-                best.1
-            }
-        };
-        &self.bufs[best]
-    }
-
-    /// The adaptive choice for a long row, priced on a sample of it: the
-    /// first [`SAMPLE_WINDOW`] bytes of every [`SAMPLE_STRIDE`], so the
-    /// four candidates are computed and priced on a quarter of the row and
-    /// only the winner on all of it (about 3 row passes instead of 8). On
-    /// the Kodak and mixed sets the rows it picks make the output 0.5% larger
-    /// and level 1 15-20% faster.
-    fn choose_sampled(&mut self, prev: &[u8], cur: &[u8]) -> usize {
-        let bpp = self.bpp;
-        let mut sums = [0u32; 5];
-        let mut o = bpp;
-        while o + SAMPLE_WINDOW <= cur.len() {
-            // The window with its left neighbours: outputs 0..bpp lack
-            // theirs (filter_four treats them as the row's first pixel), so
-            // only bpp.. are priced.
-            let (lo, hi) = (o - bpp, o + SAMPLE_WINDOW);
-            filter_four(bpp, &prev[lo..hi], &cur[lo..hi], &mut self.bufs);
-            for (sum, buf) in sums.iter_mut().zip(&self.bufs).skip(1) {
-                *sum += price(&buf[1 + bpp..1 + bpp + SAMPLE_WINDOW], &self.bias);
-            }
-            o += SAMPLE_STRIDE;
-        }
-        let mut best = (u32::MAX, 1usize);
-        for (k, &p) in sums.iter().enumerate().skip(1) {
-            if p < best.0 {
-                best = (p, k);
-            }
-        }
-        best.1
-    }
-}
-
-/// The adaptive policy prices rows of at least two strides on windows of
-/// `SAMPLE_WINDOW` bytes every `SAMPLE_STRIDE` bytes.
-const SAMPLE_WINDOW: usize = 128;
-const SAMPLE_STRIDE: usize = 512;
-
-/// Copies `src` into `dst` swapping samples 0 and 2 of every pixel (each
-/// `sample` bytes): BGR(A) to RGB(A).
-fn swap_into(src: &[u8], dst: &mut [u8], bpp: usize, sample: usize) {
-    dst.copy_from_slice(src);
-    for px in dst.chunks_exact_mut(bpp) {
-        for k in 0..sample {
-            px.swap(k, 2 * sample + k);
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------
-// Dynamic block header
-// ---------------------------------------------------------------------------
-
-/// Writes the dynamic-Huffman block header for literal/length lengths
-/// `lens` (all 286 declared) and two 1-bit distance codes.
-///
-/// ```text
-///   BFINAL(1) BTYPE(2)=10 HLIT(5)=29 HDIST(5)=1 HCLEN(4)
-///   HCLEN+4 x 3-bit code-length-code lengths, in CL_ORDER
-///   288 lengths coded with the code-length code:
-///     0..=15 literally, 16 = repeat previous 3..=6 (2 extra bits),
-///     17 = 3..=10 zeros (3 bits), 18 = 11..=138 zeros (7 bits)
-/// ```
+/// Writes the block header: BFINAL, BTYPE = 10 (dynamic), and the code:
+/// literal/length lengths `lens` (all 286 declared) and two 1-bit distance
+/// codes (distance 1 only is used; the second makes the tree complete).
 fn write_header(bw: &mut BitWriter<'_>, lens: &[u8; NUM_LIT], last: bool) {
-    let mut all = [0u8; NUM_LIT + 2];
-    all[..NUM_LIT].copy_from_slice(lens);
-    all[NUM_LIT] = 1;
-    all[NUM_LIT + 1] = 1;
-
-    // Run-length code the sequence into (symbol, extra value) pairs.
-    let mut cl_syms: Vec<(u8, u8)> = Vec::with_capacity(all.len());
-    let mut i = 0;
-    while i < all.len() {
-        let v = all[i];
-        let mut run = 1;
-        while i + run < all.len() && all[i + run] == v {
-            run += 1;
-        }
-        i += run;
-        if v == 0 {
-            let mut r = run;
-            while r >= 11 {
-                let n = r.min(138);
-                cl_syms.push((18, (n - 11) as u8));
-                r -= n;
-            }
-            if r >= 3 {
-                cl_syms.push((17, (r - 3) as u8));
-                r = 0;
-            }
-            for _ in 0..r {
-                cl_syms.push((0, 0));
-            }
-        } else {
-            cl_syms.push((v, 0));
-            let mut r = run - 1;
-            while r >= 3 {
-                let n = r.min(6);
-                cl_syms.push((16, (n - 3) as u8));
-                r -= n;
-            }
-            for _ in 0..r {
-                cl_syms.push((v, 0));
-            }
-        }
-    }
-    let mut cl_counts = [0u32; 19];
-    for &(s, _) in &cl_syms {
-        cl_counts[usize::from(s)] += 1;
-    }
-    // A code-length code of one symbol would be a one-code tree; give a
-    // second symbol a count so the tree is complete (always true in
-    // practice: 288 nonzero lengths cannot all be equal and complete).
-    if cl_counts.iter().filter(|&&c| c > 0).count() < 2 {
-        let other = if cl_counts[0] == 0 { 0 } else { 1 };
-        cl_counts[other] += 1;
-    }
-    let mut cl_lens = [0u8; 19];
-    huffman_lengths(&cl_counts, MAX_CL_BITS, &mut cl_lens);
-    let mut cl_codes = [0u16; 19];
-    canonical_codes(&cl_lens, &mut cl_codes);
-    let mut hclen = 19;
-    while hclen > 4 && cl_lens[CL_ORDER[hclen - 1]] == 0 {
-        hclen -= 1;
-    }
-
-    bw.put(u64::from(last), 1);
-    bw.put(2, 2);
-    bw.put((NUM_LIT - 257) as u64, 5);
-    bw.put(1, 5);
-    bw.put((hclen - 4) as u64, 4);
-    for &s in &CL_ORDER[..hclen] {
-        bw.put(u64::from(cl_lens[s]), 3);
-    }
-    for &(s, e) in &cl_syms {
-        let s = usize::from(s);
-        bw.put(u64::from(cl_codes[s]), u32::from(cl_lens[s]));
-        match s {
-            16 => bw.put(u64::from(e), 2),
-            17 => bw.put(u64::from(e), 3),
-            18 => bw.put(u64::from(e), 7),
-            _ => {}
-        }
-    }
+    let mut dist_len = [0u8; NUM_DIST];
+    dist_len[..2].fill(1);
+    let code = Code::with_lengths(lens, &dist_len);
+    bw.put(u64::from(last) | 2 << 1, 3);
+    Header::new(&code).write(bw);
 }
 
 // ---------------------------------------------------------------------------
@@ -946,56 +367,13 @@ const STAGE: usize = FLUSH_AT + 2 * SEGMENT + 1024;
 /// Bytes of each sampled row that feed the histogram.
 const SAMPLE_ROW_MAX: usize = 1 << 20;
 
-/// Iterates the image's rows in PNG channel order, with the row above (zeros
-/// above the first).
-struct RowSource<'i, 'a> {
-    img: &'i Image<'a>,
-    swap: bool,
-    bpp: usize,
-    sample: usize,
-    zero: Vec<u8>,
-    a: Vec<u8>,
-    b: Vec<u8>,
+/// Level 1's filter policy for the user's `filter`.
+fn policy(filter: Filter) -> Policy {
+    Policy::from_filter(filter, Policy::Adaptive(Price::MinSumSampled))
 }
 
-impl<'i, 'a> RowSource<'i, 'a> {
-    fn new(img: &'i Image<'a>, order: ChannelOrder) -> Self {
-        let swap = order == ChannelOrder::Bgr && img.channels() >= 3;
-        let n = img.row_bytes();
-        let scratch = if swap { n } else { 0 };
-        RowSource {
-            img,
-            swap,
-            bpp: img.bytes_per_pixel(),
-            sample: img.depth().bytes(),
-            zero: vec![0u8; n],
-            a: vec![0u8; scratch],
-            b: vec![0u8; scratch],
-        }
-    }
-
-    /// Rows `y - 1` (or zeros) and `y`. With a swap, `a` holds row `y` and
-    /// `b` row `y - 1`; `sequential` says row `y - 1` was the previous call's
-    /// `y`, so only row `y` needs swapping (with `y == 0` it is ignored).
-    fn rows(&mut self, y: usize, sequential: bool) -> (&[u8], &[u8]) {
-        if !self.swap {
-            let prev = if y > 0 {
-                self.img.row(y - 1)
-            } else {
-                &self.zero[..]
-            };
-            return (prev, self.img.row(y));
-        }
-        if sequential {
-            core::mem::swap(&mut self.a, &mut self.b);
-        } else if y > 0 {
-            swap_into(self.img.row(y - 1), &mut self.b, self.bpp, self.sample);
-        }
-        swap_into(self.img.row(y), &mut self.a, self.bpp, self.sample);
-        let prev = if y > 0 { &self.b[..] } else { &self.zero[..] };
-        (prev, &self.a[..])
-    }
-}
+/// Level 1 prices no row by bits.
+static NO_PRICES: super::filter::BitPrices = [0; 256];
 
 /// How many rows feed the Huffman histogram: about 64 KiB of pixels, at
 /// least 4 rows, at most 64 (all rows of a small image).
@@ -1004,33 +382,61 @@ fn sample_rows(height: usize, row_bytes: usize) -> usize {
     want.min(height)
 }
 
+/// Level 1 over one image: the Huffman table is built once from sampled
+/// rows and shared by every strip.
+pub(crate) struct Coder<'i, 'a> {
+    img: &'i Image<'a>,
+    order: ChannelOrder,
+    filter: Filter,
+    table: Table,
+}
+
+impl<'i, 'a> Coder<'i, 'a> {
+    /// `order` says how the input buffer is laid out: with `Bgr` and 3 or 4
+    /// channels, samples 0 and 2 (each 1 or 2 bytes) of every pixel are
+    /// swapped before filtering. `filter` is the policy: `Adaptive`
+    /// chooses per row.
+    pub(crate) fn new(img: &'i Image<'a>, order: ChannelOrder, filter: Filter) -> Self {
+        Coder {
+            img,
+            order,
+            filter,
+            table: Table::new(img, order, filter),
+        }
+    }
+}
+
+impl super::strips::Strips for Coder<'_, '_> {
+    fn strip<S: Sink + ?Sized>(
+        &self,
+        rows: core::ops::Range<usize>,
+        last: bool,
+        out: &mut S,
+    ) -> u32 {
+        compress_rows(
+            self.img,
+            self.order,
+            self.filter,
+            &self.table,
+            rows,
+            last,
+            out,
+        )
+    }
+}
+
 /// Writes a complete zlib stream (2-byte header, deflate data, big-endian
-/// Adler-32) of the image's filtered scanlines (each row: filter type byte, then
-/// the filtered row in PNG channel order) into `out`.
-///
-/// `order` says how the input buffer is laid out: with `Bgr` and 3 or 4
-/// channels, samples 0 and 2 (each 1 or 2 bytes) of every pixel are swapped
-/// before filtering. `filter` is the policy: `Adaptive` chooses per row.
+/// Adler-32) of the image's filtered scanlines (each row: filter type byte,
+/// then the filtered row in PNG channel order) into `out`, on one thread.
+#[cfg(test)]
 pub(crate) fn compress<S: Sink + ?Sized>(
     img: &Image<'_>,
     order: ChannelOrder,
     filter: Filter,
     out: &mut S,
 ) {
-    let table = Table::new(img, order, filter);
-    // CMF 0x78: deflate, 32 KiB window; FLG 0x01: no dictionary, level
-    // "fastest", and 0x7801 is a multiple of 31.
-    out.write(&[0x78, 0x01]);
-    let adler = compress_rows(
-        img,
-        order,
-        filter,
-        &table,
-        0..img.height() as usize,
-        true,
-        out,
-    );
-    out.write(&adler.to_be_bytes());
+    let coder = Coder::new(img, order, filter);
+    super::strips::compress(img, &coder, 1, [0x78, 0x01], out);
 }
 
 /// Continues an Adler-32 over the byte 2 followed by `zeros` zero bytes:
@@ -1057,7 +463,8 @@ impl Table {
         let height = img.height() as usize;
         let row_bytes = img.row_bytes();
         let mut src = RowSource::new(img, order);
-        let mut coder = RowCoder::new(img.bytes_per_pixel(), row_bytes, filter);
+        let mut coder = Chooser::new(img.bytes_per_pixel(), row_bytes);
+        let policy = policy(filter);
         let mut hist = Histogram {
             counts: [0; NUM_LIT],
         };
@@ -1066,7 +473,7 @@ impl Table {
             // In u64: on 32-bit targets `i * height` could overflow `usize`.
             let y = (i as u64 * height as u64 / samples as u64) as usize;
             let (prev, cur) = src.rows(y, false);
-            let row = coder.code(prev, cur);
+            let row = coder.scanline(policy, prev, cur, &NO_PRICES, true);
             // At most 1 MiB of each row, so the u32 counts cannot overflow.
             scan(&mut hist, &row[..row.len().min(SAMPLE_ROW_MAX)]);
         }
@@ -1076,7 +483,7 @@ impl Table {
             *c = c.saturating_add(1);
         }
         let mut lens = [0u8; NUM_LIT];
-        huffman_lengths(&hist.counts, MAX_LIT_BITS, &mut lens);
+        huffman::lengths(&hist.counts, MAX_LIT_BITS, &mut lens);
         Table { lens }
     }
 }
@@ -1113,7 +520,8 @@ pub(crate) fn compress_rows<S: Sink + ?Sized>(
     let height = img.height() as usize;
     let (y0, y1) = (rows.start.min(height), rows.end.min(height));
     let mut src = RowSource::new(img, order);
-    let mut coder = RowCoder::new(img.bytes_per_pixel(), img.row_bytes(), filter);
+    let mut coder = Chooser::new(img.bytes_per_pixel(), img.row_bytes());
+    let policy = policy(filter);
     let codes = Codes::new(&table.lens);
 
     // Bytes are staged and handed to the sink in pieces of about FLUSH_AT;
@@ -1165,7 +573,7 @@ pub(crate) fn compress_rows<S: Sink + ?Sized>(
         }
         // Not a repeat (or a policy that does not take the shortcut): the
         // coder need not compare the rows again.
-        let row = coder.code_with(prev, cur, false);
+        let row = coder.scanline(policy, prev, cur, &NO_PRICES, false);
         adler = adler32_update(adler, row);
         for seg in row.chunks(SEGMENT) {
             let mut w = Writer {
@@ -1490,35 +898,6 @@ mod tests {
                 all_ways(&Image::with_depth(1, 1, channels, depth, &px).unwrap());
             }
         }
-    }
-
-    #[test]
-    fn huffman_lengths_are_limited_and_complete() {
-        // Fibonacci weights force a deep unrestricted tree.
-        let mut counts = [0u32; NUM_LIT];
-        let (mut x, mut y) = (1u32, 1u32);
-        for c in counts.iter_mut().take(40) {
-            *c = x;
-            (x, y) = (y, x.saturating_add(y));
-        }
-        for c in counts.iter_mut().skip(40) {
-            *c = 1;
-        }
-        for (limit, n) in [(7u32, 19usize), (9, 286), (15, 286)] {
-            let mut lens = [0u8; NUM_LIT];
-            huffman_lengths(&counts[..n], limit, &mut lens[..n]);
-            let kraft: u64 = lens[..n]
-                .iter()
-                .map(|&l| {
-                    assert!(l >= 1 && u32::from(l) <= limit);
-                    1u64 << (limit - u32::from(l))
-                })
-                .sum();
-            assert_eq!(kraft, 1 << limit, "limit {limit}");
-        }
-        let mut lens = [0u8; 3];
-        huffman_lengths(&[0, 5, 0], 15, &mut lens);
-        assert_eq!(lens, [0, 1, 0]);
     }
 
     #[cfg(feature = "std")]

@@ -14,13 +14,16 @@ mod b64;
 mod chunk;
 mod crc;
 mod decode;
+mod deflate;
 mod encode;
 mod fast;
 mod filter;
+mod levels;
+mod miniz;
 mod options;
 mod rows;
 mod stored;
-mod zlib;
+mod strips;
 
 pub use b64::{decode_base64, encode_base64};
 pub use decode::*;

@@ -22,6 +22,19 @@ pub enum Filter {
     Paeth,
 }
 
+/// Which deflate engine compresses levels 1..=9 (level 0 always stores).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Deflater {
+    /// Ours: the fast tier at level 1, our own engine for filtered rows at
+    /// 2..=9 (the default).
+    #[default]
+    Pixb64,
+    /// `miniz_oxide` at the level's search effort, behind our filters: what
+    /// levels 2..=9 ran before, for callers who want its exact output.
+    MinizOxide,
+}
+
 /// PNG encoder settings. `EncodeOptions::default()` is level
 /// [`EncodeOptions::DEFAULT_LEVEL`], adaptive filtering, RGB order, one thread.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -30,6 +43,7 @@ pub struct EncodeOptions {
     pub(crate) filter: Filter,
     pub(crate) order: ChannelOrder,
     pub(crate) threads: usize,
+    pub(crate) deflater: Deflater,
 }
 
 impl Default for EncodeOptions {
@@ -49,6 +63,7 @@ impl EncodeOptions {
             filter: Filter::Adaptive,
             order: ChannelOrder::Rgb,
             threads: 1,
+            deflater: Deflater::Pixb64,
         }
     }
 
@@ -78,6 +93,12 @@ impl EncodeOptions {
         self
     }
 
+    /// The deflate engine for levels 1..=9.
+    pub const fn with_deflater(mut self, deflater: Deflater) -> Self {
+        self.deflater = deflater;
+        self
+    }
+
     /// The level.
     pub const fn level(&self) -> u8 {
         self.level
@@ -93,5 +114,9 @@ impl EncodeOptions {
     /// The thread count.
     pub const fn threads(&self) -> usize {
         self.threads
+    }
+    /// The deflate engine.
+    pub const fn deflater(&self) -> Deflater {
+        self.deflater
     }
 }

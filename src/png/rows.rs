@@ -1,168 +1,115 @@
-//! The engines' common front: PNG-order rows (BGR swapped on the fly) and
-//! the filter choice, one scanline at a time.
+//! The engines' common front: an image's rows in PNG channel order, each
+//! with the row above, and their filtered scanlines.
 
-use super::filter::{self, Adaptive, Score};
-use super::Filter;
+use super::filter::{swap_rb, BitPrices, Chooser, Policy, Price};
 use crate::image::{ChannelOrder, Image};
+use alloc::vec;
 use alloc::vec::Vec;
 
-/// How each row's filter is chosen.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Policy {
-    /// Always this wire value.
-    Fixed(u8),
-    /// Per row, the filter whose output scores lowest.
-    Adaptive(Score),
+/// An image's rows in PNG channel order, with the row above (zeros above
+/// the first).
+///
+/// With RGB order the rows are the image's own; with BGR(A) each row is
+/// copied once with samples 0 and 2 swapped (the row above stays in a
+/// second buffer), so there is never a full-image copy.
+pub(crate) struct RowSource<'i, 'a> {
+    img: &'i Image<'a>,
+    swap: bool,
+    bpp: usize,
+    sample: usize,
+    zero: Vec<u8>,
+    /// Swap mode: row `y` and row `y - 1`.
+    a: Vec<u8>,
+    b: Vec<u8>,
 }
 
-impl Policy {
-    /// The policy for a user's [`Filter`], `adaptive` standing for
-    /// [`Filter::Adaptive`] (each engine and level picks its own score).
-    pub(crate) fn from_filter(f: Filter, adaptive: Policy) -> Policy {
-        match f {
-            Filter::None => Policy::Fixed(filter::NONE),
-            Filter::Sub => Policy::Fixed(filter::SUB),
-            Filter::Up => Policy::Fixed(filter::UP),
-            Filter::Average => Policy::Fixed(filter::AVG),
-            Filter::Paeth => Policy::Fixed(filter::PAETH),
-            // `Filter` is non_exhaustive only for callers outside the crate;
-            // `Adaptive` and any future policy start from the engine's choice.
-            _ => adaptive,
+impl<'i, 'a> RowSource<'i, 'a> {
+    pub(crate) fn new(img: &'i Image<'a>, order: ChannelOrder) -> Self {
+        let swap = order == ChannelOrder::Bgr && img.channels() >= 3;
+        let n = img.row_bytes();
+        let scratch = if swap { n } else { 0 };
+        RowSource {
+            img,
+            swap,
+            bpp: img.bytes_per_pixel(),
+            sample: img.depth().bytes(),
+            zero: vec![0u8; n],
+            a: vec![0u8; scratch],
+            b: vec![0u8; scratch],
         }
+    }
+
+    /// Heap bytes held.
+    #[cfg(test)]
+    pub(crate) fn memory(&self) -> usize {
+        self.zero.len() + self.a.len() + self.b.len()
+    }
+
+    /// Rows `y - 1` (or zeros) and `y`. `sequential` says row `y - 1` was
+    /// the previous call's `y`, so with a swap only row `y` needs swapping
+    /// (with `y == 0` it is ignored).
+    pub(crate) fn rows(&mut self, y: usize, sequential: bool) -> (&[u8], &[u8]) {
+        if !self.swap {
+            let prev = if y > 0 {
+                self.img.row(y - 1)
+            } else {
+                &self.zero[..]
+            };
+            return (prev, self.img.row(y));
+        }
+        if sequential {
+            core::mem::swap(&mut self.a, &mut self.b);
+        } else if y > 0 {
+            swap_rb(self.img.row(y - 1), &mut self.b, self.bpp, self.sample);
+        }
+        swap_rb(self.img.row(y), &mut self.a, self.bpp, self.sample);
+        let prev = if y > 0 { &self.b[..] } else { &self.zero[..] };
+        (prev, &self.a[..])
     }
 }
 
-/// Produces filtered scanlines of an image, top to bottom from any start row.
-///
-/// With RGB order the rows are read straight from the image; with BGR(A) each
-/// row is copied once into `cur` with samples 0 and 2 swapped (the row above
-/// stays in `prev`), so there is never a full-image copy.
-pub(crate) struct Rows<'a> {
-    img: Image<'a>,
-    swap: bool,
+/// Prices for policies that use none.
+static NO_PRICES: BitPrices = [0; 256];
+
+/// Filtered scanlines of an image, top to bottom from any start row.
+pub(crate) struct Scanlines<'i, 'a> {
+    src: RowSource<'i, 'a>,
+    chooser: Chooser,
     policy: Policy,
-    bpp: usize,
-    /// The row above in PNG order (swap mode; zeros above the first row).
-    prev: Vec<u8>,
-    /// The current row in PNG order (swap mode).
-    cur: Vec<u8>,
-    /// A zero row: "above" the first row in RGB mode.
-    zeros: Vec<u8>,
-    /// Output of a fixed filter.
-    out: Vec<u8>,
-    adaptive: Option<Adaptive>,
-    /// The row `next` expects, to catch out-of-order use in debug builds.
+    /// The row after the previous call's (none before the first call).
     next: usize,
 }
 
-impl<'a> Rows<'a> {
-    /// Scanlines of `img` laid out in `order`, filtered by `policy`, starting
-    /// at row `start` (< height).
-    pub(crate) fn new(img: &Image<'a>, order: ChannelOrder, policy: Policy, start: usize) -> Self {
-        let n = img.row_bytes();
-        let swap = order == ChannelOrder::Bgr && img.channels() >= 3;
-        let mut rows = Rows {
-            img: *img,
-            swap,
+impl<'i, 'a> Scanlines<'i, 'a> {
+    /// Scanlines of `img` laid out in `order`, filtered by `policy`.
+    pub(crate) fn new(img: &'i Image<'a>, order: ChannelOrder, policy: Policy) -> Self {
+        Scanlines {
+            src: RowSource::new(img, order),
+            chooser: Chooser::new(img.bytes_per_pixel(), img.row_bytes()),
             policy,
-            bpp: img.bytes_per_pixel(),
-            prev: Vec::new(),
-            cur: if swap { alloc::vec![0; n] } else { Vec::new() },
-            zeros: if swap { Vec::new() } else { alloc::vec![0; n] },
-            out: match policy {
-                Policy::Fixed(filter::NONE) if !swap => Vec::new(),
-                Policy::Fixed(_) => alloc::vec![0; n],
-                Policy::Adaptive(_) => Vec::new(),
-            },
-            adaptive: match policy {
-                Policy::Adaptive(_) => Some(Adaptive::new(n)),
-                Policy::Fixed(_) => None,
-            },
-            next: start,
-        };
-        if swap {
-            // `next` moves `cur` to `prev` first, so seed `cur` with the row
-            // above `start` (zeros above the first).
-            rows.prev = alloc::vec![0; n];
-            if start > 0 {
-                swap_rb(
-                    img.row(start - 1),
-                    &mut rows.cur,
-                    rows.bpp,
-                    img.depth().bytes(),
-                );
-            }
+            next: usize::MAX,
         }
-        rows
     }
 
-    /// The filter type byte and filtered bytes of row `y`, which must be the
-    /// row after the previous call's (or `start`).
-    pub(crate) fn next(&mut self, y: usize) -> (u8, &[u8]) {
-        debug_assert_eq!(y, self.next);
+    /// Heap bytes held.
+    #[cfg(test)]
+    pub(crate) fn memory(&self) -> usize {
+        self.src.memory() + self.chooser.memory()
+    }
+
+    /// The scanline of row `y` (the filter type byte, then the filtered
+    /// row), any row in any order (consecutive rows are cheapest). Under
+    /// [`Price::Bits`] the rows are priced by `prices`, or by their entropy
+    /// while there are none yet.
+    pub(crate) fn next(&mut self, y: usize, prices: Option<&BitPrices>) -> &[u8] {
+        let sequential = y == self.next;
         self.next = y + 1;
-        let img = self.img;
-        let Rows {
-            swap,
-            policy,
-            bpp,
-            prev,
-            cur,
-            zeros,
-            out,
-            adaptive,
-            ..
-        } = self;
-        let (above, row): (&[u8], &[u8]) = if *swap {
-            core::mem::swap(prev, cur);
-            swap_rb(img.row(y), cur, *bpp, img.depth().bytes());
-            (prev, cur)
-        } else if y == 0 {
-            (zeros, img.row(y))
-        } else {
-            (img.row(y - 1), img.row(y))
+        let (prev, cur) = self.src.rows(y, sequential);
+        let (policy, prices) = match (self.policy, prices) {
+            (Policy::Adaptive(Price::Bits), None) => (Policy::Adaptive(Price::Entropy), &NO_PRICES),
+            (p, Some(t)) => (p, t),
+            (p, None) => (p, &NO_PRICES),
         };
-        match (*policy, adaptive) {
-            (Policy::Adaptive(c), Some(ad)) => ad.choose(c, *bpp, above, row),
-            (Policy::Fixed(filter::NONE), _) => (filter::NONE, row),
-            (Policy::Fixed(k), _) => {
-                filter::apply(k, *bpp, above, row, out);
-                (k, &out[..])
-            }
-            // `new` always pairs `Adaptive` with its scratch space.
-            (Policy::Adaptive(_), None) => (filter::NONE, row),
-        }
-    }
-}
-
-/// Copies a row of 3- or 4-channel pixels (`bpp` bytes each) with samples 0
-/// and 2 (each `sample` = 1 or 2 bytes) swapped: BGR(A) <-> RGB(A).
-pub(crate) fn swap_rb(src: &[u8], dst: &mut [u8], bpp: usize, sample: usize) {
-    // Fixed-size pixel loops for the common layouts so the compiler can
-    // shuffle whole vectors; the generic loop covers 16-bit.
-    match (bpp, sample) {
-        (3, 1) => {
-            for (d, s) in dst.chunks_exact_mut(3).zip(src.chunks_exact(3)) {
-                d[0] = s[2];
-                d[1] = s[1];
-                d[2] = s[0];
-            }
-        }
-        (4, 1) => {
-            for (d, s) in dst.chunks_exact_mut(4).zip(src.chunks_exact(4)) {
-                d[0] = s[2];
-                d[1] = s[1];
-                d[2] = s[0];
-                d[3] = s[3];
-            }
-        }
-        _ => {
-            dst.copy_from_slice(src);
-            for px in dst.chunks_exact_mut(bpp) {
-                for k in 0..sample {
-                    px.swap(k, 2 * sample + k);
-                }
-            }
-        }
+        self.chooser.scanline(policy, prev, cur, prices, true)
     }
 }

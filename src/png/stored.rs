@@ -7,8 +7,9 @@
 //! no block buffer.
 
 use super::adler::adler32_update;
-use super::rows::{Policy, Rows};
-use super::{filter, Filter, Sink};
+use super::filter::{Policy, RowFilter};
+use super::rows::Scanlines;
+use super::{Filter, Sink};
 use crate::image::{ChannelOrder, Image};
 
 /// Largest stored block payload (its length field is 16 bits).
@@ -72,12 +73,10 @@ pub(crate) fn compress<S: Sink + ?Sized>(
         left_total: total,
         adler: 1,
     };
-    let policy = Policy::from_filter(filter, Policy::Fixed(filter::NONE));
-    let mut rows = Rows::new(img, order, policy, 0);
+    let policy = Policy::from_filter(filter, Policy::Fixed(RowFilter::None));
+    let mut lines = Scanlines::new(img, order, policy);
     for y in 0..height {
-        let (kind, row) = rows.next(y);
-        w.write(&[kind]);
-        w.write(row);
+        w.write(lines.next(y, None));
     }
     let adler = w.adler;
     w.sink.write(&adler.to_be_bytes());

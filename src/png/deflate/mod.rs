@@ -1,0 +1,613 @@
+//! Deflate (RFC 1951) for PNG's filtered scanlines: our engine for levels
+//! 2..=9, and the parts every engine shares (bit output, Huffman codes,
+//! block headers).
+//!
+//! The engine is a streaming compressor: filtered rows go in as they are
+//! made ([`Engine::write`]), compressed bytes come out in segments. It holds
+//! the 32 KiB window and one segment of input, never the image.
+//!
+//! ```text
+//!   rows -> buffer [ window (32 KiB history) | segment (new input) ]
+//!        -> parse (hash chains; greedy, lazy or near-optimal)  -> sequences
+//!        -> split (merge pieces while one block is cheaper)     -> blocks
+//!        -> each block: dynamic, fixed or stored, whichever is smallest
+//! ```
+//!
+//! Layers, each its own module: `symbols` (the alphabets), `bits` (the bit
+//! writer), `huffman` (codes), `block` (counts, headers, writing blocks),
+//! `cost` (the parsers' price list), `hc` (the match finder), `parse`
+//! (greedy and lazy parsing), `split` (block boundaries).
+
+pub(crate) mod bits;
+pub(crate) mod block;
+pub(crate) mod bt;
+pub(crate) mod cost;
+pub(crate) mod hc;
+pub(crate) mod huffman;
+pub(crate) mod optimal;
+pub(crate) mod parse;
+pub(crate) mod split;
+pub(crate) mod symbols;
+
+use super::Sink;
+use alloc::vec::Vec;
+use bits::{BitWriter, Pending};
+use block::Freqs;
+use cost::Costs;
+use hc::HashChains;
+use parse::{Parsed, Search};
+use symbols::{MAX_MATCH, WINDOW};
+
+/// How a level parses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Parser {
+    /// The longest copy at each position, if it is worth its bits.
+    Greedy,
+    /// Greedy, but a copy waits while the next position saves more.
+    Lazy,
+    /// Lazy by price, with three-byte copies.
+    LazyPriced,
+    /// The cheapest path under a price list, `passes` times.
+    Optimal { passes: u32 },
+}
+
+/// One level's settings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Params {
+    pub(crate) parser: Parser,
+    /// Chain entries tried per search.
+    pub(crate) depth: u32,
+    /// A copy this long ends the search.
+    pub(crate) nice: usize,
+    /// log2 of the hash heads.
+    pub(crate) hash_bits: u32,
+    /// Input bytes parsed and written at a time.
+    pub(crate) segment: usize,
+    /// Input bytes per piece for the block splitter.
+    pub(crate) piece: usize,
+    /// Copies longer than this add only their last positions to the chains.
+    pub(crate) max_insert: usize,
+}
+
+/// Settings for levels 2..=9.
+pub(crate) fn params(level: u8) -> Params {
+    let base = Params {
+        parser: Parser::Greedy,
+        depth: 4,
+        nice: 32,
+        hash_bits: 15,
+        segment: 256 * 1024,
+        piece: 16 * 1024,
+        max_insert: 16,
+    };
+    let over = |p: Params| -> Params {
+        #[cfg(feature = "std")]
+        if let Ok(v) = std::env::var("PIXB64_DEFLATE") {
+            // Development knob: "parser,depth,nice,hash_bits,segment_k,piece_k,max_insert".
+            let f: Vec<&str> = v.split(',').collect();
+            let num = |i: usize, d: usize| f.get(i).and_then(|s| s.parse().ok()).unwrap_or(d);
+            return Params {
+                parser: match f.first().copied() {
+                    Some("lazy") => Parser::Lazy,
+                    Some("greedy") => Parser::Greedy,
+                    Some("lp") => Parser::LazyPriced,
+                    Some(o) if o.starts_with("opt") => Parser::Optimal {
+                        passes: o[3..].parse().unwrap_or(2),
+                    },
+                    _ => p.parser,
+                },
+                depth: num(1, p.depth as usize) as u32,
+                nice: num(2, p.nice),
+                hash_bits: num(3, p.hash_bits as usize) as u32,
+                segment: num(4, p.segment / 1024) * 1024,
+                piece: num(5, p.piece / 1024) * 1024,
+                max_insert: num(6, p.max_insert),
+            };
+        }
+        p
+    };
+    over(match level {
+        0..=2 => Params {
+            depth: 2,
+            nice: 16,
+            ..base
+        },
+        3 => Params {
+            depth: 6,
+            nice: 24,
+            ..base
+        },
+        4 => Params {
+            parser: Parser::Lazy,
+            depth: 8,
+            nice: 32,
+            ..base
+        },
+        5 => Params {
+            parser: Parser::Lazy,
+            depth: 16,
+            nice: 48,
+            ..base
+        },
+        6 => Params {
+            parser: Parser::Lazy,
+            depth: 32,
+            nice: 96,
+            max_insert: 64,
+            ..base
+        },
+        7 => Params {
+            parser: Parser::Lazy,
+            depth: 64,
+            nice: 128,
+            max_insert: 258,
+            ..base
+        },
+        8 => Params {
+            parser: Parser::Lazy,
+            depth: 128,
+            nice: 258,
+            max_insert: 258,
+            ..base
+        },
+        _ => Params {
+            parser: Parser::Lazy,
+            depth: 512,
+            nice: 258,
+            max_insert: 258,
+            ..base
+        },
+    })
+}
+
+/// The streaming compressor.
+pub(crate) struct Engine {
+    p: Params,
+    search: Search,
+    /// `buf[..pos]` is history (at most a window of it is read), `buf[pos..]`
+    /// input not yet compressed.
+    buf: Vec<u8>,
+    pos: usize,
+    hc: HashChains,
+    bt: bt::BinaryTrees,
+    parsed: Parsed,
+    optimal: optimal::Optimal,
+    /// The price list, from the previous segment's last block.
+    costs: Option<Costs>,
+    /// Its literal prices, for the row filters' choice.
+    prices: Option<crate::png::filter::BitPrices>,
+    /// Compressed bytes of the segment being written.
+    out: Vec<u8>,
+    pending: Pending,
+}
+
+impl Engine {
+    /// An engine with settings `p`.
+    pub(crate) fn new(p: Params) -> Self {
+        Engine {
+            p,
+            search: Search {
+                depth: p.depth,
+                nice: p.nice,
+                piece: p.piece,
+                max_insert: p.max_insert,
+            },
+            buf: Vec::with_capacity(2 * WINDOW + p.segment + MAX_MATCH),
+            pos: 0,
+            hc: match p.parser {
+                Parser::Optimal { .. } => HashChains::empty(),
+                Parser::LazyPriced => HashChains::new(p.hash_bits).with_three(),
+                _ => HashChains::new(p.hash_bits),
+            },
+            bt: if matches!(p.parser, Parser::Optimal { .. }) {
+                bt::BinaryTrees::new()
+            } else {
+                bt::BinaryTrees::empty()
+            },
+            parsed: Parsed::default(),
+            optimal: optimal::Optimal::default(),
+            costs: None,
+            prices: None,
+            out: Vec::new(),
+            pending: Pending::default(),
+        }
+    }
+
+    /// What each literal byte is expected to cost in the code being built
+    /// (sixteenths of a bit), once a segment has been compressed.
+    pub(crate) fn literal_prices(&self) -> Option<&crate::png::filter::BitPrices> {
+        self.prices.as_ref()
+    }
+
+    /// Heap bytes held (for the memory notes and tests).
+    #[cfg(test)]
+    pub(crate) fn memory(&self) -> usize {
+        self.buf.capacity()
+            + self.hc.memory()
+            + self.bt.memory()
+            + self.optimal.memory()
+            + self.parsed.seqs.capacity() * core::mem::size_of::<block::Seq>()
+            + self.parsed.pieces.capacity() * core::mem::size_of::<(usize, usize)>()
+            + self.out.capacity()
+    }
+
+    /// Compresses `data` (more of the stream), writing whole segments to
+    /// `sink` as they fill.
+    pub(crate) fn write<S: Sink + ?Sized>(&mut self, mut data: &[u8], sink: &mut S) {
+        // A segment is parsed once the longest copy's worth of input after
+        // it has arrived too: copies stop at the segment's end, but the
+        // match finders see the bytes after it (a binary tree must order
+        // each suffix by its true continuation, not by a cut one).
+        let full = self.p.segment + MAX_MATCH;
+        while !data.is_empty() {
+            let room = self.pos + full - self.buf.len();
+            let (now, rest) = data.split_at(room.min(data.len()));
+            self.buf.extend_from_slice(now);
+            data = rest;
+            if self.buf.len() == self.pos + full {
+                self.segment(self.pos + self.p.segment, false, sink);
+            }
+        }
+    }
+
+    /// Compresses what is left and ends the stream: with the final block
+    /// if `last`, else with a sync flush (an empty stored block) so another
+    /// stream's blocks can follow on a byte boundary. Writes the last
+    /// partial byte either way.
+    pub(crate) fn finish<S: Sink + ?Sized>(&mut self, last: bool, sink: &mut S) {
+        // A segment may stop early (a full copy cache); go on until
+        // everything is written.
+        while self.segment(self.buf.len(), last, sink) < self.buf.len() {}
+        if !last {
+            self.out.resize(16, 0);
+            let mut bw = BitWriter::new(&mut self.out, 0, self.pending);
+            block::write_stored(&mut bw, &[], false);
+            let n = bw.pos;
+            sink.write(&self.out[..n]);
+            self.pending = Pending::default();
+        } else if self.pending.n > 0 {
+            sink.write(&[self.pending.bits as u8]);
+            self.pending = Pending::default();
+        }
+    }
+
+    /// Parses and writes `buf[pos..end]` (possibly empty) or a prefix of it
+    /// (the near-optimal parser stops early when its copy cache fills),
+    /// ending with the final block if `last` and all of it was written.
+    /// Returns the end of what was written.
+    fn segment<S: Sink + ?Sized>(&mut self, end: usize, last: bool, sink: &mut S) -> usize {
+        let start = self.pos;
+        let costs = match &self.costs {
+            Some(c) => c.clone(),
+            None if self.p.parser == Parser::LazyPriced => Costs::uniform(&self.buf[start..end], 8),
+            None => {
+                let mut f = Freqs::new();
+                for &b in &self.buf[start..end] {
+                    f.lit[usize::from(b)] += 1;
+                }
+                Costs::from_freqs(&f)
+            }
+        };
+        self.parsed.clear();
+        let buf = &self.buf[..];
+        let mut done = end;
+        match self.p.parser {
+            Parser::Greedy => parse::greedy(
+                &mut self.hc,
+                buf,
+                start,
+                end,
+                &costs,
+                &self.search,
+                &mut self.parsed,
+            ),
+            Parser::Lazy => parse::lazy(
+                &mut self.hc,
+                buf,
+                start,
+                end,
+                &costs,
+                &self.search,
+                &mut self.parsed,
+            ),
+            Parser::LazyPriced => parse::lazy_priced(
+                &mut self.hc,
+                buf,
+                start,
+                end,
+                &costs,
+                &self.search,
+                &mut self.parsed,
+            ),
+            Parser::Optimal { passes } => {
+                done = self.optimal.parse(
+                    &mut self.bt,
+                    buf,
+                    start,
+                    end,
+                    &costs,
+                    &self.search,
+                    passes,
+                    &mut self.parsed,
+                );
+            }
+        }
+        let (end, last) = (done, last && done == end);
+        let Parsed { seqs, pieces } = &self.parsed;
+        let mut freqs = Vec::with_capacity(pieces.len());
+        let (mut s0, mut b0) = (0usize, start);
+        for &(s1, b1) in pieces {
+            let mut f = Freqs::new();
+            f.add_seqs(&buf[b0..b1], &seqs[s0..s1]);
+            freqs.push(f);
+            (s0, b0) = (s1, b1);
+        }
+        let ends = split::merge(&freqs);
+        let need = block::block_bound(end - start, seqs.len()) + 16 * ends.len() + 64;
+        if self.out.len() < need {
+            // Exactly: the bound moves a little from segment to segment,
+            // and a doubling Vec would keep twice what any segment needs.
+            self.out.reserve_exact(need - self.out.len());
+            self.out.resize(need, 0);
+        }
+        let mut bw = BitWriter::new(&mut self.out, 0, self.pending);
+        let mut p0 = 0usize;
+        let mut last_freqs = Freqs::new();
+        for (k, &e) in ends.iter().enumerate() {
+            let mut f = Freqs::new();
+            for piece in &freqs[p0..e] {
+                f.merge(piece);
+            }
+            let (s_lo, b_lo) = if p0 == 0 { (0, start) } else { pieces[p0 - 1] };
+            let (s_hi, b_hi) = pieces[e - 1];
+            block::write_block(
+                &mut bw,
+                &buf[b_lo..b_hi],
+                &seqs[s_lo..s_hi],
+                &f,
+                last && k + 1 == ends.len(),
+            );
+            last_freqs = f;
+            p0 = e;
+        }
+        self.pending = bw.pending();
+        let n = bw.pos;
+        sink.write(&self.out[..n]);
+        if end > start {
+            let c = Costs::from_freqs(&last_freqs);
+            let mut prices = [0u16; 256];
+            for (p, &l) in prices.iter_mut().zip(&c.lit) {
+                *p = l.min(u32::from(u16::MAX)) as u16;
+            }
+            self.prices = Some(prices);
+            self.costs = Some(c);
+        }
+        self.pos = end;
+        // Keep at least a window of history; slide by whole windows so the
+        // chains' ring positions keep their place.
+        if self.pos >= 2 * WINDOW {
+            let by = (self.pos - WINDOW) / WINDOW * WINDOW;
+            self.buf.drain(..by);
+            self.pos -= by;
+            self.hc.rebase(by);
+            self.bt.rebase(by);
+        }
+        self.pos
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compress(level: u8, data: &[u8], feed: usize) -> Vec<u8> {
+        compress_with(params(level), data, feed)
+    }
+
+    fn compress_with(p: Params, data: &[u8], feed: usize) -> Vec<u8> {
+        let mut e = Engine::new(p);
+        let mut out = Vec::new();
+        for c in data.chunks(feed.max(1)) {
+            e.write(c, &mut out);
+        }
+        e.finish(true, &mut out);
+        out
+    }
+
+    pub(super) fn sample(n: usize, seed: u32) -> Vec<u8> {
+        let mut x = seed | 1;
+        let mut v = Vec::with_capacity(n);
+        while v.len() < n {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            match x % 5 {
+                0 => v.extend(core::iter::repeat_n(
+                    (x >> 8) as u8,
+                    (x >> 16) as usize % 40,
+                )),
+                1 if v.len() > 300 => {
+                    let d = 1 + (x >> 8) as usize % 300;
+                    let l = 4 + (x >> 20) as usize % 60;
+                    for _ in 0..l {
+                        v.push(v[v.len() - d]);
+                    }
+                }
+                _ => v.push(((x >> 8) % 7) as u8),
+            }
+        }
+        v.truncate(n);
+        v
+    }
+
+    #[test]
+    fn optimal_inflates() {
+        for (depth, nice) in [(8u32, 32usize), (35, 258)] {
+            let p = Params {
+                parser: Parser::Optimal { passes: 2 },
+                depth,
+                nice,
+                ..params(6)
+            };
+            for (n, feed) in [
+                (0usize, 1usize),
+                (1, 1),
+                (5, 2),
+                (1000, 7),
+                (300_000, 4096),
+                (700_000, 100_000),
+            ] {
+                let data = sample(n, n as u32 + depth);
+                let z = compress_with(p, &data, feed);
+                let back = miniz_oxide::inflate::decompress_to_vec(&z)
+                    .unwrap_or_else(|e| panic!("depth {depth} n {n}: {e:?}"));
+                assert!(back == data, "depth {depth} n {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_level_inflates() {
+        for level in 2..=9u8 {
+            for (n, feed) in [
+                (0usize, 1usize),
+                (1, 1),
+                (5, 2),
+                (1000, 7),
+                (300_000, 4096),
+                (700_000, 100_000),
+            ] {
+                let data = sample(n, n as u32 + u32::from(level));
+                let z = compress(level, &data, feed);
+                let back = miniz_oxide::inflate::decompress_to_vec(&z)
+                    .unwrap_or_else(|e| panic!("level {level} n {n}: {e:?}"));
+                assert!(back == data, "level {level} n {n}");
+            }
+        }
+    }
+}
+
+/// Development timing: `cargo test --release --lib engine_timing -- --ignored --nocapture`
+/// (PIXB64_DEFLATE picks the parameters, PIXB64_FILES the images).
+#[cfg(all(test, feature = "std"))]
+mod timing {
+    use super::*;
+    use std::time::Instant;
+
+    fn filtered(path: &std::path::Path) -> (Vec<u8>, usize, usize) {
+        use crate::png::filter::{Policy, Price, RowFilter};
+        use crate::png::rows::Scanlines;
+        let bytes = std::fs::read(path).unwrap();
+        let mut d = png::Decoder::new(std::io::Cursor::new(bytes));
+        d.set_transformations(png::Transformations::EXPAND);
+        let mut r = d.read_info().unwrap();
+        let mut buf = alloc::vec![0u8; r.output_buffer_size().unwrap()];
+        let info = r.next_frame(&mut buf).unwrap();
+        buf.truncate(info.buffer_size());
+        let ch = info.color_type.samples() as u8;
+        let img = if info.bit_depth == png::BitDepth::Sixteen {
+            crate::Image::new_16(info.width, info.height, ch, &buf).unwrap()
+        } else {
+            crate::Image::new(info.width, info.height, ch, &buf).unwrap()
+        };
+        let policy = match std::env::var("PIXB64_SCORE").as_deref() {
+            Ok("entropy") => Policy::Adaptive(Price::Entropy),
+            Ok("none") => Policy::Fixed(RowFilter::None),
+            Ok("sub") => Policy::Fixed(RowFilter::Sub),
+            Ok("up") => Policy::Fixed(RowFilter::Up),
+            Ok("avg") => Policy::Fixed(RowFilter::Average),
+            Ok("paeth") => Policy::Fixed(RowFilter::Paeth),
+            _ => Policy::Adaptive(Price::MinSum),
+        };
+        let mut lines = Scanlines::new(&img, crate::ChannelOrder::Rgb, policy);
+        let mut out = Vec::new();
+        for y in 0..img.height() as usize {
+            out.extend_from_slice(lines.next(y, None));
+        }
+        (out, img.bytes_per_pixel(), img.row_bytes() + 1)
+    }
+
+    #[test]
+    #[ignore]
+    fn engine_timing() {
+        let dir = std::env::var("PIXB64_FILES")
+            .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/photos").into());
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "png"))
+            .collect();
+        files.sort();
+        let level: u8 = std::env::var("PIXB64_LEVEL")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(6);
+        let data: Vec<_> = files.iter().map(|f| filtered(f)).collect();
+        let raw: usize = data.iter().map(|d| d.0.len()).sum();
+        let mut best = f64::MAX;
+        let mut size = 0;
+        for _ in 0..3 {
+            let t = Instant::now();
+            size = 0;
+            for (d, _, _) in &data {
+                let mut e = Engine::new(params(level));
+                let mut out = Vec::new();
+                e.write(d, &mut out);
+                e.finish(true, &mut out);
+                size += out.len();
+            }
+            best = best.min(t.elapsed().as_secs_f64());
+        }
+        // Walks alone.
+        if std::env::var_os("PIXB64_MICRO").is_some() {
+            let p = params(level);
+            let search = Search {
+                depth: p.depth,
+                nice: p.nice,
+                piece: p.piece,
+                max_insert: p.max_insert,
+            };
+            let mut total = 0.0;
+            let mut npos = 0usize;
+            for (d, _, _) in data.iter().take(6) {
+                let n = d.len().min(262_144);
+                let mut bt = bt::BinaryTrees::new();
+                let mut o = optimal::Optimal::default();
+                let costs = cost::Costs::uniform(&d[..n], 8);
+                let t = Instant::now();
+                o.time_walks(&mut bt, &d[..n], &costs, &search, 5);
+                total += t.elapsed().as_secs_f64();
+                npos += n * 5;
+            }
+            std::println!("walk: {:.2} ns/pos", total * 1e9 / npos as f64);
+        }
+        // Finder alone: steps per position.
+        let micro = std::env::var_os("PIXB64_MICRO").is_some();
+        let mut steps = 0u64;
+        let mut found = 0u64;
+        let t = Instant::now();
+        for (d, _, _) in data.iter().filter(|_| micro) {
+            let mut bt = bt::BinaryTrees::new();
+            let mut out = [hc::Match::default(); 300];
+            let p = params(level);
+            for i in 0..d.len().saturating_sub(4).min(WINDOW * 100) {
+                let max = (d.len() - i).min(258);
+                found += bt.find(d, i, max, p.nice, p.depth, &mut out) as u64;
+            }
+            steps += bt.steps;
+        }
+        let ft = t.elapsed().as_secs_f64();
+        std::println!(
+            "finder: {:.2} steps/pos, {:.2} copies/pos, {:.1} ns/pos",
+            steps as f64 / raw as f64,
+            found as f64 / raw as f64,
+            ft * 1e9 / raw as f64
+        );
+        std::println!(
+            "level {level} {:?}: {:.4} of filtered, {:.1} MB/s (deflate only, best of 3)",
+            params(level),
+            size as f64 / raw as f64,
+            raw as f64 / best / 1e6
+        );
+    }
+}

@@ -1,0 +1,386 @@
+//! Near-optimal parsing: the cheapest path through every literal/copy
+//! choice of a segment under a price list, iterated so the prices match the
+//! codes the path itself produces (libdeflate's levels 10-12 and zopfli do
+//! the same; the match finding and the pricing here are our own).
+//!
+//! 1. Find copies at every position once (hash chains, `find_all`): for
+//!    each position the copies of increasing length, each at the nearest
+//!    distance that reaches it; cache them.
+//! 2. Walk the segment backwards: `cost[i]` = the cheapest way to code
+//!    bytes `i..end`, a literal (`lit[b] + cost[i + 1]`) or a copy of any
+//!    length `L` the cache offers (`len[L] + dist[slot] + cost[i + L]`). A
+//!    length `L` may be reached by several cached copies (every copy at
+//!    least `L` long); the cheapest distance among them is used, since
+//!    learned distance prices are not monotone (one row up is common in a
+//!    PNG, so its slot is cheap).
+//! 3. Read the path forwards into sequences, count its symbols, price the
+//!    symbols from those counts and walk again; keep the cheapest.
+
+use super::block::{Freqs, Seq};
+use super::bt::BinaryTrees;
+use super::cost::Costs;
+use super::hc::Match;
+use super::parse::{Parsed, Search};
+use super::split;
+use super::symbols::{dist_slot, MAX_MATCH};
+
+/// Cached copies per input byte at most (libdeflate allows 5).
+const CACHE_PER_BYTE: usize = 4;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// The copy cache and the walk's scratch, kept between segments.
+#[derive(Default)]
+pub(crate) struct Optimal {
+    /// Per position: where its cached copies start in `cache` (one more
+    /// entry at the end).
+    first: Vec<u32>,
+    /// The copies, position after position, packed ([`pack`]).
+    cache: Vec<u32>,
+    /// Per position: cheapest cost to the end; then the choice there
+    /// (length 0 = literal) and its distance.
+    cost: Vec<u32>,
+    len: Vec<u16>,
+    dist: Vec<u16>,
+    started: bool,
+}
+
+impl Optimal {
+    /// Heap bytes held.
+    #[cfg(test)]
+    pub(crate) fn memory(&self) -> usize {
+        self.first.capacity() * 4
+            + self.cache.capacity() * 4
+            + self.cost.capacity() * 4
+            + (self.len.capacity() + self.dist.capacity()) * 2
+    }
+
+    /// Finds and caches copies for `start..end`, or for `start..` some
+    /// earlier position where the cache is full; returns that end.
+    fn find(
+        &mut self,
+        bt: &mut BinaryTrees,
+        buf: &[u8],
+        start: usize,
+        mut end: usize,
+        s: &Search,
+    ) -> usize {
+        let n = end - start;
+        // On highly repetitive input every position has copies of many
+        // lengths; the cache holds at most this many (then the segment
+        // ends early), so its memory is bounded by the segment's length.
+        let cap = n.saturating_mul(CACHE_PER_BYTE).max(2 * MAX_MATCH);
+        self.first.clear();
+        self.first.resize(n + 1, 0);
+        self.cache.clear();
+        let mut tmp = [Match::default(); MAX_MATCH + 2];
+        // The finder sees the input after `end` (`buf` goes on), the
+        // copies it reports are cut at `end`.
+        let avail = buf.len();
+        let mut i = start;
+        while i < end {
+            self.first[i - start] = self.cache.len() as u32;
+            if self.cache.len() + MAX_MATCH > cap {
+                end = i;
+                self.first.truncate(i - start + 1);
+                break;
+            }
+            if i + 4 > avail {
+                i += 1;
+                continue;
+            }
+            let max = (avail - i).min(MAX_MATCH);
+            let mut k = bt.find(buf, i, max, s.nice, s.depth, &mut tmp);
+            let room = end - i;
+            if room < max {
+                for m in &mut tmp[..k] {
+                    m.len = m.len.min(room as u32);
+                }
+                while k > 0 && tmp[0].len < 3 {
+                    tmp.copy_within(1..k, 0);
+                    k -= 1;
+                }
+            }
+            self.cache
+                .extend(tmp[..k].iter().map(|m| pack(m.len, m.dist)));
+            // After a very long copy, the positions it covers are only
+            // inserted: on long repeats every position has copies of every
+            // length, which the walk need not see (libdeflate's shortcut;
+            // the data is cheap either way).
+            if k > 0 && tmp[k - 1].len as usize >= s.nice.min(max) {
+                let skip_to = i + tmp[k - 1].len as usize;
+                for j in i + 1..skip_to {
+                    self.first[j - start] = self.cache.len() as u32;
+                    if j + 4 <= avail {
+                        bt.skip(buf, j, (avail - j).min(MAX_MATCH), s.nice, s.depth);
+                    }
+                }
+                i = skip_to;
+                continue;
+            }
+            i += 1;
+        }
+        self.first[end - start] = self.cache.len() as u32;
+        end
+    }
+
+    /// The cheapest path under `costs` over segment positions `lo..hi`
+    /// (copies cut at `hi`) into `len`/`dist`; returns its cost.
+    fn walk(&mut self, buf: &[u8], start: usize, lo: usize, hi: usize, costs: &Costs) -> u32 {
+        let n = hi - lo;
+        let cache = &self.cache[..];
+        let first = &self.first[lo..=hi];
+        let cost = &mut self.cost[lo..=hi];
+        let lens = &mut self.len[lo..hi];
+        let dists = &mut self.dist[lo..hi];
+        let bytes = &buf[start + lo..start + hi];
+        let len_cost = &costs.len;
+        cost[n] = 0;
+        // Per cached copy j: the cheapest distance price among copies
+        // j.. (all at least as long), and that distance.
+        let mut suffix = [(0u32, 0u32); MAX_MATCH];
+        let mut b = first[n] as usize;
+        for i in (0..n).rev() {
+            let a = first[i] as usize;
+            let mut best = costs.lit[usize::from(bytes[i])] + cost[i + 1];
+            let (mut bl, mut bd) = (0usize, 0u32);
+            if a < b {
+                let ms = &cache[a..b];
+                let tail = &cost[i..];
+                let room = n - i;
+                let k = ms.len();
+                // Suffix minima of the distance prices (a no-op for one
+                // copy, the common case).
+                let mut m = (u32::MAX, 0u32);
+                for (sj, &mj) in suffix[..k].iter_mut().zip(ms).rev() {
+                    let (_, slot, dist) = unpack(mj);
+                    let c = costs.dist[slot];
+                    if c < m.0 {
+                        m = (c, dist);
+                    }
+                    *sj = m;
+                }
+                let mut l = 3usize;
+                for (&mj, &(dc, d)) in ms.iter().zip(&suffix[..k]) {
+                    let top = unpack(mj).0.min(room);
+                    if l > top {
+                        continue;
+                    }
+                    let (lc, tc) = (&len_cost[l..=top], &tail[l..=top]);
+                    // Branch-free: which length wins is data, not pattern.
+                    for (j, (&x, &y)) in lc.iter().zip(tc).enumerate() {
+                        let c = x + y + dc;
+                        let better = c < best;
+                        best = if better { c } else { best };
+                        bl = if better { l + j } else { bl };
+                        bd = if better { d } else { bd };
+                    }
+                    l = top + 1;
+                }
+            }
+            b = a;
+            cost[i] = best;
+            lens[i] = bl as u16;
+            dists[i] = bd as u16;
+        }
+        cost[0]
+    }
+
+    /// Development timing: finds copies over all of `buf`, then walks it
+    /// `times` times (the finder untimed by the caller's clock is
+    /// subtracted by timing it here).
+    #[cfg(all(test, feature = "std"))]
+    pub(crate) fn time_walks(
+        &mut self,
+        bt: &mut BinaryTrees,
+        buf: &[u8],
+        costs: &Costs,
+        s: &Search,
+        times: u32,
+    ) {
+        let n = buf.len();
+        self.find(bt, buf, 0, n, s);
+        self.cost.resize(n + 1, 0);
+        self.len.resize(n, 0);
+        self.dist.resize(n, 0);
+        let t = std::time::Instant::now();
+        for _ in 0..times {
+            self.walk(buf, 0, 0, n, costs);
+        }
+        std::println!(
+            "  walks of {n}: {:.2} ns/pos",
+            t.elapsed().as_nanos() as f64 / (n as f64 * f64::from(times))
+        );
+    }
+
+    /// The counts of the path over `lo..hi`.
+    fn count(&self, buf: &[u8], start: usize, lo: usize, hi: usize) -> Freqs {
+        let mut f = Freqs::new();
+        let mut i = lo;
+        while i < hi {
+            let l = usize::from(self.len[i]);
+            if l == 0 {
+                f.lit[usize::from(buf[start + i])] += 1;
+                i += 1;
+            } else {
+                f.add_copy(l, usize::from(self.dist[i]));
+                i += l;
+            }
+        }
+        f
+    }
+
+    /// Reads the path into `out`, one piece per block (`ends`: block ends,
+    /// segment positions).
+    fn emit(&self, start: usize, ends: &[usize], out: &mut Parsed) {
+        let mut i = 0usize;
+        let mut lit_start = 0usize;
+        for &e in ends {
+            while i < e {
+                let l = usize::from(self.len[i]);
+                if l == 0 {
+                    i += 1;
+                } else {
+                    out.seqs.push(Seq {
+                        lits: (i - lit_start) as u32,
+                        len: l as u16,
+                        dist: self.dist[i],
+                    });
+                    i += l;
+                    lit_start = i;
+                }
+            }
+            assert!(
+                i == e,
+                "copy crosses block end: i {i} e {e} lit_start {lit_start}"
+            );
+            out.cut(start + lit_start, start + e);
+            lit_start = e;
+        }
+    }
+
+    /// Parses `start..end` into `out`, one piece per block: a first walk
+    /// with `costs`, blocks where the path's statistics change, then
+    /// `passes - 1` more walks of each block with prices from its own
+    /// counts. Returns where it stopped (`end`, or earlier if the copy cache
+    /// filled up; at least one byte past `start` if `end > start`).
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn parse(
+        &mut self,
+        bt: &mut BinaryTrees,
+        buf: &[u8],
+        start: usize,
+        end: usize,
+        costs: &Costs,
+        s: &Search,
+        passes: u32,
+        out: &mut Parsed,
+    ) -> usize {
+        #[cfg(feature = "std")]
+        let t0 = std::time::Instant::now();
+        let end = self.find(bt, buf, start, end, s);
+        let n = end - start;
+        #[cfg(feature = "std")]
+        let t1 = std::time::Instant::now();
+        self.cost.clear();
+        self.cost.resize(n + 1, 0);
+        self.len.clear();
+        self.len.resize(n, 0);
+        self.dist.clear();
+        self.dist.resize(n, 0);
+        let mode = if cfg!(feature = "std") {
+            std::env::var("PIXB64_UNIFORM").unwrap_or_default()
+        } else {
+            String::new()
+        };
+        let first = if mode == "1" || (mode == "first" && !self.started) {
+            Costs::uniform(&buf[start..end], 8)
+        } else if let Some(w) = mode.strip_prefix("mix") {
+            let u = Costs::uniform(&buf[start..end], 8);
+            if self.started {
+                u.blend(costs, w.parse().unwrap_or(8))
+            } else {
+                u
+            }
+        } else {
+            costs.clone()
+        };
+        self.started = true;
+        self.walk(buf, start, 0, n, &first);
+        // Pieces of the first path, merged into blocks.
+        let mut piece_freqs = Vec::new();
+        let mut piece_ends = Vec::new();
+        let mut lo = 0usize;
+        while lo < n || piece_ends.is_empty() {
+            // Pieces end on a choice boundary: run to the first position at
+            // or past the nominal end where no copy is in flight.
+            let mut hi = lo;
+            let target = (lo + s.piece).min(n);
+            while hi < target {
+                hi += usize::from(self.len[hi]).max(1);
+            }
+            piece_freqs.push(self.count(buf, start, lo, hi));
+            piece_ends.push(hi);
+            lo = hi;
+        }
+        let merged = split::merge(&piece_freqs);
+        let ends: Vec<usize> = merged.iter().map(|&e| piece_ends[e - 1]).collect();
+        let mut lo = 0usize;
+        for &hi in &ends {
+            let mut f = Freqs::new();
+            for p in piece_ends
+                .iter()
+                .zip(&piece_freqs)
+                .filter(|(&e, _)| e > lo && e <= hi)
+            {
+                f.merge(p.1);
+            }
+            for _ in 1..passes.max(1) {
+                let c = if cfg!(feature = "std") && std::env::var_os("PIXB64_INTLEN").is_some() {
+                    let code = super::block::Code::for_freqs(&f);
+                    Costs::from_lengths(&code.lit_len, &code.dist_len)
+                } else {
+                    Costs::from_freqs(&f)
+                };
+                self.walk(buf, start, lo, hi, &c);
+                f = self.count(buf, start, lo, hi);
+            }
+            lo = hi;
+        }
+        self.emit(start, &ends, out);
+        #[cfg(feature = "std")]
+        if std::env::var_os("PIXB64_TIMES").is_some() {
+            let t2 = std::time::Instant::now();
+            std::eprintln!(
+                "seg {n} find {:.2} ns/B rest {:.2} ns/B cache/pos {:.2} blocks {}",
+                (t1 - t0).as_nanos() as f64 / n as f64,
+                (t2 - t1).as_nanos() as f64 / n as f64,
+                self.cache.len() as f64 / n as f64,
+                ends.len()
+            );
+        }
+        end
+    }
+}
+
+/// A cached copy in 32 bits: length (9 bits), distance slot (5 bits) and
+/// distance - 1 (15 bits), so the walks need not recompute the slot.
+///
+/// ```text
+///   bit 31..23 | 22..20 | 19..15 | 14..0
+///       len    |   0    |  slot  | dist - 1
+/// ```
+#[inline(always)]
+fn pack(len: u32, dist: u32) -> u32 {
+    (dist - 1) | (dist_slot(dist as usize) as u32) << 15 | len << 23
+}
+
+/// (length, slot, distance) of a packed copy.
+#[inline(always)]
+fn unpack(v: u32) -> (usize, usize, u32) {
+    (
+        (v >> 23) as usize,
+        ((v >> 15) & 31) as usize,
+        (v & 0x7FFF) + 1,
+    )
+}
