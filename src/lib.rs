@@ -57,6 +57,30 @@ mod image;
 pub mod png;
 pub mod sizes;
 
+/// Entry points for the fuzz targets (built by cargo-fuzz with
+/// `--cfg fuzzing`; not part of the API).
+#[cfg(all(fuzzing, feature = "alloc"))]
+#[doc(hidden)]
+pub mod fuzz_hooks {
+    /// Raw deflate of `data` (written to the engine in pieces of the
+    /// `feeds` lengths, cycled) by our engine with the settings the knobs
+    /// pick: `parser` 0 fast, 1 greedy, 2 lazy, 3 priced lazy, 4.. the
+    /// near-optimal parser with `parser - 3` passes; `depth` and `nice`
+    /// for the match search; segments of `segment_k` KiB (small ones
+    /// exercise the segment and window boundaries). Ends with the final
+    /// block.
+    pub fn deflate(
+        parser: u8,
+        depth: u8,
+        nice: u8,
+        segment_k: u8,
+        data: &[u8],
+        feeds: &[u16],
+    ) -> alloc::vec::Vec<u8> {
+        crate::png::fuzz_deflate(parser, depth, nice, segment_k, data, feeds)
+    }
+}
+
 #[cfg(feature = "alloc")]
 pub use error::Error;
 #[cfg(feature = "alloc")]

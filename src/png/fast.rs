@@ -24,7 +24,7 @@
 //!   that a residual the sample missed still has a code. Lengths are limited
 //!   (14 bits, see [`MAX_LIT_BITS`]) by the shared [`huffman::lengths`].
 //! * **Per-row predictor choice by estimated cost**
-//!   ([`Price::MinSumSampled`]): fpnge prices each candidate row with the
+//!   (min-sum, sampled, see [`Adaptive`]): fpnge prices each candidate row with the
 //!   Huffman code lengths (byte-shuffle lookups in AVX2). Baseline SSE2 has
 //!   no byte shuffle, so the price here is the sum of residual magnitudes,
 //!   computed with `psadbw`; a vectorized staircase fitted to the real code
@@ -43,7 +43,7 @@ use super::deflate::bits::{BitWriter, Pending};
 use super::deflate::block::{Code, Header};
 use super::deflate::huffman;
 use super::deflate::symbols::{LEN_BASE, LEN_EXTRA, LEN_SLOT, NUM_DIST};
-use super::filter::{Chooser, Policy, Price};
+use super::filter::{Adaptive, Chooser, Policy, Price};
 use super::rows::RowSource;
 use super::{Filter, Sink};
 use crate::image::{ChannelOrder, Image};
@@ -369,7 +369,14 @@ const SAMPLE_ROW_MAX: usize = 1 << 20;
 
 /// Level 1's filter policy for the user's `filter`.
 fn policy(filter: Filter) -> Policy {
-    Policy::from_filter(filter, Policy::Adaptive(Price::MinSumSampled))
+    Policy::from_filter(
+        filter,
+        Policy::Adaptive(Adaptive {
+            price: Price::MinSum,
+            sampled: true,
+            none: false,
+        }),
+    )
 }
 
 /// Level 1 prices no row by bits.

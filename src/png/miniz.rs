@@ -3,7 +3,7 @@
 //! own, kept as a choice and as the tests' reference.
 
 use super::adler::adler32_update;
-use super::filter::{Policy, Price};
+use super::filter::{Adaptive, Policy, Price};
 use super::rows::Scanlines;
 use super::strips::Strips;
 use super::{Filter, Sink};
@@ -33,8 +33,8 @@ struct Params {
 /// 1-2, then entropy-scored filters and 6 greedy, 16, 32, 64, 96, 256 and
 /// 1500 lazy probes.
 fn params(level: u8) -> Params {
-    let minsum = Policy::Adaptive(Price::MinSum);
-    let entropy = Policy::Adaptive(Price::Entropy);
+    let minsum = Policy::Adaptive(Adaptive::full(Price::MinSum));
+    let entropy = Policy::Adaptive(Adaptive::full(Price::Entropy));
     let (probes, greedy, adaptive) = match level {
         0..=2 => (2, true, minsum),
         3 => (6, true, entropy),

@@ -32,6 +32,9 @@ pub use options::*;
 
 pub(crate) use crc::crc32;
 
+#[cfg(fuzzing)]
+pub(crate) use deflate::fuzz_deflate;
+
 /// Where encoded bytes go: a `Vec<u8>`, an `io::Write` adapter, or a base64
 /// encoder. Infallible on purpose: an `io::Write` adapter records the first
 /// error and drops later writes, and the caller checks it at the end, so the

@@ -1,7 +1,7 @@
 //! The engines' common front: an image's rows in PNG channel order, each
 //! with the row above, and their filtered scanlines.
 
-use super::filter::{swap_rb, BitPrices, Chooser, Policy, Price};
+use super::filter::{swap_rb, Adaptive, BitPrices, Chooser, Policy, Price};
 use crate::image::{ChannelOrder, Image};
 use alloc::vec;
 use alloc::vec::Vec;
@@ -106,7 +106,13 @@ impl<'i, 'a> Scanlines<'i, 'a> {
         self.next = y + 1;
         let (prev, cur) = self.src.rows(y, sequential);
         let (policy, prices) = match (self.policy, prices) {
-            (Policy::Adaptive(Price::Bits), None) => (Policy::Adaptive(Price::Entropy), &NO_PRICES),
+            (Policy::Adaptive(a), None) if a.price == Price::Bits => (
+                Policy::Adaptive(Adaptive {
+                    price: Price::Entropy,
+                    ..a
+                }),
+                &NO_PRICES,
+            ),
             (p, Some(t)) => (p, t),
             (p, None) => (p, &NO_PRICES),
         };

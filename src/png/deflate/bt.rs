@@ -201,6 +201,11 @@ impl BinaryTrees {
             let d = (rel - cur) as usize;
             let c = p - d;
             let cs = 2 * (cur as usize & (WINDOW - 1));
+            // Both children now: their loads depend only on `cur`, so they
+            // overlap the byte compares below instead of waiting for them
+            // (the walk is a chain of dependent loads; this takes one load
+            // per node off it).
+            let (left, right) = (self.child[cs], self.child[cs + 1]);
             if buf[c + len] == buf[p + len] {
                 len = extend(buf, c, p, len + 1, max);
                 if RECORD && len > best {
@@ -214,8 +219,8 @@ impl BinaryTrees {
                 if len >= nice {
                     // The same suffix as far as we look: `p` takes `c`'s
                     // place and children.
-                    self.child[lt] = self.child[cs];
-                    self.child[gt] = self.child[cs + 1];
+                    self.child[lt] = left;
+                    self.child[gt] = right;
                     return n;
                 }
             }
@@ -224,14 +229,14 @@ impl BinaryTrees {
             // `c` below `p` -> it and its left subtree go left of `p`, the
             // walk continues into its right subtree; above -> mirrored.
             let below = buf[c + len] < buf[p + len];
-            let (write, next) = if below { (lt, cs + 1) } else { (gt, cs) };
+            let write = if below { lt } else { gt };
             self.child[write] = cur as i16;
-            cur = i32::from(self.child[next]);
+            cur = i32::from(if below { right } else { left });
             if below {
-                lt = next;
+                lt = cs + 1;
                 best_lt = len;
             } else {
-                gt = next;
+                gt = cs;
                 best_gt = len;
             }
             len = len.min(if below { best_gt } else { best_lt });

@@ -309,3 +309,82 @@ impl HashChains {
         n
     }
 }
+
+/// One entry per hash of four bytes: the newest position (plus one, 0 for
+/// none), for the fastest level. Positions are buffer indexes; when the
+/// buffer drops its first bytes every entry drops with it.
+pub(crate) struct HashTable {
+    slots: Vec<u32>,
+    shift: u32,
+    /// The same for three-byte prefixes (empty: not used).
+    slots3: Vec<u32>,
+}
+
+impl HashTable {
+    pub(crate) fn new(bits: u32) -> Self {
+        HashTable {
+            slots: vec![0; 1 << bits],
+            shift: 32 - bits,
+            slots3: Vec::new(),
+        }
+    }
+
+    /// Also a table of three-byte prefixes.
+    pub(crate) fn with_three(mut self) -> Self {
+        self.slots3 = vec![0; self.slots.len()];
+        self
+    }
+
+    /// Whether three-byte prefixes are tracked.
+    pub(crate) fn three(&self) -> bool {
+        !self.slots3.is_empty()
+    }
+
+    /// The slot of the three bytes in the low bits of `w`.
+    #[inline(always)]
+    pub(crate) fn slot3(&self, w: u64) -> usize {
+        ((w as u32) << 8).wrapping_mul(0x9E37_79B1) as usize >> self.shift
+    }
+
+    /// [`HashTable::swap`] in the three-byte table.
+    #[inline(always)]
+    pub(crate) fn swap3(&mut self, slot: usize, p: usize) -> usize {
+        core::mem::replace(&mut self.slots3[slot], p as u32 + 1) as usize
+    }
+
+    /// A table that holds nothing (for levels that do not use it).
+    pub(crate) fn empty() -> Self {
+        HashTable {
+            slots: Vec::new(),
+            shift: 0,
+            slots3: Vec::new(),
+        }
+    }
+
+    /// Heap bytes held.
+    #[cfg(test)]
+    pub(crate) fn memory(&self) -> usize {
+        (self.slots.len() + self.slots3.len()) * 4
+    }
+
+    /// The buffer dropped its first `by` bytes.
+    pub(crate) fn rebase(&mut self, by: usize) {
+        let by = by as u32;
+        for v in self.slots.iter_mut().chain(self.slots3.iter_mut()) {
+            *v = v.saturating_sub(by);
+        }
+    }
+
+    /// The slot of the four bytes in the low half of `w`.
+    #[inline(always)]
+    pub(crate) fn slot(&self, w: u64) -> usize {
+        ((w as u32).wrapping_mul(0x9E37_79B1) >> self.shift) as usize
+    }
+
+    /// Records `p` in `slot` and returns what was there (0: none, else a
+    /// position plus one).
+    #[inline(always)]
+    pub(crate) fn swap(&mut self, slot: usize, p: usize) -> usize {
+        core::mem::replace(&mut self.slots[slot], p as u32 + 1) as usize
+    }
+}

@@ -41,6 +41,10 @@ use symbols::{MAX_MATCH, WINDOW};
 /// How a level parses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Parser {
+    /// One hash table entry per prefix, every position looked up once.
+    Fast,
+    /// [`Parser::Fast`] with a second table for three-byte copies.
+    Fast3,
     /// The longest copy at each position, if it is worth its bits.
     Greedy,
     /// Greedy, but a copy waits while the next position saves more.
@@ -55,7 +59,8 @@ pub(crate) enum Parser {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Params {
     pub(crate) parser: Parser,
-    /// Chain entries tried per search.
+    /// Chain entries (or tree nodes) tried per search; for
+    /// [`Parser::Fast`], the step between looked-up positions.
     pub(crate) depth: u32,
     /// A copy this long ends the search.
     pub(crate) nice: usize,
@@ -80,85 +85,86 @@ pub(crate) fn params(level: u8) -> Params {
         piece: 16 * 1024,
         max_insert: 16,
     };
-    let over = |p: Params| -> Params {
-        #[cfg(feature = "std")]
-        if let Ok(v) = std::env::var("PIXB64_DEFLATE") {
-            // Development knob: "parser,depth,nice,hash_bits,segment_k,piece_k,max_insert".
-            let f: Vec<&str> = v.split(',').collect();
-            let num = |i: usize, d: usize| f.get(i).and_then(|s| s.parse().ok()).unwrap_or(d);
-            return Params {
-                parser: match f.first().copied() {
-                    Some("lazy") => Parser::Lazy,
-                    Some("greedy") => Parser::Greedy,
-                    Some("lp") => Parser::LazyPriced,
-                    Some(o) if o.starts_with("opt") => Parser::Optimal {
-                        passes: o[3..].parse().unwrap_or(2),
-                    },
-                    _ => p.parser,
-                },
-                depth: num(1, p.depth as usize) as u32,
-                nice: num(2, p.nice),
-                hash_bits: num(3, p.hash_bits as usize) as u32,
-                segment: num(4, p.segment / 1024) * 1024,
-                piece: num(5, p.piece / 1024) * 1024,
-                max_insert: num(6, p.max_insert),
-            };
-        }
-        p
+    let (parser, depth, nice) = match level {
+        0..=2 => (Parser::Fast, 2, 16),
+        3 => (Parser::Greedy, 2, 16),
+        4 => (Parser::LazyPriced, 4, 32),
+        5 => (Parser::LazyPriced, 8, 32),
+        6 => (Parser::Optimal { passes: 1 }, 8, 32),
+        7 => (Parser::Optimal { passes: 2 }, 8, 32),
+        8 => (Parser::Optimal { passes: 3 }, 16, 64),
+        _ => (Parser::Optimal { passes: 4 }, 32, 128),
     };
-    over(match level {
-        0..=2 => Params {
-            depth: 2,
-            nice: 16,
-            ..base
-        },
-        3 => Params {
-            depth: 6,
-            nice: 24,
-            ..base
-        },
-        4 => Params {
-            parser: Parser::Lazy,
-            depth: 8,
-            nice: 32,
-            ..base
-        },
-        5 => Params {
-            parser: Parser::Lazy,
-            depth: 16,
-            nice: 48,
-            ..base
-        },
-        6 => Params {
-            parser: Parser::Lazy,
-            depth: 32,
-            nice: 96,
-            max_insert: 64,
-            ..base
-        },
-        7 => Params {
-            parser: Parser::Lazy,
-            depth: 64,
-            nice: 128,
-            max_insert: 258,
-            ..base
-        },
-        8 => Params {
-            parser: Parser::Lazy,
-            depth: 128,
-            nice: 258,
-            max_insert: 258,
-            ..base
-        },
-        _ => Params {
-            parser: Parser::Lazy,
-            depth: 512,
-            nice: 258,
-            max_insert: 258,
-            ..base
-        },
+    let hash_bits = if matches!(parser, Parser::Fast | Parser::Fast3) {
+        14
+    } else {
+        15
+    };
+    dev_override(Params {
+        parser,
+        depth,
+        nice,
+        hash_bits,
+        ..base
     })
 }
+
+/// The fastest settings, for judging filter strategies on a sample.
+pub(crate) fn trial_params() -> Params {
+    #[cfg(feature = "std")]
+    if let Ok(v) = std::env::var("PIXB64_TRIAL") {
+        return parse_knobs(&v, params(2));
+    }
+    Params {
+        parser: Parser::Fast,
+        depth: 2,
+        nice: 16,
+        hash_bits: 14,
+        segment: 256 * 1024,
+        piece: 16 * 1024,
+        max_insert: 16,
+    }
+}
+
+/// Development knob: `PIXB64_DEFLATE=parser,depth,nice,hash_bits,segment_k,piece_k,max_insert`
+/// overrides a level's settings.
+fn dev_override(p: Params) -> Params {
+    #[cfg(feature = "std")]
+    if let Ok(v) = std::env::var("PIXB64_DEFLATE") {
+        return parse_knobs(&v, p);
+    }
+    p
+}
+
+#[cfg(feature = "std")]
+fn parse_knobs(v: &str, p: Params) -> Params {
+    {
+        let f: Vec<&str> = v.split(',').collect();
+        let num = |i: usize, d: usize| f.get(i).and_then(|s| s.parse().ok()).unwrap_or(d);
+        Params {
+            parser: match f.first().copied() {
+                Some("lazy") => Parser::Lazy,
+                Some("greedy") => Parser::Greedy,
+                Some("fast") => Parser::Fast,
+                Some("fast3") => Parser::Fast3,
+                Some("lp") => Parser::LazyPriced,
+                Some(o) if o.starts_with("opt") => Parser::Optimal {
+                    passes: o[3..].parse().unwrap_or(2),
+                },
+                _ => p.parser,
+            },
+            depth: num(1, p.depth as usize) as u32,
+            nice: num(2, p.nice),
+            hash_bits: num(3, p.hash_bits as usize) as u32,
+            segment: num(4, p.segment / 1024) * 1024,
+            piece: num(5, p.piece / 1024) * 1024,
+            max_insert: num(6, p.max_insert),
+        }
+    }
+}
+
+/// Input bytes counted before literal prices are first given out.
+const WARM: usize = 16 * 1024;
 
 /// The streaming compressor.
 pub(crate) struct Engine {
@@ -169,6 +175,7 @@ pub(crate) struct Engine {
     buf: Vec<u8>,
     pos: usize,
     hc: HashChains,
+    ht: hc::HashTable,
     bt: bt::BinaryTrees,
     parsed: Parsed,
     optimal: optimal::Optimal,
@@ -176,6 +183,9 @@ pub(crate) struct Engine {
     costs: Option<Costs>,
     /// Its literal prices, for the row filters' choice.
     prices: Option<crate::png::filter::BitPrices>,
+    /// Byte counts of the input before the first prices.
+    warm: Freqs,
+    warm_count: usize,
     /// Compressed bytes of the segment being written.
     out: Vec<u8>,
     pending: Pending,
@@ -194,8 +204,13 @@ impl Engine {
             },
             buf: Vec::with_capacity(2 * WINDOW + p.segment + MAX_MATCH),
             pos: 0,
+            ht: match p.parser {
+                Parser::Fast => hc::HashTable::new(p.hash_bits),
+                Parser::Fast3 => hc::HashTable::new(p.hash_bits).with_three(),
+                _ => hc::HashTable::empty(),
+            },
             hc: match p.parser {
-                Parser::Optimal { .. } => HashChains::empty(),
+                Parser::Optimal { .. } | Parser::Fast | Parser::Fast3 => HashChains::empty(),
                 Parser::LazyPriced => HashChains::new(p.hash_bits).with_three(),
                 _ => HashChains::new(p.hash_bits),
             },
@@ -208,6 +223,8 @@ impl Engine {
             optimal: optimal::Optimal::default(),
             costs: None,
             prices: None,
+            warm: Freqs::new(),
+            warm_count: 0,
             out: Vec::new(),
             pending: Pending::default(),
         }
@@ -224,6 +241,7 @@ impl Engine {
     pub(crate) fn memory(&self) -> usize {
         self.buf.capacity()
             + self.hc.memory()
+            + self.ht.memory()
             + self.bt.memory()
             + self.optimal.memory()
             + self.parsed.seqs.capacity() * core::mem::size_of::<block::Seq>()
@@ -242,12 +260,36 @@ impl Engine {
         while !data.is_empty() {
             let room = self.pos + full - self.buf.len();
             let (now, rest) = data.split_at(room.min(data.len()));
+            if self.prices.is_none() {
+                self.warm_up(now);
+            }
             self.buf.extend_from_slice(now);
             data = rest;
             if self.buf.len() == self.pos + full {
                 self.segment(self.pos + self.p.segment, false, sink);
             }
         }
+    }
+
+    /// Before the first segment is written there is no code to price
+    /// literals by; count the bytes as they come, and after [`WARM`] of
+    /// them price literals by those counts.
+    fn warm_up(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.warm.lit[usize::from(b)] += 1;
+        }
+        self.warm_count += bytes.len();
+        if self.warm_count >= WARM {
+            self.set_prices(&Costs::from_freqs(&self.warm));
+        }
+    }
+
+    fn set_prices(&mut self, c: &Costs) {
+        let mut prices = [0u16; 256];
+        for (p, &l) in prices.iter_mut().zip(&c.lit) {
+            *p = l.min(u32::from(u16::MAX)) as u16;
+        }
+        self.prices = Some(prices);
     }
 
     /// Compresses what is left and ends the stream: with the final block
@@ -292,6 +334,15 @@ impl Engine {
         let buf = &self.buf[..];
         let mut done = end;
         match self.p.parser {
+            Parser::Fast | Parser::Fast3 => parse::greedy_fast(
+                &mut self.ht,
+                buf,
+                start,
+                end,
+                &costs,
+                &self.search,
+                &mut self.parsed,
+            ),
             Parser::Greedy => parse::greedy(
                 &mut self.hc,
                 buf,
@@ -375,11 +426,7 @@ impl Engine {
         sink.write(&self.out[..n]);
         if end > start {
             let c = Costs::from_freqs(&last_freqs);
-            let mut prices = [0u16; 256];
-            for (p, &l) in prices.iter_mut().zip(&c.lit) {
-                *p = l.min(u32::from(u16::MAX)) as u16;
-            }
-            self.prices = Some(prices);
+            self.set_prices(&c);
             self.costs = Some(c);
         }
         self.pos = end;
@@ -390,10 +437,55 @@ impl Engine {
             self.buf.drain(..by);
             self.pos -= by;
             self.hc.rebase(by);
+            self.ht.rebase(by);
             self.bt.rebase(by);
         }
         self.pos
     }
+}
+
+/// [`crate::fuzz_hooks::deflate`].
+#[cfg(fuzzing)]
+pub(crate) fn fuzz_deflate(
+    parser: u8,
+    depth: u8,
+    nice: u8,
+    segment_k: u8,
+    data: &[u8],
+    feeds: &[u16],
+) -> Vec<u8> {
+    let p = Params {
+        parser: match parser {
+            0 => Parser::Fast,
+            1 => Parser::Fast3,
+            2 => Parser::Greedy,
+            3 => Parser::Lazy,
+            4 => Parser::LazyPriced,
+            n => Parser::Optimal {
+                passes: u32::from(n - 4).min(6),
+            },
+        },
+        depth: u32::from(depth).clamp(1, 64),
+        nice: usize::from(nice).clamp(3, MAX_MATCH),
+        hash_bits: 14,
+        segment: (usize::from(segment_k).clamp(1, 255)) * 1024,
+        piece: 4 * 1024,
+        max_insert: 16,
+    };
+    let mut e = Engine::new(p);
+    let mut out = Vec::new();
+    let mut rest = data;
+    let mut feed = feeds.iter().cycle();
+    while !rest.is_empty() {
+        let n = feed
+            .next()
+            .map_or(rest.len(), |&n| usize::from(n).max(1))
+            .min(rest.len());
+        e.write(&rest[..n], &mut out);
+        rest = &rest[n..];
+    }
+    e.finish(true, &mut out);
+    out
 }
 
 #[cfg(test)]
@@ -495,7 +587,7 @@ mod timing {
     use std::time::Instant;
 
     fn filtered(path: &std::path::Path) -> (Vec<u8>, usize, usize) {
-        use crate::png::filter::{Policy, Price, RowFilter};
+        use crate::png::filter::{Adaptive, Policy, Price, RowFilter};
         use crate::png::rows::Scanlines;
         let bytes = std::fs::read(path).unwrap();
         let mut d = png::Decoder::new(std::io::Cursor::new(bytes));
@@ -511,13 +603,13 @@ mod timing {
             crate::Image::new(info.width, info.height, ch, &buf).unwrap()
         };
         let policy = match std::env::var("PIXB64_SCORE").as_deref() {
-            Ok("entropy") => Policy::Adaptive(Price::Entropy),
+            Ok("entropy") => Policy::Adaptive(Adaptive::full(Price::Entropy)),
             Ok("none") => Policy::Fixed(RowFilter::None),
             Ok("sub") => Policy::Fixed(RowFilter::Sub),
             Ok("up") => Policy::Fixed(RowFilter::Up),
             Ok("avg") => Policy::Fixed(RowFilter::Average),
             Ok("paeth") => Policy::Fixed(RowFilter::Paeth),
-            _ => Policy::Adaptive(Price::MinSum),
+            _ => Policy::Adaptive(Adaptive::full(Price::MinSum)),
         };
         let mut lines = Scanlines::new(&img, crate::ChannelOrder::Rgb, policy);
         let mut out = Vec::new();
@@ -546,7 +638,11 @@ mod timing {
         let raw: usize = data.iter().map(|d| d.0.len()).sum();
         let mut best = f64::MAX;
         let mut size = 0;
-        for _ in 0..3 {
+        let runs: usize = std::env::var("PIXB64_RUNS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(3);
+        for _ in 0..runs {
             let t = Instant::now();
             size = 0;
             for (d, _, _) in &data {

@@ -101,8 +101,9 @@ impl Optimal {
                     k -= 1;
                 }
             }
-            self.cache
-                .extend(tmp[..k].iter().map(|m| pack(m.len, m.dist)));
+            for m in &tmp[..k] {
+                self.cache.push(pack(m.len, m.dist));
+            }
             // After a very long copy, the positions it covers are only
             // inserted: on long repeats every position has copies of every
             // length, which the walk need not see (libdeflate's shortcut;

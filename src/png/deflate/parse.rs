@@ -8,8 +8,8 @@
 
 use super::block::Seq;
 use super::cost::Costs;
-use super::hc::{HashChains, Match};
-use super::symbols::MAX_MATCH;
+use super::hc::{extend, load8, HashChains, HashTable, Match};
+use super::symbols::{MAX_MATCH, WINDOW};
 use alloc::vec::Vec;
 
 /// A parsed stretch: the sequences, cut into pieces of about the same
@@ -280,6 +280,120 @@ pub(crate) fn lazy_priced(
         i = at + len;
         inserted = inserted.max(i);
         lit_start = i;
+    }
+    out.cut(lit_start, end);
+}
+
+/// The fastest parser: one hash table entry per four-byte prefix. Every
+/// position is recorded, but looked up only every `step`th (the level's
+/// `depth`) while nothing
+/// is found (a found copy is extended backwards over the positions not
+/// looked up, as LZ4 and zstd's fast modes do), so a photograph's rows,
+/// where most lookups miss, cost one load-hash-store per byte and a
+/// compare every other byte. A copy is taken if it is worth its bits;
+/// after it only its last position is recorded.
+pub(crate) fn greedy_fast(
+    ht: &mut HashTable,
+    buf: &[u8],
+    start: usize,
+    end: usize,
+    costs: &Costs,
+    s: &Search,
+    out: &mut Parsed,
+) {
+    // For this parser the search depth is the lookup step.
+    let step = (s.depth as usize).clamp(1, 8);
+    // Every position searched has 8 readable bytes (the buffer runs past
+    // `end` except at the stream's end, where the last few bytes are left
+    // as literals).
+    let stop = end.min(buf.len().saturating_sub(8));
+    let three = ht.three();
+    let mut i = start;
+    let mut lit_start = start;
+    let mut next_cut = start + s.piece;
+    while i + step <= stop {
+        if i >= next_cut {
+            out.cut(lit_start, i);
+            lit_start = i;
+            next_cut = i + s.piece;
+        }
+        // Record positions i .. i + step - 1, look up the last one.
+        for j in i..i + step - 1 {
+            let w = load8(buf, j);
+            let slot = ht.slot(w);
+            ht.swap(slot, j);
+            if three {
+                let slot = ht.slot3(w);
+                ht.swap3(slot, j);
+            }
+        }
+        let p = i + step - 1;
+        let w = load8(buf, p);
+        let slot = ht.slot(w);
+        let c4 = ht.swap(slot, p);
+        let c3 = if three {
+            let slot = ht.slot3(w);
+            ht.swap3(slot, p)
+        } else {
+            0
+        };
+        i += step;
+        // Candidates are positions plus one; in reach if less than a
+        // window back. The four-byte one first, then the three-byte one
+        // (nearer, usually shorter).
+        let mut best = (Match::default(), 0usize, 0i64);
+        for (c, min) in [(c4, 4usize), (c3, 3)] {
+            if c == 0 || c + WINDOW <= p + 1 || (min == 3 && c == c4) {
+                continue;
+            }
+            let c = c - 1;
+            let x = load8(buf, c) ^ w;
+            if x & if min == 4 { 0xFFFF_FFFF } else { 0xFF_FFFF } != 0 {
+                continue;
+            }
+            // Extend backwards over positions not looked up (not before the
+            // pending literals start, nor before the window).
+            let mut b = 0usize;
+            while p - b > lit_start && c - b > 0 && b < step - 1 && buf[p - b - 1] == buf[c - b - 1]
+            {
+                b += 1;
+            }
+            let at = p - b;
+            let max = (end - at).min(MAX_MATCH);
+            // The copy stops at the segment's end (the 8 bytes loaded may
+            // run past it).
+            let len = extend(buf, c - b, at, b + min, max).min(max);
+            if len < 3 {
+                continue;
+            }
+            let m = Match {
+                len: len as u32,
+                dist: (p - c) as u32,
+            };
+            let gain = if len >= ALWAYS as usize {
+                i64::MAX / 2 + len as i64
+            } else {
+                saving(costs, buf, at, m)
+            };
+            if gain > best.2 {
+                best = (m, at, gain);
+            }
+        }
+        if best.2 <= 0 {
+            continue;
+        }
+        let (m, at, _) = best;
+        let len = m.len as usize;
+        out.copy(at - lit_start, m);
+        i = at + len;
+        lit_start = i;
+        // Record the copy's last position, so a repeat of what follows it
+        // finds it.
+        if i - 1 < stop {
+            let w = load8(buf, i - 1);
+            let slot = ht.slot(w);
+            ht.swap(slot, i - 1);
+        }
     }
     out.cut(lit_start, end);
 }

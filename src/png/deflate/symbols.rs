@@ -72,15 +72,36 @@ const fn len_slots() -> [u8; 259] {
 ///   x = 0b1b.....   (top bit at position k >= 2)
 ///   slot = 2k + b
 /// ```
+///
+/// Read from two 256-entry tables (zlib's `_dist_code` layout): distances
+/// up to 256 directly, larger ones by `x >> 7`, whose slots are the small
+/// ones' plus 14 (seven more bits, two slots per bit).
 #[inline(always)]
 pub(crate) fn dist_slot(dist: usize) -> usize {
-    let x = (dist - 1) as u32;
-    if x < 4 {
-        x as usize
+    let x = (dist - 1) & 0x7FFF;
+    if x < 256 {
+        usize::from(DIST_SLOT_LO[x])
     } else {
-        let k = 31 - x.leading_zeros();
-        (2 * k + ((x >> (k - 1)) & 1)) as usize
+        usize::from(DIST_SLOT_LO[x >> 7]) + 14
     }
+}
+
+/// Slots of `x = dist - 1` for `x < 256`, by the rule above.
+static DIST_SLOT_LO: [u8; 256] = dist_slots_lo();
+
+const fn dist_slots_lo() -> [u8; 256] {
+    let mut t = [0u8; 256];
+    let mut x = 0u32;
+    while x < 256 {
+        t[x as usize] = if x < 4 {
+            x as u8
+        } else {
+            let k = 31 - x.leading_zeros();
+            (2 * k + ((x >> (k - 1)) & 1)) as u8
+        };
+        x += 1;
+    }
+    t
 }
 
 #[cfg(test)]

@@ -20,7 +20,7 @@
 
 mod price;
 
-pub(crate) use price::{entropy_bits, min_sum, table_bits, Histogram};
+pub(crate) use price::{entropy_bits, entropy_of_counts, min_sum, table_bits, Histogram};
 
 use super::Filter;
 use alloc::boxed::Box;
@@ -196,18 +196,41 @@ pub(crate) fn swap_rb(src: &[u8], dst: &mut [u8], bpp: usize, sample: usize) {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Price {
     /// The sum of residual magnitudes read as signed bytes (libpng's and
-    /// the `png` crate's heuristic), over all five filters.
+    /// the `png` crate's heuristic).
     MinSum,
-    /// Level 1's: min-sum over Sub, Up, Average and Paeth, long rows priced
-    /// on a quarter of their bytes (None never won a photo row, and leaving
-    /// it out made screenshots slightly smaller).
-    MinSumSampled,
-    /// The row's order-0 entropy: closer to what a Huffman coder pays.
+    /// The row's order-0 entropy: closer to what a Huffman coder pays, and
+    /// it sees that a row of a few repeated values compresses whatever
+    /// their size (screenshots, diagrams).
     Entropy,
     /// The sum of the deflate engine's current literal prices: the bits
     /// the row would cost in the code being built (fpnge prices with its
     /// code lengths the same way).
     Bits,
+}
+
+/// An adaptive policy: the price, whether long rows are priced on a sample
+/// of their bytes, whether None is a candidate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Adaptive {
+    pub(crate) price: Price,
+    /// Rows of at least two [`SAMPLE_STRIDE`]s are priced on the first
+    /// [`SAMPLE_WINDOW`] bytes of every stride: the candidates are computed
+    /// and priced on a quarter of the row and only the winner on all of it.
+    pub(crate) sampled: bool,
+    /// None is tried too. (Level 1 leaves it out: with min-sum it never won
+    /// a photo row, and leaving it out made screenshots slightly smaller.)
+    pub(crate) none: bool,
+}
+
+impl Adaptive {
+    /// All five filters priced by `price` on whole rows.
+    pub(crate) const fn full(price: Price) -> Self {
+        Adaptive {
+            price,
+            sampled: false,
+            none: true,
+        }
+    }
 }
 
 /// How each row's filter is chosen.
@@ -216,7 +239,7 @@ pub(crate) enum Policy {
     /// Always this filter.
     Fixed(RowFilter),
     /// Per row, the candidate that prices lowest.
-    Adaptive(Price),
+    Adaptive(Adaptive),
 }
 
 impl Policy {
@@ -239,11 +262,9 @@ impl Policy {
 /// Literal prices for [`Price::Bits`], in sixteenths of a bit.
 pub(crate) type BitPrices = [u16; 256];
 
-/// Long rows are priced on the first [`SAMPLE_WINDOW`] bytes of every
-/// [`SAMPLE_STRIDE`] by [`Price::MinSumSampled`]: the four candidates are
-/// computed and priced on a quarter of the row and only the winner on all
-/// of it (about 3 row passes instead of 8). On the Kodak and mixed sets
-/// that made level 1's output 0.5% larger and level 1 15-20% faster.
+/// Sampling of long rows (see [`Adaptive::sampled`]). On the Kodak and
+/// mixed sets it made level 1's output 0.5% larger and level 1 15-20%
+/// faster.
 const SAMPLE_WINDOW: usize = 128;
 const SAMPLE_STRIDE: usize = 512;
 
@@ -256,6 +277,8 @@ pub(crate) struct Chooser {
     /// A row of 0x80 for [`min_sum`].
     bias: Vec<u8>,
     hist: Box<Histogram>,
+    /// Per candidate byte counts of a sampled row (zero between rows).
+    counts: Box<[[u32; 256]; 5]>,
 }
 
 impl Chooser {
@@ -268,15 +291,19 @@ impl Chooser {
                 v[0] = k as u8;
                 v
             }),
-            bias: vec![0x80; row_bytes],
+            bias: vec![0x80; row_bytes.max(SAMPLE_WINDOW)],
             hist: Box::new(Histogram::new()),
+            counts: Box::new([[0; 256]; 5]),
         }
     }
 
     /// Heap bytes held.
     #[cfg(test)]
     pub(crate) fn memory(&self) -> usize {
-        self.bufs.iter().map(Vec::len).sum::<usize>() + self.bias.len() + Histogram::SIZE
+        self.bufs.iter().map(Vec::len).sum::<usize>()
+            + self.bias.len()
+            + Histogram::SIZE
+            + core::mem::size_of::<[[u32; 256]; 5]>()
     }
 
     /// The scanline (type byte, then the filtered row) for `cur`, with
@@ -304,12 +331,12 @@ impl Chooser {
                 self.bufs[RowFilter::Up as usize][1..].fill(0);
                 RowFilter::Up as usize
             }
-            Policy::Adaptive(Price::MinSumSampled) if cur.len() >= 2 * SAMPLE_STRIDE => {
-                let k = self.choose_sampled(prev, cur);
+            Policy::Adaptive(a) if a.sampled && cur.len() >= 2 * SAMPLE_STRIDE => {
+                let k = self.choose_sampled(a, prev, cur, prices);
                 apply(RowFilter::ALL[k], bpp, prev, cur, &mut self.bufs[k][1..]);
                 k
             }
-            Policy::Adaptive(price) => {
+            Policy::Adaptive(a) => {
                 let [b0, b1, b2, b3, b4] = &mut self.bufs;
                 apply_four(
                     bpp,
@@ -317,17 +344,17 @@ impl Chooser {
                     cur,
                     [&mut b1[1..], &mut b2[1..], &mut b3[1..], &mut b4[1..]],
                 );
-                let first = if price == Price::MinSumSampled {
-                    1
-                } else {
+                let first = if a.none {
                     b0[1..].copy_from_slice(cur);
                     0
+                } else {
+                    1
                 };
                 let mut best = (u64::MAX, first);
                 for k in first..5 {
                     let row = &self.bufs[k][1..];
-                    let p = match price {
-                        Price::MinSum | Price::MinSumSampled => u64::from(min_sum(row, &self.bias)),
+                    let p = match a.price {
+                        Price::MinSum => u64::from(min_sum(row, &self.bias)),
                         Price::Entropy => entropy_bits(&mut self.hist, row),
                         Price::Bits => table_bits(row, prices),
                     };
@@ -341,11 +368,18 @@ impl Chooser {
         &self.bufs[k]
     }
 
-    /// [`Price::MinSumSampled`] on a long row: the first [`SAMPLE_WINDOW`]
+    /// The choice for a long row, priced on the first [`SAMPLE_WINDOW`]
     /// bytes of every [`SAMPLE_STRIDE`].
-    fn choose_sampled(&mut self, prev: &[u8], cur: &[u8]) -> usize {
+    fn choose_sampled(
+        &mut self,
+        a: Adaptive,
+        prev: &[u8],
+        cur: &[u8],
+        prices: &BitPrices,
+    ) -> usize {
         let bpp = self.bpp;
-        let mut sums = [0u32; 5];
+        let first = if a.none { 0 } else { 1 };
+        let mut sums = [0u64; 5];
         let mut o = bpp;
         while o + SAMPLE_WINDOW <= cur.len() {
             // The window with its left neighbours: outputs 0..bpp lack
@@ -365,13 +399,36 @@ impl Chooser {
                     &mut b4[1..=n],
                 ],
             );
-            for (sum, buf) in sums.iter_mut().zip(&self.bufs).skip(1) {
-                *sum += min_sum(&buf[1 + bpp..1 + bpp + SAMPLE_WINDOW], &self.bias);
+            for (k, (sum, counts)) in sums
+                .iter_mut()
+                .zip(self.counts.iter_mut())
+                .enumerate()
+                .skip(first)
+            {
+                let w = if k == 0 {
+                    &cur[o..hi]
+                } else {
+                    &self.bufs[k][1 + bpp..1 + bpp + SAMPLE_WINDOW]
+                };
+                match a.price {
+                    Price::MinSum => *sum += u64::from(min_sum(w, &self.bias)),
+                    Price::Bits => *sum += table_bits(w, prices),
+                    Price::Entropy => {
+                        for &b in w {
+                            counts[usize::from(b)] += 1;
+                        }
+                    }
+                }
             }
             o += SAMPLE_STRIDE;
         }
-        let mut best = (u32::MAX, 1usize);
-        for (k, &p) in sums.iter().enumerate().skip(1) {
+        if a.price == Price::Entropy {
+            for (sum, counts) in sums.iter_mut().zip(self.counts.iter_mut()).skip(first) {
+                *sum = entropy_of_counts(counts);
+            }
+        }
+        let mut best = (u64::MAX, first);
+        for (k, &p) in sums.iter().enumerate().skip(first) {
             if p < best.0 {
                 best = (p, k);
             }

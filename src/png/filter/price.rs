@@ -139,6 +139,18 @@ pub(crate) fn entropy_bits(h: &mut Histogram, row: &[u8]) -> u64 {
     nlog2n(row.len() as u32).saturating_sub(sum)
 }
 
+/// The order-0 entropy of byte counts `c` (bits, 8 fraction bits), which
+/// it zeroes.
+pub(crate) fn entropy_of_counts(c: &mut [u32; 256]) -> u64 {
+    let mut n = 0u32;
+    let mut sum = 0u64;
+    for v in c.iter_mut() {
+        n += *v;
+        sum += nlog2n(core::mem::take(v));
+    }
+    nlog2n(n).saturating_sub(sum)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -125,12 +125,18 @@ fn chooser_picks_the_lowest_price() {
         let bias = alloc::vec![0x80u8; n];
         for price in [Price::MinSum, Price::Entropy, Price::Bits] {
             let line = ch
-                .scanline(Policy::Adaptive(price), &prev, &cur, &prices, true)
+                .scanline(
+                    Policy::Adaptive(Adaptive::full(price)),
+                    &prev,
+                    &cur,
+                    &prices,
+                    true,
+                )
                 .to_vec();
             let kind = RowFilter::ALL[usize::from(line[0])];
             assert_eq!(&line[1..], &naive_filter(kind, bpp, &prev, &cur)[..]);
             let score = |row: &[u8], h: &mut Histogram| match price {
-                Price::MinSum | Price::MinSumSampled => u64::from(min_sum(row, &bias)),
+                Price::MinSum => u64::from(min_sum(row, &bias)),
                 Price::Entropy => entropy_bits(h, row),
                 Price::Bits => table_bits(row, &prices),
             };
@@ -144,7 +150,13 @@ fn chooser_picks_the_lowest_price() {
             }
         }
         // A repeated row goes to Up, all zeros.
-        let line = ch.scanline(Policy::Adaptive(Price::MinSum), &cur, &cur, &prices, true);
+        let line = ch.scanline(
+            Policy::Adaptive(Adaptive::full(Price::MinSum)),
+            &cur,
+            &cur,
+            &prices,
+            true,
+        );
         assert_eq!(line[0], RowFilter::Up as u8);
         assert!(line[1..].iter().all(|&b| b == 0));
         // Fixed filters are what they say.
@@ -153,22 +165,48 @@ fn chooser_picks_the_lowest_price() {
             assert_eq!(line[0], kind as u8);
             assert_eq!(&line[1..], &naive_filter(kind, bpp, &prev, &cur)[..]);
         }
-        // Sampled: a long row still gets a valid filter (never None).
+        // Sampled: a long row still gets a valid filter (never None when
+        // None is left out), the one the sample prices lowest.
         let long_prev = bytes(9, 3000 * bpp, true);
         let long_cur = bytes(10, 3000 * bpp, true);
         let mut lc = Chooser::new(bpp, long_cur.len());
-        let line = lc.scanline(
-            Policy::Adaptive(Price::MinSumSampled),
-            &long_prev,
-            &long_cur,
-            &prices,
-            false,
-        );
-        let kind = RowFilter::ALL[usize::from(line[0])];
-        assert_ne!(kind, RowFilter::None);
-        assert_eq!(
-            &line[1..],
-            &naive_filter(kind, bpp, &long_prev, &long_cur)[..]
-        );
+        for price in [Price::MinSum, Price::Entropy, Price::Bits] {
+            for none in [false, true] {
+                let a = Adaptive {
+                    price,
+                    sampled: true,
+                    none,
+                };
+                let line = lc
+                    .scanline(Policy::Adaptive(a), &long_prev, &long_cur, &prices, false)
+                    .to_vec();
+                let kind = RowFilter::ALL[usize::from(line[0])];
+                assert!(none || kind != RowFilter::None);
+                let full = naive_filter(kind, bpp, &long_prev, &long_cur);
+                assert_eq!(&line[1..], &full[..]);
+                // The sample's price of the winner is the lowest.
+                let sample = |row: &[u8]| -> Vec<u8> {
+                    let mut v = Vec::new();
+                    let mut o = bpp;
+                    while o + SAMPLE_WINDOW <= row.len() {
+                        v.extend_from_slice(&row[o..o + SAMPLE_WINDOW]);
+                        o += SAMPLE_STRIDE;
+                    }
+                    v
+                };
+                let long_bias = alloc::vec![0x80u8; long_cur.len()];
+                let price_of = |row: &[u8], h: &mut Histogram| match price {
+                    Price::MinSum => u64::from(min_sum(row, &long_bias)),
+                    Price::Entropy => entropy_bits(h, row),
+                    Price::Bits => table_bits(row, &prices),
+                };
+                let got = price_of(&sample(&full), &mut hist);
+                for other in RowFilter::ALL.iter().skip(usize::from(!none)) {
+                    let alt = naive_filter(*other, bpp, &long_prev, &long_cur);
+                    let p = price_of(&sample(&alt), &mut hist);
+                    assert!(got <= p, "{a:?} {kind:?} vs {other:?}");
+                }
+            }
+        }
     }
 }
