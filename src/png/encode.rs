@@ -49,7 +49,7 @@ pub fn encode_to_sink<S: Sink + ?Sized>(img: &Image<'_>, opts: &EncodeOptions, s
             strips::compress(img, &coder, threads, header, &mut idat);
         }
         _ => {
-            let coder = levels::Coder::new(img, level, order, filter);
+            let coder = levels::Coder::new(img, level, order, filter, threads);
             strips::compress(img, &coder, threads, header, &mut idat);
         }
     }

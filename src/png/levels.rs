@@ -2,7 +2,7 @@
 //! ([`super::deflate`]) at each level's effort, over one image's strips.
 
 use super::adler::adler32_update;
-use super::deflate::{self, Engine};
+use super::deflate::{self, Engine, Parser};
 use super::filter::{Adaptive, Policy, Price, RowFilter};
 use super::rows::Scanlines;
 use super::strips::Strips;
@@ -10,23 +10,159 @@ use super::{Filter, Sink};
 use crate::image::{ChannelOrder, Image};
 use core::ops::Range;
 
-/// What `Filter::Adaptive` means at `level` (2..=9).
-fn adaptive(level: u8) -> Policy {
-    let _ = level;
-    #[cfg(feature = "std")]
-    if let Ok(v) = std::env::var("PIXB64_PRICE") {
-        let price = match v.trim_end_matches("-s") {
-            "minsum" => Price::MinSum,
-            "entropy" => Price::Entropy,
-            _ => Price::Bits,
-        };
-        return Policy::Adaptive(Adaptive {
-            price,
-            sampled: v.ends_with("-s"),
-            none: true,
-        });
+/// Whole-image filter strategies tried on a sample (see [`best_strategy`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Trials {
+    /// The engine the sample is compressed with.
+    engine: deflate::Params,
+    /// One band of [`BAND`] rows in every `every` rows is sampled.
+    every: usize,
+    /// The candidates besides the level's own policy.
+    candidates: &'static [Policy],
+}
+
+/// Strategies cheap to apply (fixed filters, min-sum prices).
+const CHEAP: &[Policy] = &[
+    Policy::Adaptive(Adaptive::full(Price::MinSum)),
+    Policy::Fixed(RowFilter::None),
+    Policy::Fixed(RowFilter::Sub),
+    Policy::Fixed(RowFilter::Up),
+];
+
+/// Every strategy that won an image of the three sets.
+const ALL: &[Policy] = &[
+    Policy::Adaptive(Adaptive::full(Price::MinSum)),
+    Policy::Adaptive(Adaptive::full(Price::Entropy)),
+    Policy::Fixed(RowFilter::None),
+    Policy::Fixed(RowFilter::Sub),
+    Policy::Fixed(RowFilter::Up),
+];
+
+/// What one level does: the engine's settings, what `Filter::Adaptive`
+/// means, and whether whole-image strategies are tried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Recipe {
+    params: deflate::Params,
+    adaptive: Adaptive,
+    trials: Option<Trials>,
+}
+
+/// The engine settings for `parser` with search `depth` and `nice` length
+/// (the other settings are the same at every level).
+const fn engine(parser: Parser, depth: u32, nice: usize) -> deflate::Params {
+    deflate::Params {
+        parser,
+        depth,
+        nice,
+        hash_bits: match parser {
+            Parser::Fast | Parser::Fast3 => 14,
+            _ => 15,
+        },
+        segment: 256 * 1024,
+        piece: 16 * 1024,
+        max_insert: 16,
     }
-    Policy::Adaptive(Adaptive::full(Price::Entropy))
+}
+
+/// Levels 2..=9 (values above 9 mean 9). Chosen from measurements on the
+/// Kodak photos, the mixed set and the realworld set against libdeflate
+/// 1-12, the `png` crate and OpenCV (`benches/run_png.sh`; the README has
+/// the tables):
+fn recipe(level: u8) -> Recipe {
+    let entropy = Adaptive {
+        price: Price::Entropy,
+        sampled: true,
+        none: true,
+    };
+    let trials = |engine, every, candidates| {
+        Some(Trials {
+            engine,
+            every,
+            candidates,
+        })
+    };
+    let fast = engine(Parser::Fast, 3, 16);
+    let lazy = engine(Parser::LazyPriced, 4, 32);
+    let r = match level {
+        0..=2 => Recipe {
+            params: engine(Parser::Fast, 3, 16),
+            adaptive: Adaptive::full(Price::MinSum),
+            trials: trials(fast, 64, CHEAP),
+        },
+        3 => Recipe {
+            params: engine(Parser::Fast, 3, 16),
+            adaptive: Adaptive::full(Price::MinSum),
+            trials: trials(fast, 32, ALL),
+        },
+        4 => Recipe {
+            params: engine(Parser::LazyPriced, 4, 32),
+            adaptive: entropy,
+            trials: trials(fast, 32, ALL),
+        },
+        5 => Recipe {
+            params: engine(Parser::LazyPriced, 8, 32),
+            adaptive: entropy,
+            trials: trials(lazy, 64, ALL),
+        },
+        6 => Recipe {
+            params: engine(Parser::LazyPriced, 16, 32),
+            adaptive: entropy,
+            trials: trials(lazy, 32, ALL),
+        },
+        7 => Recipe {
+            params: engine(Parser::Optimal { passes: 2 }, 4, 32),
+            adaptive: Adaptive::full(Price::Entropy),
+            trials: trials(lazy, 64, ALL),
+        },
+        8 => Recipe {
+            params: engine(Parser::Optimal { passes: 2 }, 8, 32),
+            adaptive: Adaptive::full(Price::Entropy),
+            trials: trials(lazy, 64, ALL),
+        },
+        _ => Recipe {
+            params: engine(Parser::Optimal { passes: 3 }, 16, 64),
+            adaptive: Adaptive::full(Price::Entropy),
+            trials: trials(lazy, 32, ALL),
+        },
+    };
+    dev_override(r)
+}
+
+/// Development knobs (removed before release): `PIXB64_DEFLATE`,
+/// `PIXB64_PRICE`, `PIXB64_STRATEGIES`, `PIXB64_TRIAL`, `PIXB64_BAND_EVERY`
+/// override a recipe.
+fn dev_override(mut r: Recipe) -> Recipe {
+    #[cfg(feature = "std")]
+    {
+        if let Ok(v) = std::env::var("PIXB64_DEFLATE") {
+            r.params = deflate::parse_knobs(&v, r.params);
+        }
+        if let Ok(v) = std::env::var("PIXB64_PRICE") {
+            r.adaptive = Adaptive {
+                price: match v.trim_end_matches("-s") {
+                    "minsum" => Price::MinSum,
+                    "entropy" => Price::Entropy,
+                    _ => Price::Bits,
+                },
+                sampled: v.ends_with("-s"),
+                none: true,
+            };
+        }
+        if let Ok(v) = std::env::var("PIXB64_STRATEGIES") {
+            r.trials = (v == "1").then_some(Trials {
+                engine: engine(Parser::Fast, 2, 16),
+                every: 32,
+                candidates: ALL,
+            });
+        }
+        if let (Ok(v), Some(t)) = (std::env::var("PIXB64_TRIAL"), r.trials.as_mut()) {
+            t.engine = deflate::parse_knobs(&v, t.engine);
+        }
+        if let (Ok(v), Some(t)) = (std::env::var("PIXB64_BAND_EVERY"), r.trials.as_mut()) {
+            t.every = v.parse().unwrap_or(t.every);
+        }
+    }
+    r
 }
 
 /// Our engine at one level over one image.
@@ -38,76 +174,69 @@ pub(crate) struct Coder<'i, 'a> {
 }
 
 impl<'i, 'a> Coder<'i, 'a> {
-    pub(crate) fn new(img: &'i Image<'a>, level: u8, order: ChannelOrder, filter: Filter) -> Self {
-        let mut policy = Policy::from_filter(filter, adaptive(level));
-        if filter == Filter::Adaptive && tries_strategies(level) {
-            policy = best_strategy(img, order, policy);
+    pub(crate) fn new(
+        img: &'i Image<'a>,
+        level: u8,
+        order: ChannelOrder,
+        filter: Filter,
+        threads: usize,
+    ) -> Self {
+        let r = recipe(level);
+        let mut policy = Policy::from_filter(filter, Policy::Adaptive(r.adaptive));
+        if let (Filter::Adaptive, Some(t)) = (filter, r.trials) {
+            policy = best_strategy(img, order, policy, t, threads);
         }
         Coder {
             img,
             order,
             policy,
-            params: deflate::params(level),
+            params: r.params,
         }
     }
 }
 
-/// Whether `level` tries whole-image filter strategies.
-fn tries_strategies(level: u8) -> bool {
-    #[cfg(feature = "std")]
-    if let Ok(v) = std::env::var("PIXB64_STRATEGIES") {
-        return v == "1";
-    }
-    level >= 9
-}
-
-/// Rows per band of the sample a strategy is judged on, and one band in
-/// every this many rows is taken.
+/// Rows per band of the sample a strategy is judged on.
 const BAND: usize = 8;
-const BAND_EVERY: usize = 32;
 
 /// The whole-image filter strategy that compresses `img` smallest, among
 /// the level's adaptive `policy`, the min-sum, entropy and bit prices and
-/// each fixed filter (oxipng's approach: screenshots often want one filter for every
-/// row, which no per-row price sees, because runs of identical rows and
-/// columns become long copies only under a consistent filter).
+/// the fixed filters None, Sub and Up (Average and Paeth as fixed filters
+/// won no image of the three sets).
+///
+/// oxipng's finding, and ours: screenshots and diagrams often want one
+/// filter for every row, which no per-row price sees, because identical
+/// rows and columns become long copies only under a consistent filter;
+/// and on photographs the near-optimal parser finds more of the short
+/// copies it lives on (three to six bytes at any distance) when every row
+/// is filtered alike: Sub or Up for a whole photo beat every per-row choice
+/// on 13 of the 24 Kodak images.
 ///
 /// Each candidate is judged by compressing the same sample of the image,
-/// one band of [`BAND`] rows in every [`BAND_EVERY`] (all rows of a small
-/// image), with the fastest engine.
-fn best_strategy(img: &Image<'_>, order: ChannelOrder, policy: Policy) -> Policy {
-    let mut candidates = [
-        policy,
-        Policy::Adaptive(Adaptive::full(Price::MinSum)),
-        Policy::Adaptive(Adaptive::full(Price::Entropy)),
-        Policy::Adaptive(Adaptive::full(Price::Bits)),
-        Policy::Fixed(RowFilter::None),
-        Policy::Fixed(RowFilter::Sub),
-        Policy::Fixed(RowFilter::Up),
-    ];
+/// one band of [`BAND`] rows in every `trials.every` (all rows of a small
+/// image), with `trials.engine`; the candidates run on up to `threads`
+/// threads.
+fn best_strategy(
+    img: &Image<'_>,
+    order: ChannelOrder,
+    policy: Policy,
+    trials: Trials,
+    threads: usize,
+) -> Policy {
     // The level's own policy first, so it wins ties; no candidate twice.
-    let mut n = candidates.len();
-    let mut i = 1;
-    while i < n {
-        if candidates[..i].contains(&candidates[i]) {
-            candidates.copy_within(i + 1..n, i);
-            n -= 1;
-        } else {
-            i += 1;
+    let mut candidates = [policy; 8];
+    let mut n = 1;
+    for &c in trials.candidates {
+        if !candidates[..n].contains(&c) && n < candidates.len() {
+            candidates[n] = c;
+            n += 1;
         }
     }
+    let candidates = &candidates[..n];
     let height = img.height() as usize;
-    #[cfg(feature = "std")]
-    let every: usize = std::env::var("PIXB64_BAND_EVERY")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(BAND_EVERY);
-    #[cfg(not(feature = "std"))]
-    let every = BAND_EVERY;
+    let every = trials.every.max(BAND);
     let sampled = height >= 4 * every;
-    let mut best = (usize::MAX, policy);
-    for &cand in &candidates[..n] {
-        let mut e = Engine::new(deflate::trial_params());
+    let judge = |cand: Policy| -> usize {
+        let mut e = Engine::new(trials.engine);
         let mut lines = Scanlines::new(img, order, cand);
         let mut size = Count(0);
         for y in 0..height {
@@ -118,12 +247,18 @@ fn best_strategy(img: &Image<'_>, order: ChannelOrder, policy: Policy) -> Policy
             e.write(line, &mut size);
         }
         e.finish(true, &mut size);
+        size.0
+    };
+    let mut sizes = [usize::MAX; 8];
+    judge_all(candidates, &mut sizes[..n], threads, &judge);
+    let mut best = (usize::MAX, policy);
+    for (&cand, &size) in candidates.iter().zip(&sizes) {
         #[cfg(feature = "std")]
         if std::env::var_os("PIXB64_SHOW").is_some() {
-            std::eprintln!("  {cand:?}: {}", size.0);
+            std::eprintln!("  {cand:?}: {size}");
         }
-        if size.0 < best.0 {
-            best = (size.0, cand);
+        if size < best.0 {
+            best = (size, cand);
         }
     }
     #[cfg(feature = "std")]
@@ -131,6 +266,69 @@ fn best_strategy(img: &Image<'_>, order: ChannelOrder, policy: Policy) -> Policy
         std::eprintln!("chose {:?}", best.1);
     }
     best.1
+}
+
+/// `sizes[i] = judge(candidates[i])`, on up to `threads` threads (`std`).
+#[cfg(feature = "std")]
+fn judge_all(
+    candidates: &[Policy],
+    sizes: &mut [usize],
+    threads: usize,
+    judge: &(dyn Fn(Policy) -> usize + Sync),
+) {
+    if threads <= 1 {
+        for (s, &c) in sizes.iter_mut().zip(candidates) {
+            *s = judge(c);
+        }
+        return;
+    }
+    // Candidates dealt round-robin to the threads; this thread takes the
+    // first share. A thread that cannot start leaves its share to us.
+    let threads = threads.min(candidates.len());
+    std::thread::scope(|scope| {
+        let handles: alloc::vec::Vec<_> = (1..threads)
+            .map(|t| {
+                let work = move || -> alloc::vec::Vec<(usize, usize)> {
+                    (t..candidates.len())
+                        .step_by(threads)
+                        .map(|i| (i, judge(candidates[i])))
+                        .collect()
+                };
+                (
+                    std::thread::Builder::new().spawn_scoped(scope, work).ok(),
+                    t,
+                )
+            })
+            .collect();
+        for i in (0..candidates.len()).step_by(threads) {
+            sizes[i] = judge(candidates[i]);
+        }
+        for (h, t) in handles {
+            let done = match h.map(|h| h.join()) {
+                Some(Ok(r)) => r,
+                Some(Err(e)) => std::panic::resume_unwind(e),
+                None => (t..candidates.len())
+                    .step_by(threads)
+                    .map(|i| (i, judge(candidates[i])))
+                    .collect(),
+            };
+            for (i, s) in done {
+                sizes[i] = s;
+            }
+        }
+    });
+}
+
+#[cfg(not(feature = "std"))]
+fn judge_all(
+    candidates: &[Policy],
+    sizes: &mut [usize],
+    _threads: usize,
+    judge: &(dyn Fn(Policy) -> usize + Sync),
+) {
+    for (s, &c) in sizes.iter_mut().zip(candidates) {
+        *s = judge(c);
+    }
 }
 
 /// A sink that only counts.
@@ -165,7 +363,7 @@ mod tests {
     /// Working memory of a strip coder (engine and scanlines) after it
     /// compressed `img`.
     fn memory_after(img: &Image<'_>, level: u8) -> usize {
-        let c = Coder::new(img, level, ChannelOrder::Rgb, Filter::Adaptive);
+        let c = Coder::new(img, level, ChannelOrder::Rgb, Filter::Adaptive, 1);
         let mut e = Engine::new(c.params);
         let mut lines = Scanlines::new(img, c.order, c.policy);
         let mut out = Vec::new();

@@ -8,7 +8,7 @@
 //! closer), with unseen symbols priced as if seen about once.
 
 use super::block::Freqs;
-use super::symbols::{dist_slot, DIST_EXTRA, LEN_EXTRA, LEN_SLOT, NUM_DIST, NUM_LITLEN};
+use super::symbols::{dist_slot, DIST_EXTRA, LEN_EXTRA, LEN_SLOT, NUM_DIST};
 
 /// Cost units per bit.
 pub(crate) const BIT: u32 = 16;
@@ -83,31 +83,6 @@ impl Costs {
         c
     }
 
-    /// Prices from code lengths: what the symbols cost in that code; a
-    /// symbol without a code is priced like the longest code there.
-    pub(crate) fn from_lengths(lit_len: &[u8; NUM_LITLEN], dist_len: &[u8; NUM_DIST]) -> Self {
-        let mut c = Costs {
-            lit: [0; 256],
-            len: [0; 259],
-            dist: [0; NUM_DIST],
-            noworth: cfg!(feature = "std") && std::env::var_os("PIXB64_NOWORTH").is_some(),
-        };
-        let lmax = u32::from(*lit_len.iter().max().unwrap_or(&15)).max(1);
-        let dmax = u32::from(*dist_len.iter().max().unwrap_or(&15)).max(1);
-        let or_max = |l: u8, m: u32| if l == 0 { m + 1 } else { u32::from(l) };
-        for (p, &l) in c.lit.iter_mut().zip(&lit_len[..256]) {
-            *p = or_max(l, lmax) * BIT;
-        }
-        for (p, &s) in c.len.iter_mut().zip(&LEN_SLOT).skip(3) {
-            let s = usize::from(s);
-            *p = (or_max(lit_len[257 + s], lmax) + u32::from(LEN_EXTRA[s])) * BIT;
-        }
-        for (s, p) in c.dist.iter_mut().enumerate() {
-            *p = (or_max(dist_len[s], dmax) + u32::from(DIST_EXTRA[s])) * BIT;
-        }
-        c
-    }
-
     /// Prices for a first walk over `data` when nothing is known about its
     /// copies: every literal the same price, `log2` of how many distinct
     /// bytes are common (seen more than once per 2048), over a share
@@ -153,22 +128,6 @@ impl Costs {
         for (s, p) in self.dist.iter_mut().enumerate() {
             *p = (5 + u32::from(DIST_EXTRA[s])) * BIT;
         }
-    }
-
-    /// `self * (16 - w) / 16 + other * w / 16`, price by price.
-    pub(crate) fn blend(&self, other: &Costs, w: u32) -> Costs {
-        let mut c = self.clone();
-        let mix = |a: u32, b: u32| (a * (16 - w) + b * w) / 16;
-        for (x, y) in c.lit.iter_mut().zip(&other.lit) {
-            *x = mix(*x, *y);
-        }
-        for (x, y) in c.len.iter_mut().zip(&other.len) {
-            *x = mix(*x, *y);
-        }
-        for (x, y) in c.dist.iter_mut().zip(&other.dist) {
-            *x = mix(*x, *y);
-        }
-        c
     }
 
     /// The price of a copy.

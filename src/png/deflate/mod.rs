@@ -74,70 +74,10 @@ pub(crate) struct Params {
     pub(crate) max_insert: usize,
 }
 
-/// Settings for levels 2..=9.
-pub(crate) fn params(level: u8) -> Params {
-    let base = Params {
-        parser: Parser::Greedy,
-        depth: 4,
-        nice: 32,
-        hash_bits: 15,
-        segment: 256 * 1024,
-        piece: 16 * 1024,
-        max_insert: 16,
-    };
-    let (parser, depth, nice) = match level {
-        0..=2 => (Parser::Fast, 2, 16),
-        3 => (Parser::Greedy, 2, 16),
-        4 => (Parser::LazyPriced, 4, 32),
-        5 => (Parser::LazyPriced, 8, 32),
-        6 => (Parser::Optimal { passes: 1 }, 8, 32),
-        7 => (Parser::Optimal { passes: 2 }, 8, 32),
-        8 => (Parser::Optimal { passes: 3 }, 16, 64),
-        _ => (Parser::Optimal { passes: 4 }, 32, 128),
-    };
-    let hash_bits = if matches!(parser, Parser::Fast | Parser::Fast3) {
-        14
-    } else {
-        15
-    };
-    dev_override(Params {
-        parser,
-        depth,
-        nice,
-        hash_bits,
-        ..base
-    })
-}
-
-/// The fastest settings, for judging filter strategies on a sample.
-pub(crate) fn trial_params() -> Params {
-    #[cfg(feature = "std")]
-    if let Ok(v) = std::env::var("PIXB64_TRIAL") {
-        return parse_knobs(&v, params(2));
-    }
-    Params {
-        parser: Parser::Fast,
-        depth: 2,
-        nice: 16,
-        hash_bits: 14,
-        segment: 256 * 1024,
-        piece: 16 * 1024,
-        max_insert: 16,
-    }
-}
-
-/// Development knob: `PIXB64_DEFLATE=parser,depth,nice,hash_bits,segment_k,piece_k,max_insert`
-/// overrides a level's settings.
-fn dev_override(p: Params) -> Params {
-    #[cfg(feature = "std")]
-    if let Ok(v) = std::env::var("PIXB64_DEFLATE") {
-        return parse_knobs(&v, p);
-    }
-    p
-}
-
+/// Development knob (removed before release): parses
+/// `parser,depth,nice,hash_bits,segment_k,piece_k,max_insert`.
 #[cfg(feature = "std")]
-fn parse_knobs(v: &str, p: Params) -> Params {
+pub(crate) fn parse_knobs(v: &str, p: Params) -> Params {
     {
         let f: Vec<&str> = v.split(',').collect();
         let num = |i: usize, d: usize| f.get(i).and_then(|s| s.parse().ok()).unwrap_or(d);
@@ -411,14 +351,13 @@ impl Engine {
             }
             let (s_lo, b_lo) = if p0 == 0 { (0, start) } else { pieces[p0 - 1] };
             let (s_hi, b_hi) = pieces[e - 1];
-            block::write_block(
+            last_freqs = block::write_block(
                 &mut bw,
                 &buf[b_lo..b_hi],
                 &seqs[s_lo..s_hi],
                 &f,
                 last && k + 1 == ends.len(),
             );
-            last_freqs = f;
             p0 = e;
         }
         self.pending = bw.pending();
@@ -492,8 +431,41 @@ pub(crate) fn fuzz_deflate(
 mod tests {
     use super::*;
 
-    fn compress(level: u8, data: &[u8], feed: usize) -> Vec<u8> {
-        compress_with(params(level), data, feed)
+    /// Settings for every parser: a shallow and a deep search, the default
+    /// segment and a small one (which crosses segment and window borders
+    /// often, and fills the near-optimal parser's copy cache early).
+    pub(super) fn every_parser() -> Vec<Params> {
+        let base = Params {
+            parser: Parser::Fast,
+            depth: 1,
+            nice: 16,
+            hash_bits: 14,
+            segment: 256 * 1024,
+            piece: 16 * 1024,
+            max_insert: 16,
+        };
+        let mut v = Vec::new();
+        for parser in [
+            Parser::Fast,
+            Parser::Fast3,
+            Parser::Greedy,
+            Parser::Lazy,
+            Parser::LazyPriced,
+            Parser::Optimal { passes: 1 },
+            Parser::Optimal { passes: 3 },
+        ] {
+            for (depth, nice, segment) in [(2u32, 16usize, 256 * 1024), (40, 258, 48 * 1024)] {
+                v.push(Params {
+                    parser,
+                    depth,
+                    nice,
+                    segment,
+                    hash_bits: if parser == Parser::Fast { 14 } else { 15 },
+                    ..base
+                });
+            }
+        }
+        v
     }
 
     fn compress_with(p: Params, data: &[u8], feed: usize) -> Vec<u8> {
@@ -506,6 +478,8 @@ mod tests {
         out
     }
 
+    /// Short repeats of small values, runs and copies at distances up to
+    /// 300: what filtered rows look like to a match finder.
     pub(super) fn sample(n: usize, seed: u32) -> Vec<u8> {
         let mut x = seed | 1;
         let mut v = Vec::with_capacity(n);
@@ -532,49 +506,94 @@ mod tests {
         v
     }
 
+    /// Hard content for a match finder: noise, one long run, periods near
+    /// the longest copy and near the window (copies exactly at the limits
+    /// and one past them), and a block that repeats after more than a
+    /// window.
+    fn hard(n: usize, kind: u32) -> Vec<u8> {
+        let mut x = 0x2545_F491u32 ^ kind;
+        let mut noise = |len: usize| -> Vec<u8> {
+            (0..len)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 17;
+                    x ^= x << 5;
+                    x as u8
+                })
+                .collect()
+        };
+        match kind {
+            0 => noise(n),
+            1 => alloc::vec![7u8; n],
+            2..=7 => {
+                let period = [257usize, 258, 259, 32767, 32768, 32769][kind as usize - 2];
+                let unit = noise(period.min(n.max(1)));
+                unit.iter().copied().cycle().take(n).collect()
+            }
+            _ => {
+                let a = noise(1000);
+                let mut v = a.clone();
+                v.extend(noise(40_000));
+                v.extend_from_slice(&a);
+                v.truncate(n.max(v.len().min(n)));
+                v
+            }
+        }
+    }
+
+    fn check(p: Params, data: &[u8], feed: usize) {
+        let z = compress_with(p, data, feed);
+        let back = miniz_oxide::inflate::decompress_to_vec(&z)
+            .unwrap_or_else(|e| panic!("{p:?} n {}: {e:?}", data.len()));
+        assert!(back == data, "{p:?} n {}", data.len());
+        // Never much worse than stored: the block writer picks the
+        // smallest kind.
+        let bound = data.len() + data.len() / 1000 + 64;
+        assert!(z.len() <= bound, "{p:?}: {} > {bound}", z.len());
+    }
+
     #[test]
-    fn optimal_inflates() {
-        for (depth, nice) in [(8u32, 32usize), (35, 258)] {
-            let p = Params {
-                parser: Parser::Optimal { passes: 2 },
-                depth,
-                nice,
-                ..params(6)
-            };
+    fn every_parser_inflates() {
+        let big = if cfg!(debug_assertions) {
+            150_000
+        } else {
+            700_000
+        };
+        for p in every_parser() {
             for (n, feed) in [
                 (0usize, 1usize),
                 (1, 1),
                 (5, 2),
                 (1000, 7),
-                (300_000, 4096),
-                (700_000, 100_000),
+                (70_000, 4096),
+                (big, 100_000),
             ] {
-                let data = sample(n, n as u32 + depth);
-                let z = compress_with(p, &data, feed);
-                let back = miniz_oxide::inflate::decompress_to_vec(&z)
-                    .unwrap_or_else(|e| panic!("depth {depth} n {n}: {e:?}"));
-                assert!(back == data, "depth {depth} n {n}");
+                check(p, &sample(n, n as u32 + p.depth), feed);
             }
         }
     }
 
     #[test]
-    fn every_level_inflates() {
-        for level in 2..=9u8 {
-            for (n, feed) in [
-                (0usize, 1usize),
-                (1, 1),
-                (5, 2),
-                (1000, 7),
-                (300_000, 4096),
-                (700_000, 100_000),
-            ] {
-                let data = sample(n, n as u32 + u32::from(level));
-                let z = compress(level, &data, feed);
-                let back = miniz_oxide::inflate::decompress_to_vec(&z)
-                    .unwrap_or_else(|e| panic!("level {level} n {n}: {e:?}"));
-                assert!(back == data, "level {level} n {n}");
+    fn hard_content_inflates() {
+        let n = if cfg!(debug_assertions) {
+            100_000
+        } else {
+            300_000
+        };
+        for p in every_parser() {
+            for kind in 0..=8 {
+                check(p, &hard(n, kind), 65_536 + kind as usize);
             }
+        }
+    }
+
+    #[test]
+    fn copies_cut_the_output() {
+        // Repetitive input compresses far below its size at every parser.
+        let data: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        for p in every_parser() {
+            let z = compress_with(p, &data, 10_000);
+            assert!(z.len() * 50 < data.len(), "{p:?}: {}", z.len());
         }
     }
 }
@@ -630,10 +649,11 @@ mod timing {
             .filter(|p| p.extension().is_some_and(|e| e == "png"))
             .collect();
         files.sort();
-        let level: u8 = std::env::var("PIXB64_LEVEL")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(6);
+        let level = tests::every_parser()[0];
+        let level = parse_knobs(
+            &std::env::var("PIXB64_DEFLATE").unwrap_or_else(|_| "opt1,8,32".into()),
+            level,
+        );
         let data: Vec<_> = files.iter().map(|f| filtered(f)).collect();
         let raw: usize = data.iter().map(|d| d.0.len()).sum();
         let mut best = f64::MAX;
@@ -646,7 +666,7 @@ mod timing {
             let t = Instant::now();
             size = 0;
             for (d, _, _) in &data {
-                let mut e = Engine::new(params(level));
+                let mut e = Engine::new(level);
                 let mut out = Vec::new();
                 e.write(d, &mut out);
                 e.finish(true, &mut out);
@@ -656,7 +676,7 @@ mod timing {
         }
         // Walks alone.
         if std::env::var_os("PIXB64_MICRO").is_some() {
-            let p = params(level);
+            let p = level;
             let search = Search {
                 depth: p.depth,
                 nice: p.nice,
@@ -685,7 +705,7 @@ mod timing {
         for (d, _, _) in data.iter().filter(|_| micro) {
             let mut bt = bt::BinaryTrees::new();
             let mut out = [hc::Match::default(); 300];
-            let p = params(level);
+            let p = level;
             for i in 0..d.len().saturating_sub(4).min(WINDOW * 100) {
                 let max = (d.len() - i).min(258);
                 found += bt.find(d, i, max, p.nice, p.depth, &mut out) as u64;
@@ -700,8 +720,8 @@ mod timing {
             ft * 1e9 / raw as f64
         );
         std::println!(
-            "level {level} {:?}: {:.4} of filtered, {:.1} MB/s (deflate only, best of 3)",
-            params(level),
+            "level 6 {:?}: {:.4} of filtered, {:.1} MB/s (deflate only, best of 3)",
+            level,
             size as f64 / raw as f64,
             raw as f64 / best / 1e6
         );
