@@ -103,6 +103,9 @@ pub(crate) fn parse_knobs(v: &str, p: Params) -> Params {
     }
 }
 
+/// The first segment is this many times shorter than the others.
+const FIRST_SEGMENT_DIVISOR: usize = 4;
+
 /// Input bytes counted before literal prices are first given out.
 const WARM: usize = 16 * 1024;
 
@@ -196,17 +199,26 @@ impl Engine {
         // it has arrived too: copies stop at the segment's end, but the
         // match finders see the bytes after it (a binary tree must order
         // each suffix by its true continuation, not by a cut one).
-        let full = self.p.segment + MAX_MATCH;
         while !data.is_empty() {
-            let room = self.pos + full - self.buf.len();
+            // The first segment is a quarter of the others: the parsers
+            // price copies by the previous segment's code, and the first
+            // has none (it starts from a guess), so the guess decides
+            // less of the output.
+            let seg = if self.costs.is_none() {
+                self.p.segment / FIRST_SEGMENT_DIVISOR
+            } else {
+                self.p.segment
+            };
+            let full = seg + MAX_MATCH;
+            let room = (self.pos + full).saturating_sub(self.buf.len());
             let (now, rest) = data.split_at(room.min(data.len()));
             if self.prices.is_none() {
                 self.warm_up(now);
             }
             self.buf.extend_from_slice(now);
             data = rest;
-            if self.buf.len() == self.pos + full {
-                self.segment(self.pos + self.p.segment, false, sink);
+            if self.buf.len() >= self.pos + full {
+                self.segment(self.pos + seg, false, sink);
             }
         }
     }
@@ -259,9 +271,12 @@ impl Engine {
     /// Returns the end of what was written.
     fn segment<S: Sink + ?Sized>(&mut self, end: usize, last: bool, sink: &mut S) -> usize {
         let start = self.pos;
+        // Before any block is written the parsers price literals by their
+        // counts in this (short, see FIRST_SEGMENT_DIVISOR) first segment
+        // and copies by a default. (The near-optimal parser starts its
+        // first walk from uniform prices instead, see `optimal`.)
         let costs = match &self.costs {
             Some(c) => c.clone(),
-            None if self.p.parser == Parser::LazyPriced => Costs::uniform(&self.buf[start..end], 8),
             None => {
                 let mut f = Freqs::new();
                 for &b in &self.buf[start..end] {
