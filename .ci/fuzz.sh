@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every cargo-fuzz target for FUZZ_SECONDS (default 60) each, two at a time
 # (the machine has two cores), seeded from tests/data by fuzz/seed.py.
+# Seven targets: four rounds, about 4 minutes plus the build.
 # A finding fails the run; its input is in fuzz/artifacts/<target>/.
 set -euo pipefail
 cd "$(dirname "$0")/../fuzz"

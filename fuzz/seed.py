@@ -33,6 +33,50 @@ def texts():
                 yield v[key].encode()
 
 
+def deflate_seeds():
+    """Small inputs of fuzz_targets/deflate_engine.rs: each parser, small
+    and default segments, odd feeds; runs, copies near 258 and 32768 back,
+    periods repeated, 1 KiB segments crossed many times."""
+    import random
+    rng = random.Random(1)
+
+    def head(parser, depth, nice, segment, feeds=()):
+        b = bytes([parser, depth, nice, segment, len(feeds)])
+        return b + b"".join(f.to_bytes(2, "little") for f in feeds)
+
+    def lit(data):
+        out = b""
+        for i in range(0, len(data), 32):
+            c = data[i:i + 32]
+            out += bytes([(len(c) - 1) * 8]) + c
+        return out
+
+    def run(b, n):            # n in 3..=258
+        return bytes([3, b, n - 3])
+
+    def copy(dist, n):        # dist in 1..=40000, n in 3..=258
+        return bytes([4]) + (dist - 1).to_bytes(2, "little") + bytes([n - 3])
+
+    def near(k, n):           # DISTANCES[k] of the target
+        return bytes([6, k, n - 3])
+
+    def repeat(period, times):
+        return bytes([7]) + (period - 1).to_bytes(2, "little") + bytes([times - 1])
+
+    noise = lambda n: bytes(rng.getrandbits(8) for _ in range(n))
+    text = lit(noise(300)) + run(0, 200) + copy(258, 258) + copy(1, 40) + \
+        copy(257, 100) + lit(b"filtered rows") + repeat(259, 20)
+    far = lit(noise(33_000)) + near(15, 258) + near(16, 258) + near(17, 258) + \
+        copy(32_768, 258) + copy(32_767, 258) + lit(noise(40)) + repeat(32_769, 3)
+    for parser in range(11):
+        yield head(parser, 8 + parser, 32, 0x80 | 64, ()) + text
+    yield head(0, 1, 16, 0, (1, 7, 300)) + text + repeat(1000, 60)
+    yield head(4, 32, 255, 1, (4096,)) + lit(noise(2000)) + repeat(2000, 40)
+    yield head(10, 64, 255, 0xFF, ()) + far
+    yield head(2, 4, 8, 3, (65535, 5)) + far
+    yield head(3, 1, 3, 0, ())
+
+
 def main():
     # base64_decode: first byte picks the codec (selector % 5) and backend.
     for t in texts():
@@ -68,6 +112,9 @@ def main():
     # bytes are as good a start as any.
     for p in sorted((DATA / "pngsuite").glob("bas*.png"))[:16]:
         put("png_roundtrip", p.read_bytes())
+    # deflate_engine: settings, feeds and a program (see the target's docs).
+    for blob in deflate_seeds():
+        put("deflate_engine", blob)
     for t in sorted(os.listdir(OUT)):
         print(f"{t}: {len(os.listdir(OUT / t))} seeds")
 

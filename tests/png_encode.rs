@@ -1,18 +1,23 @@
-//! The PNG writer: every level, filter policy, channel order, depth and
-//! channel count decodes pixel-exact with the `png` crate, on random images
+//! The PNG writer: every level, filter policy, channel order, depth,
+//! channel count, deflater (ours and `Deflater::MinizOxide`) and thread
+//! count decodes pixel-exact with the `png` crate, on random images
 //! (proptest, fixed seed `support::SEED`, `PIXB64_PROPTEST_CASES` cases) and
 //! on the corpora under `tests/data`; `Image` rejects bad descriptions.
 //!
 //! The corpora's full-size images at every level take minutes in the debug
 //! profile, so the always-on tests use the first rows of each corpus image
 //! (every level) plus the whole of the small ones; the full run is
-//! `cargo test --release --test png_encode -- --ignored`.
+//! `cargo test -p pixb64 --release --test png_encode -- --ignored`.
+//!
+//! `tests/png_deflate.rs` checks the zlib streams themselves (two inflaters,
+//! an unfilter written from the specification) on content chosen to be hard
+//! for the deflate engine.
 #![cfg(feature = "std")]
 
 mod png_support;
 mod support;
 
-use pixb64::png::{encode, encode_to_sink, encode_to_writer, EncodeOptions, Filter};
+use pixb64::png::{encode, encode_to_sink, encode_to_writer, Deflater, EncodeOptions, Filter};
 use pixb64::{ChannelOrder, Image, ImageError};
 use png_support::{check, corpus, load, swapped, Pic};
 use proptest::prelude::*;
@@ -26,6 +31,8 @@ const FILTERS: [Filter; 6] = [
     Filter::Average,
     Filter::Paeth,
 ];
+
+const DEFLATERS: [Deflater; 2] = [Deflater::Pixb64, Deflater::MinizOxide];
 
 /// Encodes `pic` with `opts` and checks the file (in BGR order the expected
 /// pixels are the input with red and blue swapped).
@@ -88,6 +95,7 @@ proptest! {
         filter in 0usize..6,
         bgr in any::<bool>(),
         threads in 1usize..=3,
+        miniz in any::<bool>(),
     ) {
         let pic = random_pic(seed, w, h, channels, sixteen);
         let order = if bgr { ChannelOrder::Bgr } else { ChannelOrder::Rgb };
@@ -95,14 +103,15 @@ proptest! {
             .with_level(level)
             .with_filter(FILTERS[filter])
             .with_channel_order(order)
-            .with_threads(threads);
+            .with_threads(threads)
+            .with_deflater(DEFLATERS[usize::from(miniz)]);
         round_trip(&pic, &opts);
     }
 }
 
-/// Every level with each filter policy and both orders on one image of each
-/// layout: the proptest covers these too, this makes sure no combination is
-/// left to chance.
+/// Every level with each filter policy, both orders and both deflaters on
+/// one image of each layout: the proptest covers these too, this makes sure
+/// no combination is left to chance. Level 0 stores whatever the deflater.
 #[test]
 fn every_combination_once() {
     for channels in 1..=4 {
@@ -122,6 +131,13 @@ fn every_combination_once() {
                             .with_filter(f)
                             .with_channel_order(order);
                         round_trip(&pic, &opts);
+                        let miniz = opts.with_deflater(Deflater::MinizOxide);
+                        if level == 0 {
+                            let img = pic.image();
+                            assert_eq!(encode(&img, &opts), encode(&img, &miniz));
+                        } else {
+                            round_trip(&pic, &miniz);
+                        }
                     }
                 }
             }
@@ -130,7 +146,9 @@ fn every_combination_once() {
 }
 
 /// Enough rows that the strips engine really cuts strips (each strip at
-/// least 256 KiB raw, so 2-3 strips here) and IDAT spans many chunks.
+/// least 256 KiB raw, so 2-3 strips here) and IDAT spans many chunks: every
+/// level 1-9 with each deflater on one of the layouts (3 levels each, to
+/// keep the debug profile quick), on 2, 3 or 8 threads.
 #[test]
 fn threaded_strips_round_trip() {
     let cases = [
@@ -138,14 +156,18 @@ fn threaded_strips_round_trip() {
         (2, true, 300, 500, ChannelOrder::Rgb),
         (4, false, 2, 70_000, ChannelOrder::Bgr),
     ];
-    for (channels, sixteen, w, h, order) in cases {
+    for (i, (channels, sixteen, w, h, order)) in cases.into_iter().enumerate() {
         let pic = random_pic(99, w, h, channels, sixteen);
-        for (level, threads) in [(2, 2), (3, 3), (4, 8)] {
-            let opts = EncodeOptions::new()
-                .with_level(level)
-                .with_threads(threads)
-                .with_channel_order(order);
-            round_trip(&pic, &opts);
+        for level in (1..=9u8).filter(|l| usize::from(l - 1) % 3 == i) {
+            for (j, d) in DEFLATERS.into_iter().enumerate() {
+                let threads = [2, 3, 8][(usize::from(level) + j) % 3];
+                let opts = EncodeOptions::new()
+                    .with_level(level)
+                    .with_threads(threads)
+                    .with_channel_order(order)
+                    .with_deflater(d);
+                round_trip(&pic, &opts);
+            }
         }
     }
 }
@@ -158,7 +180,10 @@ fn degenerate_shapes() {
             for sixteen in [false, true] {
                 let pic = random_pic(7, w, h, channels, sixteen);
                 for level in 0..=9 {
-                    round_trip(&pic, &EncodeOptions::new().with_level(level));
+                    for d in DEFLATERS {
+                        let opts = EncodeOptions::new().with_level(level).with_deflater(d);
+                        round_trip(&pic, &opts);
+                    }
                 }
             }
         }
@@ -239,21 +264,31 @@ fn corpus_first_rows_round_trip() {
     }
 }
 
-/// Every photo and mixed image, whole, at every level. Minutes in debug, so
-/// ignored by default: `cargo test --release --test png_encode -- --ignored`.
+/// Every photo and mixed image, whole, at every level with each deflater
+/// (1 or 2 threads, in turn). Minutes in debug, so ignored by default:
+/// `cargo test -p pixb64 --release --test png_encode -- --ignored`.
 #[test]
 #[ignore]
 fn corpus_full_round_trip() {
     for sub in ["photos", "mixed"] {
         for path in corpus(sub) {
             let pic = load(&path, None);
-            let mut sizes = Vec::new();
-            for level in 0..=9 {
-                let threads = if level % 2 == 0 { 2 } else { 1 };
-                let opts = EncodeOptions::new().with_level(level).with_threads(threads);
-                sizes.push(round_trip(&pic, &opts));
+            for (j, d) in DEFLATERS.into_iter().enumerate() {
+                let mut sizes = Vec::new();
+                for level in 0..=9 {
+                    let threads = if (usize::from(level) + j) % 2 == 0 {
+                        2
+                    } else {
+                        1
+                    };
+                    let opts = EncodeOptions::new()
+                        .with_level(level)
+                        .with_threads(threads)
+                        .with_deflater(d);
+                    sizes.push(round_trip(&pic, &opts));
+                }
+                println!("{} {d:?}: {sizes:?}", pic.name);
             }
-            println!("{}: {sizes:?}", pic.name);
         }
     }
 }

@@ -1,10 +1,15 @@
-//! Arbitrary image and options -> our encoder -> our decoder and the `png`
+//! Arbitrary image and options (every level, filter policy, channel order,
+//! deflater and 1..=3 threads) -> our encoder -> our decoder and the `png`
 //! crate, both equal to the input.
+//!
+//! With threads, one case in 32 is made tall enough (512 KiB to 1 MiB of
+//! pixels) for the encoder to cut it into strips; the rest stay small (up to
+//! 300x64) to keep executions quick.
 #![no_main]
 
 use libfuzzer_sys::arbitrary::{self, Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;
-use pixb64::png::{self, EncodeOptions, Filter};
+use pixb64::png::{self, Deflater, EncodeOptions, Filter};
 use pixb64::{ChannelOrder, Depth, Image};
 
 #[derive(Debug)]
@@ -16,13 +21,15 @@ struct Case {
     level: u8,
     filter: Filter,
     bgr: bool,
+    deflater: Deflater,
+    threads: usize,
     pixels: Vec<u8>,
 }
 
 impl<'a> Arbitrary<'a> for Case {
     fn arbitrary(u: &mut Unstructured<'a>) -> arbitrary::Result<Self> {
         let width = u.int_in_range(1..=300)?;
-        let height = u.int_in_range(1..=64)?;
+        let mut height = u.int_in_range(1..=64)?;
         let channels = u.int_in_range(1..=4)?;
         let sixteen = u.arbitrary()?;
         let level = u.int_in_range(0..=9)?;
@@ -35,7 +42,16 @@ impl<'a> Arbitrary<'a> for Case {
             Filter::Paeth,
         ])?;
         let bgr = u.arbitrary()?;
-        let n = width as usize * height as usize * channels as usize * if sixteen { 2 } else { 1 };
+        let deflater = *u.choose(&[Deflater::Pixb64, Deflater::MinizOxide])?;
+        let threads = u.int_in_range(1..=3)?;
+        let px = channels as usize * if sixteen { 2 } else { 1 };
+        if threads > 1 && u.ratio(1u8, 32u8)? {
+            // Tall enough for 2..=3 strips (256 KiB each at least).
+            let row = width as usize * px;
+            let target: usize = u.int_in_range(512 * 1024..=1024 * 1024)?;
+            height = target.div_ceil(row).min(1 << 20) as u32;
+        }
+        let n = width as usize * height as usize * px;
         // The fuzzer's bytes, repeated to fill the image (keeps inputs small).
         let seed = u.bytes(u.len().min(n))?;
         let pixels = if seed.is_empty() {
@@ -51,6 +67,8 @@ impl<'a> Arbitrary<'a> for Case {
             level,
             filter,
             bgr,
+            deflater,
+            threads,
             pixels,
         })
     }
@@ -71,7 +89,9 @@ fuzz_target!(|c: Case| {
     let opts = EncodeOptions::new()
         .with_level(c.level)
         .with_filter(c.filter)
-        .with_channel_order(order);
+        .with_channel_order(order)
+        .with_deflater(c.deflater)
+        .with_threads(c.threads);
     let file = png::encode(&img, &opts);
     // What the PNG must hold: the input, red and blue swapped for BGR.
     let mut want = c.pixels.clone();
