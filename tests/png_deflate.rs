@@ -829,3 +829,45 @@ fn big_images_every_level_heavy() {
     let pic = make(Content::Mixed, 66, 12_000, 100, 3, false);
     threads_on_big(&pic, &levels, &DEFLATERS, true);
 }
+
+/// Ordered levels on synthetic content: each level's file is at most 1%
+/// (plus 64 bytes, for files of a few hundred bytes, where one block
+/// header more or less is several percent) larger than the level below it,
+/// and level 9 is never larger than level 1.
+fn assert_levels_ordered(pic: &Pic) {
+    let sizes: Vec<usize> = (1..=9)
+        .map(|l| pixb64::png::encode(&pic.image(), &EncodeOptions::new().with_level(l)).len())
+        .collect();
+    for l in 2..=9 {
+        let (below, here) = (sizes[l - 2], sizes[l - 1]);
+        assert!(
+            here <= below + below / 100 + 64,
+            "{}: level {l} {here} > level {} {below} ({sizes:?})",
+            pic.name,
+            l - 1
+        );
+    }
+    assert!(sizes[8] <= sizes[0], "{}: {sizes:?}", pic.name);
+}
+
+#[test]
+fn levels_are_ordered() {
+    use Content::*;
+    for pic in [
+        big_pic(Mixed, 40, if RELEASE { 8 } else { 2 }),
+        make(Gradient(0), 23, 120, 160, 4, false),
+        make(Gradient(20), 24, 150, 80, 3, false),
+        make(RowsEvery(5), 14, 50, 80, 2, true),
+        make(RowsEvery(1), 257, 256, 200, 1, false),
+        make(Noise, 3, 200, 50, 3, false),
+    ] {
+        assert_levels_ordered(&pic);
+    }
+}
+
+/// [`levels_are_ordered`] on a 6 MiB mixed image.
+#[test]
+#[ignore]
+fn levels_are_ordered_big() {
+    assert_levels_ordered(&big_pic(Content::Mixed, 40, 60));
+}

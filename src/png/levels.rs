@@ -17,11 +17,20 @@ struct Trials {
     engine: deflate::Params,
     /// One band of [`BAND`] rows in every `every` rows is sampled.
     every: usize,
-    /// The candidates besides the level's own policy.
+    /// The candidates, in order (ties go to the first).
     candidates: &'static [Policy],
 }
 
-/// Strategies cheap to apply (fixed filters, min-sum prices).
+/// Per-row entropy prices on a quarter of each long row.
+const ENTROPY: Adaptive = Adaptive {
+    price: Price::Entropy,
+    sampled: true,
+    none: true,
+};
+
+/// Strategies cheap to apply: min-sum prices, fixed filters. Every list
+/// keeps this order, and ties go to the earlier strategy, so neighbouring
+/// levels that judge two strategies equal pick the same one.
 const CHEAP: &[Policy] = &[
     Policy::Adaptive(Adaptive::full(Price::MinSum)),
     Policy::Fixed(RowFilter::None),
@@ -29,7 +38,10 @@ const CHEAP: &[Policy] = &[
     Policy::Fixed(RowFilter::Up),
 ];
 
-/// Every strategy that won an image of the three sets.
+/// Every strategy that won an image of the three sets. (Average and Paeth
+/// as whole-image filters never did; per-row prices by the engine's own
+/// literal bits did, but a sample judges them badly: the prices follow the
+/// engine's history, which a sample does not have.)
 const ALL: &[Policy] = &[
     Policy::Adaptive(Adaptive::full(Price::MinSum)),
     Policy::Adaptive(Adaptive::full(Price::Entropy)),
@@ -69,11 +81,7 @@ const fn engine(parser: Parser, depth: u32, nice: usize) -> deflate::Params {
 /// 1-12, the `png` crate and OpenCV (`benches/run_png.sh`; the README has
 /// the tables):
 fn recipe(level: u8) -> Recipe {
-    let entropy = Adaptive {
-        price: Price::Entropy,
-        sampled: true,
-        none: true,
-    };
+    let entropy = ENTROPY;
     let trials = |engine, every, candidates| {
         Some(Trials {
             engine,
@@ -184,7 +192,7 @@ impl<'i, 'a> Coder<'i, 'a> {
         let r = recipe(level);
         let mut policy = Policy::from_filter(filter, Policy::Adaptive(r.adaptive));
         if let (Filter::Adaptive, Some(t)) = (filter, r.trials) {
-            policy = best_strategy(img, order, policy, t, threads);
+            policy = best_strategy(img, order, t, threads);
         }
         Coder {
             img,
@@ -198,10 +206,11 @@ impl<'i, 'a> Coder<'i, 'a> {
 /// Rows per band of the sample a strategy is judged on.
 const BAND: usize = 8;
 
-/// The whole-image filter strategy that compresses `img` smallest, among
-/// the level's adaptive `policy`, the min-sum, entropy and bit prices and
-/// the fixed filters None, Sub and Up (Average and Paeth as fixed filters
-/// won no image of the three sets).
+/// Images of up to this many bytes are judged on all their rows.
+const SAMPLE_FROM: usize = 512 * 1024;
+
+/// The whole-image filter strategy among `trials.candidates` that
+/// compresses `img` smallest.
 ///
 /// oxipng's finding, and ours: screenshots and diagrams often want one
 /// filter for every row, which no per-row price sees, because identical
@@ -215,26 +224,15 @@ const BAND: usize = 8;
 /// one band of [`BAND`] rows in every `trials.every` (all rows of a small
 /// image), with `trials.engine`; the candidates run on up to `threads`
 /// threads.
-fn best_strategy(
-    img: &Image<'_>,
-    order: ChannelOrder,
-    policy: Policy,
-    trials: Trials,
-    threads: usize,
-) -> Policy {
-    // The level's own policy first, so it wins ties; no candidate twice.
-    let mut candidates = [policy; 8];
-    let mut n = 1;
-    for &c in trials.candidates {
-        if !candidates[..n].contains(&c) && n < candidates.len() {
-            candidates[n] = c;
-            n += 1;
-        }
-    }
+fn best_strategy(img: &Image<'_>, order: ChannelOrder, trials: Trials, threads: usize) -> Policy {
+    let candidates = trials.candidates;
+    let n = candidates.len().min(8);
     let candidates = &candidates[..n];
     let height = img.height() as usize;
     let every = trials.every.max(BAND);
-    let sampled = height >= 4 * every;
+    // Small images are judged whole: a sample of a few rows misjudges them,
+    // and all of them costs little.
+    let sampled = height >= 4 * every && img.byte_len() > SAMPLE_FROM;
     let judge = |cand: Policy| -> usize {
         let mut e = Engine::new(trials.engine);
         let mut lines = Scanlines::new(img, order, cand);
@@ -251,7 +249,7 @@ fn best_strategy(
     };
     let mut sizes = [usize::MAX; 8];
     judge_all(candidates, &mut sizes[..n], threads, &judge);
-    let mut best = (usize::MAX, policy);
+    let mut best = (usize::MAX, candidates[0]);
     for (&cand, &size) in candidates.iter().zip(&sizes) {
         #[cfg(feature = "std")]
         if std::env::var_os("PIXB64_SHOW").is_some() {

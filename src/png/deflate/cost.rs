@@ -42,7 +42,6 @@ pub(crate) struct Costs {
     pub(crate) len: [u32; 259],
     /// Per distance slot: symbol plus extra bits.
     pub(crate) dist: [u32; NUM_DIST],
-    pub(crate) noworth: bool,
 }
 
 impl Costs {
@@ -53,7 +52,6 @@ impl Costs {
             lit: [0; 256],
             len: [0; 259],
             dist: [0; NUM_DIST],
-            noworth: cfg!(feature = "std") && std::env::var_os("PIXB64_NOWORTH").is_some(),
         };
         let total: u32 = f.lit.iter().sum::<u32>().max(1);
         // Unseen symbols cost as if counted half a time.
@@ -105,7 +103,6 @@ impl Costs {
             lit: [lit.max(BIT); 256],
             len: [0; 259],
             dist: [0; NUM_DIST],
-            noworth: false,
         };
         for (p, &s) in c.len.iter_mut().zip(&LEN_SLOT).skip(3) {
             *p = len_sym + u32::from(LEN_EXTRA[usize::from(s)]) * BIT;
