@@ -64,9 +64,8 @@ pub mod sizes;
 pub mod fuzz_hooks {
     /// Raw deflate of `data` (written to the engine in pieces of the
     /// `feeds` lengths, cycled) by our engine with the settings the knobs
-    /// pick: `parser` 0 fast, 1 fast with three-byte copies, 2 greedy, 3
-    /// lazy, 4 priced lazy, 5.. the near-optimal parser with `parser - 4`
-    /// passes; `depth` and `nice`
+    /// pick: `parser` 0 fast, 1 lazy, 2.. the near-optimal parser with
+    /// `parser - 1` passes; `depth` and `nice`
     /// for the match search; segments of `segment_k` KiB (small ones
     /// exercise the segment and window boundaries). Ends with the final
     /// block.

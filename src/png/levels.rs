@@ -67,7 +67,7 @@ const fn engine(parser: Parser, depth: u32, nice: usize) -> deflate::Params {
         depth,
         nice,
         hash_bits: match parser {
-            Parser::Fast | Parser::Fast3 => 14,
+            Parser::Fast => 14,
             _ => 15,
         },
         segment: 256 * 1024,
@@ -90,32 +90,32 @@ fn recipe(level: u8) -> Recipe {
         })
     };
     let fast = engine(Parser::Fast, 3, 16);
-    let lazy = engine(Parser::LazyPriced, 4, 32);
-    let r = match level {
+    let lazy = engine(Parser::Lazy, 4, 32);
+    match level {
         0..=2 => Recipe {
             params: engine(Parser::Fast, 3, 16),
             adaptive: Adaptive::full(Price::MinSum),
-            trials: trials(fast, 64, CHEAP),
+            trials: trials(fast, 128, CHEAP),
         },
         3 => Recipe {
             params: engine(Parser::Fast, 3, 16),
             adaptive: Adaptive::full(Price::MinSum),
-            trials: trials(fast, 32, ALL),
+            trials: trials(fast, 64, ALL),
         },
         4 => Recipe {
-            params: engine(Parser::LazyPriced, 4, 32),
+            params: engine(Parser::Lazy, 4, 32),
             adaptive: entropy,
-            trials: trials(fast, 32, ALL),
+            trials: trials(fast, 64, ALL),
         },
         5 => Recipe {
-            params: engine(Parser::LazyPriced, 8, 32),
+            params: engine(Parser::Lazy, 8, 32),
             adaptive: entropy,
-            trials: trials(lazy, 64, ALL),
+            trials: trials(lazy, 128, ALL),
         },
         6 => Recipe {
-            params: engine(Parser::LazyPriced, 16, 32),
+            params: engine(Parser::Lazy, 16, 32),
             adaptive: entropy,
-            trials: trials(lazy, 32, ALL),
+            trials: trials(lazy, 64, ALL),
         },
         7 => Recipe {
             params: engine(Parser::Optimal { passes: 2 }, 4, 32),
@@ -130,47 +130,9 @@ fn recipe(level: u8) -> Recipe {
         _ => Recipe {
             params: engine(Parser::Optimal { passes: 3 }, 16, 64),
             adaptive: Adaptive::full(Price::Entropy),
-            trials: trials(lazy, 32, ALL),
+            trials: trials(lazy, 64, ALL),
         },
-    };
-    dev_override(r)
-}
-
-/// Development knobs (removed before release): `PIXB64_DEFLATE`,
-/// `PIXB64_PRICE`, `PIXB64_STRATEGIES`, `PIXB64_TRIAL`, `PIXB64_BAND_EVERY`
-/// override a recipe.
-fn dev_override(mut r: Recipe) -> Recipe {
-    #[cfg(feature = "std")]
-    {
-        if let Ok(v) = std::env::var("PIXB64_DEFLATE") {
-            r.params = deflate::parse_knobs(&v, r.params);
-        }
-        if let Ok(v) = std::env::var("PIXB64_PRICE") {
-            r.adaptive = Adaptive {
-                price: match v.trim_end_matches("-s") {
-                    "minsum" => Price::MinSum,
-                    "entropy" => Price::Entropy,
-                    _ => Price::Bits,
-                },
-                sampled: v.ends_with("-s"),
-                none: true,
-            };
-        }
-        if let Ok(v) = std::env::var("PIXB64_STRATEGIES") {
-            r.trials = (v == "1").then_some(Trials {
-                engine: engine(Parser::Fast, 2, 16),
-                every: 32,
-                candidates: ALL,
-            });
-        }
-        if let (Ok(v), Some(t)) = (std::env::var("PIXB64_TRIAL"), r.trials.as_mut()) {
-            t.engine = deflate::parse_knobs(&v, t.engine);
-        }
-        if let (Ok(v), Some(t)) = (std::env::var("PIXB64_BAND_EVERY"), r.trials.as_mut()) {
-            t.every = v.parse().unwrap_or(t.every);
-        }
     }
-    r
 }
 
 /// Our engine at one level over one image.
@@ -251,17 +213,9 @@ fn best_strategy(img: &Image<'_>, order: ChannelOrder, trials: Trials, threads: 
     judge_all(candidates, &mut sizes[..n], threads, &judge);
     let mut best = (usize::MAX, candidates[0]);
     for (&cand, &size) in candidates.iter().zip(&sizes) {
-        #[cfg(feature = "std")]
-        if std::env::var_os("PIXB64_SHOW").is_some() {
-            std::eprintln!("  {cand:?}: {size}");
-        }
         if size < best.0 {
             best = (size, cand);
         }
-    }
-    #[cfg(feature = "std")]
-    if std::env::var_os("PIXB64_SHOW").is_some() {
-        std::eprintln!("chose {:?}", best.1);
     }
     best.1
 }

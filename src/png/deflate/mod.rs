@@ -20,11 +20,9 @@
 
 pub(crate) mod bits;
 pub(crate) mod block;
-pub(crate) mod bt;
 pub(crate) mod cost;
-pub(crate) mod hc;
+pub(crate) mod find;
 pub(crate) mod huffman;
-pub(crate) mod optimal;
 pub(crate) mod parse;
 pub(crate) mod split;
 pub(crate) mod symbols;
@@ -34,24 +32,23 @@ use alloc::vec::Vec;
 use bits::{BitWriter, Pending};
 use block::Freqs;
 use cost::Costs;
-use hc::HashChains;
+use find::chains::HashChains;
 use parse::{Parsed, Search};
 use symbols::{MAX_MATCH, WINDOW};
 
 /// How a level parses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Parser {
-    /// One hash table entry per prefix, every position looked up once.
+    /// One hash table entry per four-byte prefix, positions looked up
+    /// every `depth`th byte, the copy found taken if it is worth its bits
+    /// (`parse::fast`).
     Fast,
-    /// [`Parser::Fast`] with a second table for three-byte copies.
-    Fast3,
-    /// The longest copy at each position, if it is worth its bits.
-    Greedy,
-    /// Greedy, but a copy waits while the next position saves more.
+    /// Hash chains and three-byte copies; at each position the copy that
+    /// saves the most bits, which waits while the next position saves more
+    /// (`parse::lazy`).
     Lazy,
-    /// Lazy by price, with three-byte copies.
-    LazyPriced,
-    /// The cheapest path under a price list, `passes` times.
+    /// The cheapest path under a price list, walked `passes` times
+    /// (`optimal`).
     Optimal { passes: u32 },
 }
 
@@ -74,35 +71,6 @@ pub(crate) struct Params {
     pub(crate) max_insert: usize,
 }
 
-/// Development knob (removed before release): parses
-/// `parser,depth,nice,hash_bits,segment_k,piece_k,max_insert`.
-#[cfg(feature = "std")]
-pub(crate) fn parse_knobs(v: &str, p: Params) -> Params {
-    {
-        let f: Vec<&str> = v.split(',').collect();
-        let num = |i: usize, d: usize| f.get(i).and_then(|s| s.parse().ok()).unwrap_or(d);
-        Params {
-            parser: match f.first().copied() {
-                Some("lazy") => Parser::Lazy,
-                Some("greedy") => Parser::Greedy,
-                Some("fast") => Parser::Fast,
-                Some("fast3") => Parser::Fast3,
-                Some("lp") => Parser::LazyPriced,
-                Some(o) if o.starts_with("opt") => Parser::Optimal {
-                    passes: o[3..].parse().unwrap_or(2),
-                },
-                _ => p.parser,
-            },
-            depth: num(1, p.depth as usize) as u32,
-            nice: num(2, p.nice),
-            hash_bits: num(3, p.hash_bits as usize) as u32,
-            segment: num(4, p.segment / 1024) * 1024,
-            piece: num(5, p.piece / 1024) * 1024,
-            max_insert: num(6, p.max_insert),
-        }
-    }
-}
-
 /// The first segment is this many times shorter than the others.
 const FIRST_SEGMENT_DIVISOR: usize = 4;
 
@@ -118,10 +86,10 @@ pub(crate) struct Engine {
     buf: Vec<u8>,
     pos: usize,
     hc: HashChains,
-    ht: hc::HashTable,
-    bt: bt::BinaryTrees,
+    ht: find::table::HashTable,
+    bt: find::tree::BinaryTrees,
     parsed: Parsed,
-    optimal: optimal::Optimal,
+    optimal: parse::optimal::Optimal,
     /// The price list, from the previous segment's last block.
     costs: Option<Costs>,
     /// Its literal prices, for the row filters' choice.
@@ -148,22 +116,20 @@ impl Engine {
             buf: Vec::with_capacity(2 * WINDOW + p.segment + MAX_MATCH),
             pos: 0,
             ht: match p.parser {
-                Parser::Fast => hc::HashTable::new(p.hash_bits),
-                Parser::Fast3 => hc::HashTable::new(p.hash_bits).with_three(),
-                _ => hc::HashTable::empty(),
+                Parser::Fast => find::table::HashTable::new(p.hash_bits),
+                _ => find::table::HashTable::empty(),
             },
             hc: match p.parser {
-                Parser::Optimal { .. } | Parser::Fast | Parser::Fast3 => HashChains::empty(),
-                Parser::LazyPriced => HashChains::new(p.hash_bits).with_three(),
-                _ => HashChains::new(p.hash_bits),
+                Parser::Optimal { .. } | Parser::Fast => HashChains::empty(),
+                Parser::Lazy => HashChains::new(p.hash_bits).with_three(),
             },
             bt: if matches!(p.parser, Parser::Optimal { .. }) {
-                bt::BinaryTrees::new()
+                find::tree::BinaryTrees::new()
             } else {
-                bt::BinaryTrees::empty()
+                find::tree::BinaryTrees::empty()
             },
             parsed: Parsed::default(),
-            optimal: optimal::Optimal::default(),
+            optimal: parse::optimal::Optimal::default(),
             costs: None,
             prices: None,
             warm: Freqs::new(),
@@ -289,7 +255,7 @@ impl Engine {
         let buf = &self.buf[..];
         let mut done = end;
         match self.p.parser {
-            Parser::Fast | Parser::Fast3 => parse::greedy_fast(
+            Parser::Fast => parse::fast::greedy_fast(
                 &mut self.ht,
                 buf,
                 start,
@@ -298,25 +264,7 @@ impl Engine {
                 &self.search,
                 &mut self.parsed,
             ),
-            Parser::Greedy => parse::greedy(
-                &mut self.hc,
-                buf,
-                start,
-                end,
-                &costs,
-                &self.search,
-                &mut self.parsed,
-            ),
-            Parser::Lazy => parse::lazy(
-                &mut self.hc,
-                buf,
-                start,
-                end,
-                &costs,
-                &self.search,
-                &mut self.parsed,
-            ),
-            Parser::LazyPriced => parse::lazy_priced(
+            Parser::Lazy => parse::lazy::lazy_priced(
                 &mut self.hc,
                 buf,
                 start,
@@ -411,12 +359,9 @@ pub(crate) fn fuzz_deflate(
     let p = Params {
         parser: match parser {
             0 => Parser::Fast,
-            1 => Parser::Fast3,
-            2 => Parser::Greedy,
-            3 => Parser::Lazy,
-            4 => Parser::LazyPriced,
+            1 => Parser::Lazy,
             n => Parser::Optimal {
-                passes: u32::from(n - 4).min(6),
+                passes: u32::from(n - 1).min(6),
             },
         },
         depth: u32::from(depth).clamp(1, 64),
@@ -462,10 +407,7 @@ mod tests {
         let mut v = Vec::new();
         for parser in [
             Parser::Fast,
-            Parser::Fast3,
-            Parser::Greedy,
             Parser::Lazy,
-            Parser::LazyPriced,
             Parser::Optimal { passes: 1 },
             Parser::Optimal { passes: 3 },
         ] {
@@ -610,135 +552,5 @@ mod tests {
             let z = compress_with(p, &data, 10_000);
             assert!(z.len() * 50 < data.len(), "{p:?}: {}", z.len());
         }
-    }
-}
-
-/// Development timing: `cargo test --release --lib engine_timing -- --ignored --nocapture`
-/// (PIXB64_DEFLATE picks the parameters, PIXB64_FILES the images).
-#[cfg(all(test, feature = "std"))]
-mod timing {
-    use super::*;
-    use std::time::Instant;
-
-    fn filtered(path: &std::path::Path) -> (Vec<u8>, usize, usize) {
-        use crate::png::filter::{Adaptive, Policy, Price, RowFilter};
-        use crate::png::rows::Scanlines;
-        let bytes = std::fs::read(path).unwrap();
-        let mut d = png::Decoder::new(std::io::Cursor::new(bytes));
-        d.set_transformations(png::Transformations::EXPAND);
-        let mut r = d.read_info().unwrap();
-        let mut buf = alloc::vec![0u8; r.output_buffer_size().unwrap()];
-        let info = r.next_frame(&mut buf).unwrap();
-        buf.truncate(info.buffer_size());
-        let ch = info.color_type.samples() as u8;
-        let img = if info.bit_depth == png::BitDepth::Sixteen {
-            crate::Image::new_16(info.width, info.height, ch, &buf).unwrap()
-        } else {
-            crate::Image::new(info.width, info.height, ch, &buf).unwrap()
-        };
-        let policy = match std::env::var("PIXB64_SCORE").as_deref() {
-            Ok("entropy") => Policy::Adaptive(Adaptive::full(Price::Entropy)),
-            Ok("none") => Policy::Fixed(RowFilter::None),
-            Ok("sub") => Policy::Fixed(RowFilter::Sub),
-            Ok("up") => Policy::Fixed(RowFilter::Up),
-            Ok("avg") => Policy::Fixed(RowFilter::Average),
-            Ok("paeth") => Policy::Fixed(RowFilter::Paeth),
-            _ => Policy::Adaptive(Adaptive::full(Price::MinSum)),
-        };
-        let mut lines = Scanlines::new(&img, crate::ChannelOrder::Rgb, policy);
-        let mut out = Vec::new();
-        for y in 0..img.height() as usize {
-            out.extend_from_slice(lines.next(y, None));
-        }
-        (out, img.bytes_per_pixel(), img.row_bytes() + 1)
-    }
-
-    #[test]
-    #[ignore]
-    fn engine_timing() {
-        let dir = std::env::var("PIXB64_FILES")
-            .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/photos").into());
-        let mut files: Vec<_> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "png"))
-            .collect();
-        files.sort();
-        let level = tests::every_parser()[0];
-        let level = parse_knobs(
-            &std::env::var("PIXB64_DEFLATE").unwrap_or_else(|_| "opt1,8,32".into()),
-            level,
-        );
-        let data: Vec<_> = files.iter().map(|f| filtered(f)).collect();
-        let raw: usize = data.iter().map(|d| d.0.len()).sum();
-        let mut best = f64::MAX;
-        let mut size = 0;
-        let runs: usize = std::env::var("PIXB64_RUNS")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(3);
-        for _ in 0..runs {
-            let t = Instant::now();
-            size = 0;
-            for (d, _, _) in &data {
-                let mut e = Engine::new(level);
-                let mut out = Vec::new();
-                e.write(d, &mut out);
-                e.finish(true, &mut out);
-                size += out.len();
-            }
-            best = best.min(t.elapsed().as_secs_f64());
-        }
-        // Walks alone.
-        if std::env::var_os("PIXB64_MICRO").is_some() {
-            let p = level;
-            let search = Search {
-                depth: p.depth,
-                nice: p.nice,
-                piece: p.piece,
-                max_insert: p.max_insert,
-            };
-            let mut total = 0.0;
-            let mut npos = 0usize;
-            for (d, _, _) in data.iter().take(6) {
-                let n = d.len().min(262_144);
-                let mut bt = bt::BinaryTrees::new();
-                let mut o = optimal::Optimal::default();
-                let costs = cost::Costs::uniform(&d[..n], 8);
-                let t = Instant::now();
-                o.time_walks(&mut bt, &d[..n], &costs, &search, 5);
-                total += t.elapsed().as_secs_f64();
-                npos += n * 5;
-            }
-            std::println!("walk: {:.2} ns/pos", total * 1e9 / npos as f64);
-        }
-        // Finder alone: steps per position.
-        let micro = std::env::var_os("PIXB64_MICRO").is_some();
-        let mut steps = 0u64;
-        let mut found = 0u64;
-        let t = Instant::now();
-        for (d, _, _) in data.iter().filter(|_| micro) {
-            let mut bt = bt::BinaryTrees::new();
-            let mut out = [hc::Match::default(); 300];
-            let p = level;
-            for i in 0..d.len().saturating_sub(4).min(WINDOW * 100) {
-                let max = (d.len() - i).min(258);
-                found += bt.find(d, i, max, p.nice, p.depth, &mut out) as u64;
-            }
-            steps += bt.steps;
-        }
-        let ft = t.elapsed().as_secs_f64();
-        std::println!(
-            "finder: {:.2} steps/pos, {:.2} copies/pos, {:.1} ns/pos",
-            steps as f64 / raw as f64,
-            found as f64 / raw as f64,
-            ft * 1e9 / raw as f64
-        );
-        std::println!(
-            "level 6 {:?}: {:.4} of filtered, {:.1} MB/s (deflate only, best of 3)",
-            level,
-            size as f64 / raw as f64,
-            raw as f64 / best / 1e6
-        );
     }
 }

@@ -16,13 +16,13 @@
 //! 3. Read the path forwards into sequences, count its symbols, price the
 //!    symbols from those counts and walk again; keep the cheapest.
 
-use super::block::{Freqs, Seq};
-use super::bt::BinaryTrees;
-use super::cost::Costs;
-use super::hc::Match;
-use super::parse::{Parsed, Search};
-use super::split;
-use super::symbols::{dist_slot, MAX_MATCH};
+use super::{Parsed, Search};
+use crate::png::deflate::block::{Freqs, Seq};
+use crate::png::deflate::cost::Costs;
+use crate::png::deflate::find::tree::BinaryTrees;
+use crate::png::deflate::find::Match;
+use crate::png::deflate::split;
+use crate::png::deflate::symbols::{dist_slot, MAX_MATCH};
 
 /// Cached copies per input byte at most (libdeflate allows 5).
 const CACHE_PER_BYTE: usize = 4;
@@ -42,7 +42,17 @@ pub(crate) struct Optimal {
     len: Vec<u16>,
     dist: Vec<u16>,
     started: bool,
+    /// The last re-walk gained little (see [`STOP_AT`]).
+    settled: bool,
+    /// Blocks parsed so far.
+    blocks: u64,
 }
+
+/// A re-walk that gains under 1/STOP_AT of a block's size says the
+/// statistics have settled (see [`Optimal::parse`]).
+const STOP_AT: u64 = 500;
+/// Every this many blocks re-walk anyway.
+const RECHECK: u64 = 4;
 
 impl Optimal {
     /// Heap bytes held.
@@ -201,33 +211,6 @@ impl Optimal {
         cost[0]
     }
 
-    /// Development timing: finds copies over all of `buf`, then walks it
-    /// `times` times (the finder untimed by the caller's clock is
-    /// subtracted by timing it here).
-    #[cfg(all(test, feature = "std"))]
-    pub(crate) fn time_walks(
-        &mut self,
-        bt: &mut BinaryTrees,
-        buf: &[u8],
-        costs: &Costs,
-        s: &Search,
-        times: u32,
-    ) {
-        let n = buf.len();
-        self.find(bt, buf, 0, n, s);
-        self.cost.resize(n + 1, 0);
-        self.len.resize(n, 0);
-        self.dist.resize(n, 0);
-        let t = std::time::Instant::now();
-        for _ in 0..times {
-            self.walk(buf, 0, 0, n, costs);
-        }
-        std::println!(
-            "  walks of {n}: {:.2} ns/pos",
-            t.elapsed().as_nanos() as f64 / (n as f64 * f64::from(times))
-        );
-    }
-
     /// The counts of the path over `lo..hi`.
     fn count(&self, buf: &[u8], start: usize, lo: usize, hi: usize) -> Freqs {
         let mut f = Freqs::new();
@@ -291,12 +274,8 @@ impl Optimal {
         passes: u32,
         out: &mut Parsed,
     ) -> usize {
-        #[cfg(feature = "std")]
-        let t0 = std::time::Instant::now();
         let end = self.find(bt, buf, start, end, s);
         let n = end - start;
-        #[cfg(feature = "std")]
-        let t1 = std::time::Instant::now();
         self.cost.clear();
         self.cost.resize(n + 1, 0);
         self.len.clear();
@@ -348,28 +327,31 @@ impl Optimal {
             {
                 f.merge(p.1);
             }
+            let mut est = split::estimate(&f);
+            self.blocks += 1;
             for _ in 1..passes.max(1) {
+                // Re-walks pay only while they help: once one gains under
+                // 1/STOP_AT of its block, the statistics have settled and
+                // later blocks skip theirs, except every RECHECK-th block,
+                // which tells whether they still are (libdeflate stops its
+                // passes on small gains the same way). Photographs settle;
+                // screenshots, whose content changes, rarely do.
+                if self.settled && !cold && !self.blocks.is_multiple_of(RECHECK) {
+                    break;
+                }
                 // Fractional prices (-log2 of the counts) walk to smaller
                 // output than the integer lengths of the Huffman code the
                 // counts make (0.15% on Kodak).
                 let c = Costs::from_freqs(&f);
                 self.walk(buf, start, lo, hi, &c);
                 f = self.count(buf, start, lo, hi);
+                let now = split::estimate(&f);
+                self.settled = est.saturating_sub(now) * STOP_AT < est;
+                est = now;
             }
             lo = hi;
         }
         self.emit(start, &ends, out);
-        #[cfg(feature = "std")]
-        if std::env::var_os("PIXB64_TIMES").is_some() {
-            let t2 = std::time::Instant::now();
-            std::eprintln!(
-                "seg {n} find {:.2} ns/B rest {:.2} ns/B cache/pos {:.2} blocks {}",
-                (t1 - t0).as_nanos() as f64 / n as f64,
-                (t2 - t1).as_nanos() as f64 / n as f64,
-                self.cache.len() as f64 / n as f64,
-                ends.len()
-            );
-        }
         end
     }
 }

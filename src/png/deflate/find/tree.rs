@@ -32,8 +32,8 @@
 //! Three-byte copies come from a separate two-way table of the newest
 //! positions per 3-byte hash.
 
-use super::hc::{extend, load4, slide16, Match, NONE};
-use super::symbols::WINDOW;
+use super::{extend, load4, slide16, Match, NONE};
+use crate::png::deflate::symbols::WINDOW;
 use alloc::vec;
 use alloc::vec::Vec;
 
@@ -47,8 +47,6 @@ pub(crate) struct BinaryTrees {
     /// Buffer index that relative position 0 stands for (a multiple of
     /// [`WINDOW`]).
     base: usize,
-    #[cfg(test)]
-    pub(crate) steps: u64,
 }
 
 impl BinaryTrees {
@@ -59,8 +57,6 @@ impl BinaryTrees {
             child: Vec::new(),
             head3: Vec::new(),
             base: 0,
-            #[cfg(test)]
-            steps: 0,
         }
     }
 
@@ -70,8 +66,6 @@ impl BinaryTrees {
             child: vec![NONE; 2 * WINDOW],
             head3: vec![[NONE; 2]; 1 << HASH3_BITS],
             base: 0,
-            #[cfg(test)]
-            steps: 0,
         }
     }
 
@@ -127,10 +121,15 @@ impl BinaryTrees {
         self.advance::<true>(buf, p, max, nice, depth, out)
     }
 
-    /// Inserts position `p` without reporting copies.
+    /// Inserts position `p` without reporting copies. Comparisons stop at
+    /// `nice` bytes, not `max`: nothing is reported, and inside a long
+    /// repeat (where skipping happens) every node would otherwise be
+    /// compared to its full length, position after position (libdeflate
+    /// skips the same way).
     #[inline(always)]
     pub(crate) fn skip(&mut self, buf: &[u8], p: usize, max: usize, nice: usize, depth: u32) {
-        self.advance::<false>(buf, p, max, nice, depth, &mut []);
+        let max = max.min(nice);
+        self.advance::<false>(buf, p, max, max, depth, &mut []);
     }
 
     #[inline(always)]
@@ -194,10 +193,6 @@ impl BinaryTrees {
                 return n;
             }
             steps -= 1;
-            #[cfg(test)]
-            {
-                self.steps += 1;
-            }
             let d = (rel - cur) as usize;
             let c = p - d;
             let cs = 2 * (cur as usize & (WINDOW - 1));
