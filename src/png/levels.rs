@@ -8,6 +8,7 @@ use super::rows::Scanlines;
 use super::strips::Strips;
 use super::{Filter, Sink};
 use crate::image::{ChannelOrder, Image};
+use alloc::vec::Vec;
 use core::ops::Range;
 
 /// Whole-image filter strategies tried on a sample (see [`best_strategy`]).
@@ -110,7 +111,7 @@ fn recipe(level: u8) -> Recipe {
         5 => Recipe {
             params: engine(Parser::Lazy, 8, 32),
             adaptive: entropy,
-            trials: trials(lazy, 128, ALL),
+            trials: trials(fast, 64, ALL),
         },
         6 => Recipe {
             params: engine(Parser::Lazy, 16, 32),
@@ -118,17 +119,17 @@ fn recipe(level: u8) -> Recipe {
             trials: trials(lazy, 64, ALL),
         },
         7 => Recipe {
-            params: engine(Parser::Optimal { passes: 2 }, 4, 32),
+            params: engine(Parser::Optimal { passes: 2 }, 4, 150),
             adaptive: Adaptive::full(Price::Entropy),
             trials: trials(lazy, 64, ALL),
         },
         8 => Recipe {
-            params: engine(Parser::Optimal { passes: 2 }, 8, 32),
+            params: engine(Parser::Optimal { passes: 2 }, 8, 150),
             adaptive: Adaptive::full(Price::Entropy),
             trials: trials(lazy, 64, ALL),
         },
         _ => Recipe {
-            params: engine(Parser::Optimal { passes: 3 }, 16, 64),
+            params: engine(Parser::Optimal { passes: 3 }, 16, 258),
             adaptive: Adaptive::full(Price::Entropy),
             trials: trials(lazy, 64, ALL),
         },
@@ -151,18 +152,113 @@ impl<'i, 'a> Coder<'i, 'a> {
         filter: Filter,
         threads: usize,
     ) -> Self {
-        let r = recipe(level);
-        let mut policy = Policy::from_filter(filter, Policy::Adaptive(r.adaptive));
-        if let (Filter::Adaptive, Some(t)) = (filter, r.trials) {
-            policy = best_strategy(img, order, t, threads);
-        }
+        let (params, policy) = if img.byte_len() <= SMALL {
+            smallest_setting(img, order, level, filter, threads)
+        } else {
+            setting(img, order, level, filter, threads)
+        };
         Coder {
             img,
             order,
             policy,
-            params: r.params,
+            params,
         }
     }
+}
+
+/// Images of up to this many bytes are compressed whole at every level up
+/// to the one asked for (see [`smallest_setting`]).
+const SMALL: usize = 16 * 1024;
+
+/// The setting (engine and filter strategy) level `level` uses for `img`
+/// when it is not small.
+fn setting(
+    img: &Image<'_>,
+    order: ChannelOrder,
+    level: u8,
+    filter: Filter,
+    threads: usize,
+) -> (deflate::Params, Policy) {
+    let r = recipe(level);
+    let mut policy = Policy::from_filter(filter, Policy::Adaptive(r.adaptive));
+    if let (Filter::Adaptive, Some(t)) = (filter, r.trials) {
+        policy = best_strategy(img, order, t, threads);
+    }
+    (r.params, policy)
+}
+
+/// For a small image: of the settings levels 2..=`level` would use, the
+/// one that compresses `img` smallest (ties to the lower level). So on
+/// small images a level is never larger than the one below it.
+///
+/// Why: on a file of a few hundred bytes a block header, or the one copy
+/// a deeper search takes differently, is several percent of the size, and
+/// a deeper search or finer parse is not always smaller by a few bytes
+/// (30% of the PngSuite images had some level larger than the one below).
+/// Compressing a few kilobytes once per level costs about as much as the
+/// three deepest levels together, a few milliseconds at most.
+fn smallest_setting(
+    img: &Image<'_>,
+    order: ChannelOrder,
+    level: u8,
+    filter: Filter,
+    threads: usize,
+) -> (deflate::Params, Policy) {
+    let mut settings: Vec<(deflate::Params, Policy)> = Vec::new();
+    let mut tried: Vec<(Option<Trials>, Policy)> = Vec::new();
+    for k in 2..=level.clamp(2, 9) {
+        let r = recipe(k);
+        // Levels sharing a strategy trial share its answer.
+        let policy = match tried.iter().find(|(t, _)| *t == r.trials) {
+            Some(&(_, p)) if filter == Filter::Adaptive && r.trials.is_some() => p,
+            _ => {
+                let (_, p) = setting(img, order, k, filter, threads);
+                tried.push((r.trials, p));
+                p
+            }
+        };
+        if !settings.contains(&(r.params, policy)) {
+            settings.push((r.params, policy));
+        }
+    }
+    let judge = |(params, policy): (deflate::Params, Policy)| -> usize {
+        compressed_size(img, order, params, policy, None)
+    };
+    let mut sizes = alloc::vec![usize::MAX; settings.len()];
+    judge_all(&settings, &mut sizes, threads, &judge);
+    let mut best = (usize::MAX, settings[0]);
+    for (&setting, &size) in settings.iter().zip(&sizes) {
+        if size < best.0 {
+            best = (size, setting);
+        }
+    }
+    best.1
+}
+
+/// Bytes of the deflate stream of `img` filtered by `policy` and
+/// compressed with `params`: all rows, or with `sample = Some(every)` one
+/// band of [`BAND`] rows in every `every`.
+fn compressed_size(
+    img: &Image<'_>,
+    order: ChannelOrder,
+    params: deflate::Params,
+    policy: Policy,
+    sample: Option<usize>,
+) -> usize {
+    let mut e = Engine::new(params);
+    let mut lines = Scanlines::new(img, order, policy);
+    let mut size = Count(0);
+    for y in 0..img.height() as usize {
+        if let Some(every) = sample {
+            if y % every >= BAND {
+                continue;
+            }
+        }
+        let line = lines.next(y, e.literal_prices());
+        e.write(line, &mut size);
+    }
+    e.finish(true, &mut size);
+    size.0
 }
 
 /// Rows per band of the sample a strategy is judged on.
@@ -196,18 +292,7 @@ fn best_strategy(img: &Image<'_>, order: ChannelOrder, trials: Trials, threads: 
     // and all of them costs little.
     let sampled = height >= 4 * every && img.byte_len() > SAMPLE_FROM;
     let judge = |cand: Policy| -> usize {
-        let mut e = Engine::new(trials.engine);
-        let mut lines = Scanlines::new(img, order, cand);
-        let mut size = Count(0);
-        for y in 0..height {
-            if sampled && y % every >= BAND {
-                continue;
-            }
-            let line = lines.next(y, e.literal_prices());
-            e.write(line, &mut size);
-        }
-        e.finish(true, &mut size);
-        size.0
+        compressed_size(img, order, trials.engine, cand, sampled.then_some(every))
     };
     let mut sizes = [usize::MAX; 8];
     judge_all(candidates, &mut sizes[..n], threads, &judge);
@@ -222,11 +307,11 @@ fn best_strategy(img: &Image<'_>, order: ChannelOrder, trials: Trials, threads: 
 
 /// `sizes[i] = judge(candidates[i])`, on up to `threads` threads (`std`).
 #[cfg(feature = "std")]
-fn judge_all(
-    candidates: &[Policy],
+fn judge_all<T: Copy + Sync>(
+    candidates: &[T],
     sizes: &mut [usize],
     threads: usize,
-    judge: &(dyn Fn(Policy) -> usize + Sync),
+    judge: &(dyn Fn(T) -> usize + Sync),
 ) {
     if threads <= 1 {
         for (s, &c) in sizes.iter_mut().zip(candidates) {
@@ -272,11 +357,11 @@ fn judge_all(
 }
 
 #[cfg(not(feature = "std"))]
-fn judge_all(
-    candidates: &[Policy],
+fn judge_all<T: Copy>(
+    candidates: &[T],
     sizes: &mut [usize],
     _threads: usize,
-    judge: &(dyn Fn(Policy) -> usize + Sync),
+    judge: &(dyn Fn(T) -> usize + Sync),
 ) {
     for (s, &c) in sizes.iter_mut().zip(candidates) {
         *s = judge(c);

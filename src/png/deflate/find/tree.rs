@@ -118,7 +118,7 @@ impl BinaryTrees {
         depth: u32,
         out: &mut [Match],
     ) -> usize {
-        self.advance::<true>(buf, p, max, nice, depth, out)
+        self.advance::<true>(buf, p, max, nice, depth, (0, 0), out)
     }
 
     /// Inserts position `p` without reporting copies. Comparisons stop at
@@ -126,13 +126,29 @@ impl BinaryTrees {
     /// repeat (where skipping happens) every node would otherwise be
     /// compared to its full length, position after position (libdeflate
     /// skips the same way).
+    ///
+    /// `p` lies inside a copy the caller took: `p - dist` is known to agree
+    /// with `p` for `known` bytes. When the walk meets that node, those
+    /// bytes are not compared again; where `known` reaches `nice` (most of
+    /// a long copy) the node is replaced without reading a byte.
     #[inline(always)]
-    pub(crate) fn skip(&mut self, buf: &[u8], p: usize, max: usize, nice: usize, depth: u32) {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn skip(
+        &mut self,
+        buf: &[u8],
+        p: usize,
+        max: usize,
+        nice: usize,
+        depth: u32,
+        dist: usize,
+        known: usize,
+    ) {
         let max = max.min(nice);
-        self.advance::<false>(buf, p, max, max, depth, &mut []);
+        self.advance::<false>(buf, p, max, max, depth, (dist, known), &mut []);
     }
 
     #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
     fn advance<const RECORD: bool>(
         &mut self,
         buf: &[u8],
@@ -140,6 +156,7 @@ impl BinaryTrees {
         max: usize,
         nice: usize,
         depth: u32,
+        (known_dist, known): (usize, usize),
         out: &mut [Match],
     ) -> usize {
         if p - self.base >= WINDOW {
@@ -201,6 +218,14 @@ impl BinaryTrees {
             // (the walk is a chain of dependent loads; this takes one load
             // per node off it).
             let (left, right) = (self.child[cs], self.child[cs + 1]);
+            if !RECORD && d == known_dist && known > len {
+                len = known.min(max);
+                if len >= nice {
+                    self.child[lt] = left;
+                    self.child[gt] = right;
+                    return n;
+                }
+            }
             if buf[c + len] == buf[p + len] {
                 len = extend(buf, c, p, len + 1, max);
                 if RECORD && len > best {

@@ -133,10 +133,12 @@ impl Optimal {
             // the data is cheap either way).
             if k > 0 && tmp[k - 1].len as usize >= s.nice.min(max) {
                 let skip_to = i + tmp[k - 1].len as usize;
+                let dist = tmp[k - 1].dist as usize;
                 for j in i + 1..skip_to {
                     first[j - start] = at as u32;
                     if j + 4 <= avail {
-                        bt.skip(buf, j, (avail - j).min(MAX_MATCH), s.nice, s.depth);
+                        let max = (avail - j).min(MAX_MATCH);
+                        bt.skip(buf, j, max, s.nice, s.depth, dist, skip_to - j);
                     }
                 }
                 i = skip_to;
