@@ -210,9 +210,9 @@ def main():
                 base = rows.get((s, k[1], 1))
                 if base:
                     r = rows[k]
-                    # Levels 0 and 1 ignore the thread count: their rows
-                    # show how much two runs of the same code differ.
-                    name = k[1] + (" (not threaded: noise)" if k[1] in ("L0", "L1") else "")
+                    # Level 0 ignores the thread count: its row shows how
+                    # much two runs of the same code differ.
+                    name = k[1] + (" (not threaded: noise)" if k[1] == "L0" else "")
                     print(f"| {name} | {k[2]} | {r['mbs'] / base['mbs']:.2f}x | "
                           f"{(r['ratio'] / base['ratio'] - 1) * 100:+.3f}% |")
 

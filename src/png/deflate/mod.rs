@@ -8,15 +8,16 @@
 //!
 //! ```text
 //!   rows -> buffer [ window (32 KiB history) | segment (new input) ]
-//!        -> parse (hash chains; greedy, lazy or near-optimal)  -> sequences
+//!        -> parse (fast, lazy or near-optimal) over a finder   -> sequences
 //!        -> split (merge pieces while one block is cheaper)     -> blocks
 //!        -> each block: dynamic, fixed or stored, whichever is smallest
 //! ```
 //!
 //! Layers, each its own module: `symbols` (the alphabets), `bits` (the bit
 //! writer), `huffman` (codes), `block` (counts, headers, writing blocks),
-//! `cost` (the parsers' price list), `hc` (the match finder), `parse`
-//! (greedy and lazy parsing), `split` (block boundaries).
+//! `cost` (the parsers' price list), `find` (the match finders: a hash
+//! table, hash chains, binary trees), `parse` (the fast, lazy and
+//! near-optimal parsers), `split` (block boundaries).
 
 pub(crate) mod bits;
 pub(crate) mod block;
