@@ -210,7 +210,12 @@ impl Decoder {
         };
         // The held symbols, left-aligned into 24 bits: aaaaaabb bbbbcccc cc......
         let group = self.acc << (6 * (4 - u32::from(self.held)));
-        dst.copy_from_slice(&group.to_be_bytes()[1..1 + tail]);
+        // 0 to 2 bytes, stored one at a time (no call to `memcpy`).
+        let bytes = group.to_be_bytes();
+        if tail > 0 {
+            dst[0] = bytes[1];
+            dst[tail - 1] = bytes[tail];
+        }
         Ok(tail)
     }
 }

@@ -101,7 +101,11 @@ impl LineEnding {
 
 /// A base64 codec: alphabet, padding policy and decoding leniency, and
 /// optionally a forced [`Backend`].
+//
+// Aligned to 4 so that copying one (into a `Decoder`, say) is two word moves,
+// not a call to `memcpy` on targets without unaligned access (thumbv6m).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(align(4))]
 pub struct Base64 {
     alphabet: Alphabet,
     encode_padding: bool,
@@ -114,6 +118,14 @@ pub struct Base64 {
 /// The longest input any backend's small-input kernel takes
 /// (`dispatch::small_decode_max`).
 const SMALL_FAST_MAX: usize = 128;
+
+/// Where the general decode path counts the bytes an input would need when
+/// the output is full. Small tables mean a small target: a small stack.
+const GENERAL_SCRATCH: usize = if cfg!(pixb64_small) { 48 } else { 768 };
+
+/// The input [`Base64::decode_in_place`] copies aside at a time (small
+/// tables: a small target, a small stack).
+const IN_PLACE_SCRATCH: usize = if cfg!(pixb64_small) { 64 } else { 1024 };
 
 /// RFC 4648 §4 with `=` padding; decoding is strict (canonical padding, zero trailing bits).
 pub const STANDARD: Base64 = Base64::new(Alphabet::Standard);
@@ -302,7 +314,8 @@ impl Base64 {
         };
         let table = tables::enc(self.alphabet);
         let (r, w) = dispatch::encode_prefix(backend, self.alphabet, input, output);
-        if input.len() >= 8 {
+        // (Small tables: the group loop and the tail only, for flash.)
+        if !cfg!(pixb64_small) && input.len() >= 8 {
             scalar::encode_rest(table, input, r, self.encode_padding, &mut output[w..]);
             return Ok(needed);
         }
@@ -317,6 +330,12 @@ impl Base64 {
     /// `n`. On error the contents of `output` are unspecified.
     #[inline]
     pub fn decode_to_slice(&self, input: &[u8], output: &mut [u8]) -> Result<usize, DecodeError> {
+        // Small tables (a microcontroller): the general decoder alone, whose
+        // loop runs the same group kernel; one call chain less of flash and
+        // stack.
+        if cfg!(pixb64_small) {
+            return self.decode_general(input, output, (0, 0));
+        }
         // A short clean text with a small-input kernel: one kernel call, in a
         // function small enough not to pay the general paths' stack frame.
         if (5..=SMALL_FAST_MAX).contains(&input.len()) {
@@ -540,7 +559,7 @@ impl Base64 {
         // The output is full: validate the rest (errors come first) and count.
         let mut needed = written;
         let mut rest = &input[consumed..];
-        let mut scratch = [0u8; 768];
+        let mut scratch = [0u8; GENERAL_SCRATCH];
         loop {
             let (c, w) = dec.decode(rest, &mut scratch)?;
             needed += w;
@@ -567,7 +586,7 @@ impl Base64 {
         // Up to 4 symbols, left-aligned in 24 bits; top byte set if any is invalid.
         let mut group = 0;
         for (k, &c) in last[..symbols].iter().enumerate() {
-            group |= table.shifted[k][usize::from(c)];
+            group |= table.shifted(k, c);
         }
         if group >> 24 != 0 {
             return None;
@@ -609,7 +628,7 @@ impl Base64 {
         // The output never passes the input read so far (3 bytes per 4 symbols),
         // so the bound leaves every unread input byte untouched.
         let mut dec = Decoder::new(self);
-        let mut scratch = [0u8; 1024];
+        let mut scratch = [0u8; IN_PLACE_SCRATCH];
         let (mut r, mut w) = (0, 0);
         while r < buf.len() {
             let n = scratch.len().min(buf.len() - r);

@@ -17,7 +17,7 @@ use super::tables::{DecTable, EncTable};
 /// ```
 #[inline(always)]
 fn encode_48(t: &EncTable, x: u64) -> u64 {
-    let p = |shift: u32| u64::from(t.pairs[((x >> shift) & 0xFFF) as usize]);
+    let p = |shift: u32| u64::from(t.pair((x >> shift) as usize));
     (p(52) << 48) | (p(40) << 32) | (p(28) << 16) | p(16)
 }
 
@@ -29,28 +29,29 @@ pub(crate) fn encode_prefix(t: &EncTable, input: &[u8], output: &mut [u8]) -> (u
 
     // 24 bytes -> 32 symbols per round, as four 6-byte words. The last word of a
     // round is loaded from bytes 16..24 and shifted, so no load leaves the chunk.
-    let mut ins = input.chunks_exact(24);
-    let mut outs = output.chunks_exact_mut(32);
-    for (src, dst) in (&mut ins).zip(&mut outs) {
-        let load = |at: usize| u64::from_be_bytes(src[at..at + 8].try_into().unwrap());
-        let w0 = encode_48(t, load(0));
-        let w1 = encode_48(t, load(6));
-        let w2 = encode_48(t, load(12));
-        let w3 = encode_48(t, load(16) << 16);
-        dst[0..8].copy_from_slice(&w0.to_be_bytes());
-        dst[8..16].copy_from_slice(&w1.to_be_bytes());
-        dst[16..24].copy_from_slice(&w2.to_be_bytes());
-        dst[24..32].copy_from_slice(&w3.to_be_bytes());
-    }
+    // (Not with small tables: there the plain loop below is the whole kernel.)
+    #[cfg(not(pixb64_small))]
+    let (input, output) = {
+        let mut ins = input.chunks_exact(24);
+        let mut outs = output.chunks_exact_mut(32);
+        for (src, dst) in (&mut ins).zip(&mut outs) {
+            let load = |at: usize| u64::from_be_bytes(src[at..at + 8].try_into().unwrap());
+            let w0 = encode_48(t, load(0));
+            let w1 = encode_48(t, load(6));
+            let w2 = encode_48(t, load(12));
+            let w3 = encode_48(t, load(16) << 16);
+            dst[0..8].copy_from_slice(&w0.to_be_bytes());
+            dst[8..16].copy_from_slice(&w1.to_be_bytes());
+            dst[16..24].copy_from_slice(&w2.to_be_bytes());
+            dst[24..32].copy_from_slice(&w3.to_be_bytes());
+        }
+        (ins.remainder(), outs.into_remainder())
+    };
     // Fewer than 24 bytes left: one group of 3 at a time.
-    for (src, dst) in ins
-        .remainder()
-        .chunks_exact(3)
-        .zip(outs.into_remainder().chunks_exact_mut(4))
-    {
+    for (src, dst) in input.chunks_exact(3).zip(output.chunks_exact_mut(4)) {
         let n = (usize::from(src[0]) << 16) | (usize::from(src[1]) << 8) | usize::from(src[2]);
-        dst[0..2].copy_from_slice(&t.pairs[n >> 12].to_be_bytes());
-        dst[2..4].copy_from_slice(&t.pairs[n & 0xFFF].to_be_bytes());
+        dst[0..2].copy_from_slice(&t.pair(n >> 12).to_be_bytes());
+        dst[2..4].copy_from_slice(&t.pair(n).to_be_bytes());
     }
     (groups * 3, groups * 4)
 }
@@ -111,12 +112,12 @@ pub(crate) fn encode_rest(t: &EncTable, input: &[u8], start: usize, pad: bool, o
 /// Encodes the final 1 or 2 bytes (`rest.len() < 3`) and the padding, if any.
 /// `output` must hold the encoded tail length bytes. Returns the number written.
 pub(crate) fn encode_tail(t: &EncTable, rest: &[u8], pad: bool, output: &mut [u8]) -> usize {
-    let s = &t.symbols;
+    let s = |v: u8| t.symbol(usize::from(v));
     match *rest {
         [] => 0,
         [a] => {
-            output[0] = s[usize::from(a >> 2)];
-            output[1] = s[usize::from((a & 0x03) << 4)];
+            output[0] = s(a >> 2);
+            output[1] = s((a & 0x03) << 4);
             if pad {
                 output[2..4].copy_from_slice(b"==");
                 4
@@ -125,9 +126,9 @@ pub(crate) fn encode_tail(t: &EncTable, rest: &[u8], pad: bool, output: &mut [u8
             }
         }
         [a, b, ..] => {
-            output[0] = s[usize::from(a >> 2)];
-            output[1] = s[usize::from(((a & 0x03) << 4) | (b >> 4))];
-            output[2] = s[usize::from((b & 0x0F) << 2)];
+            output[0] = s(a >> 2);
+            output[1] = s(((a & 0x03) << 4) | (b >> 4));
+            output[2] = s((b & 0x0F) << 2);
             if pad {
                 output[3] = b'=';
                 4
@@ -148,7 +149,9 @@ pub(crate) fn decode_prefix(t: &DecTable, input: &[u8], output: &mut [u8]) -> (u
     let mut w = 0;
     // 32 symbols -> 24 bytes per round. The eight groups are decoded and checked
     // before anything is stored; a round that meets an unusual byte stores only
-    // the valid groups before it and returns.
+    // the valid groups before it and returns. (Not with small tables: there
+    // the group loop below is the whole kernel.)
+    #[cfg(not(pixb64_small))]
     while let (Some(src), Some(mut dst)) = (input.get(r..r + 32), output.get_mut(w..w + 24)) {
         let g = |i: usize| t.group(src[4 * i..4 * i + 4].try_into().unwrap());
         let q = [g(0), g(1), g(2), g(3), g(4), g(5), g(6), g(7)];
