@@ -34,6 +34,7 @@
 //! | (none) | `encode_to_slice`, `decode_to_slice`, `decode_in_place`, `encode_wrapped_to_slice`, the resumable [`base64::Encoder`] and [`base64::Decoder`], [`Image`], [`Sizes`] |
 //! | `alloc` | `encode`, `decode`, `encode_wrapped` returning `String` / `Vec<u8>`; [`png`], [`data_uri`], [`ImageBuf`], [`Error`] |
 //! | `std` (default) | streaming [`base64::EncoderWriter`] / [`base64::DecoderReader`], `png::encode_to_writer`, threads, `fdeflate` for inflate, and runtime CPU feature detection |
+//! | `small` | the base64 scalar backend without tables and with plain loops (a few KiB less flash, slower): already the default on targets without a SIMD backend (microcontrollers) |
 #![no_std]
 // `unsafe` is allowed only in the ISA modules (`base64::arch`, `png::arch`)
 // and the base64 dispatch; see UNSAFE.md.
