@@ -6,6 +6,10 @@
 //! per lookup, [`EncTable::pairs`]). Decode looks up four pre-shifted 6-bit
 //! values per group of four symbols and ORs them ([`DecTable::group`]); an
 //! invalid symbol sets the top byte, checked once per 8 groups.
+//!
+//! With `cfg(pixb64_small)` (microcontrollers, or the `small` feature) the
+//! same functions run on tables of two bytes (`tables::Small`) and without
+//! the unrolled rounds: a group at a time, for flash.
 
 use super::tables::{DecTable, EncTable};
 

@@ -15,7 +15,7 @@ use core::hint::black_box;
 use cortex_m_rt::entry;
 use cortex_m_semihosting::{debug, hprintln};
 use panic_halt as _;
-use pixb64::base64::{Decoder, LineEnding, FORGIVING, STANDARD, URL_SAFE_NO_PAD};
+use pixb64::base64::{Decoder, Encoder, LineEnding, FORGIVING, STANDARD, URL_SAFE_NO_PAD};
 
 const BUDGET: usize = 512;
 const PAINTED: usize = 4096;
@@ -63,7 +63,7 @@ fn main() -> ! {
     let n = STANDARD.encode_to_slice(&data, &mut text).unwrap();
     let mut worst = 0;
     let mut report = |name: &str, used: usize| {
-        hprintln!("{:<40} {:>4} bytes", name, used);
+        hprintln!("{:<42} {:>4} bytes", name, used);
         worst = worst.max(used);
     };
     let t = &text[..n];
@@ -158,6 +158,18 @@ fn main() -> ! {
                 }
             }
             black_box(dec.finish(&mut out[done..]).ok());
+        }),
+    );
+    report(
+        "Encoder::encode in 7-byte pieces + finish",
+        measure(&mut || {
+            let mut enc = Encoder::new(&STANDARD);
+            let mut done = 0;
+            for piece in black_box(&data[..]).chunks(7) {
+                let (_, o) = enc.encode(piece, &mut text2[done..]);
+                done += o;
+            }
+            black_box(enc.finish(&mut text2[done..]).ok());
         }),
     );
     hprintln!("deepest: {} bytes (budget {})", worst, BUDGET);
