@@ -54,8 +54,12 @@ pub(crate) fn encode_prefix(t: &EncTable, input: &[u8], output: &mut [u8]) -> (u
     // Fewer than 24 bytes left: one group of 3 at a time.
     for (src, dst) in input.chunks_exact(3).zip(output.chunks_exact_mut(4)) {
         let n = (usize::from(src[0]) << 16) | (usize::from(src[1]) << 8) | usize::from(src[2]);
-        dst[0..2].copy_from_slice(&t.pair(n >> 12).to_be_bytes());
-        dst[2..4].copy_from_slice(&t.pair(n).to_be_bytes());
+        let word = (u32::from(t.pair(n >> 12)) << 16) | u32::from(t.pair(n));
+        // An array store, not `copy_from_slice` (which opt-level "z" leaves
+        // as a call that links `memcpy` on thumbv6m).
+        if let Ok(d) = <&mut [u8; 4]>::try_from(dst) {
+            *d = word.to_be_bytes();
+        }
     }
     (groups * 3, groups * 4)
 }
@@ -123,7 +127,8 @@ pub(crate) fn encode_tail(t: &EncTable, rest: &[u8], pad: bool, output: &mut [u8
             output[0] = s(a >> 2);
             output[1] = s((a & 0x03) << 4);
             if pad {
-                output[2..4].copy_from_slice(b"==");
+                output[2] = b'=';
+                output[3] = b'=';
                 4
             } else {
                 2
