@@ -205,17 +205,20 @@ fn smallest_setting(
     threads: usize,
 ) -> (deflate::Params, Policy) {
     let mut settings: Vec<(deflate::Params, Policy)> = Vec::new();
-    let mut tried: Vec<(Option<Trials>, Policy)> = Vec::new();
+    // Levels sharing a strategy trial share its answer.
+    let mut tried: Vec<(Trials, Policy)> = Vec::new();
     for k in 2..=level.clamp(2, 9) {
         let r = recipe(k);
-        // Levels sharing a strategy trial share its answer.
-        let policy = match tried.iter().find(|(t, _)| *t == r.trials) {
-            Some(&(_, p)) if filter == Filter::Adaptive && r.trials.is_some() => p,
-            _ => {
-                let (_, p) = setting(img, order, k, filter, threads);
-                tried.push((r.trials, p));
-                p
-            }
+        let policy = match (filter, r.trials) {
+            (Filter::Adaptive, Some(t)) => match tried.iter().find(|(u, _)| *u == t) {
+                Some(&(_, p)) => p,
+                None => {
+                    let p = best_strategy(img, order, t, threads);
+                    tried.push((t, p));
+                    p
+                }
+            },
+            _ => Policy::from_filter(filter, Policy::Adaptive(r.adaptive)),
         };
         if !settings.contains(&(r.params, policy)) {
             settings.push((r.params, policy));
@@ -226,10 +229,15 @@ fn smallest_setting(
     };
     let mut sizes = alloc::vec![usize::MAX; settings.len()];
     judge_all(&settings, &mut sizes, threads, &judge);
-    let mut best = (usize::MAX, settings[0]);
-    for (&setting, &size) in settings.iter().zip(&sizes) {
+    first_smallest(&settings, &sizes)
+}
+
+/// The candidate with the smallest size (ties to the first).
+fn first_smallest<T: Copy>(candidates: &[T], sizes: &[usize]) -> T {
+    let mut best = (usize::MAX, candidates[0]);
+    for (&cand, &size) in candidates.iter().zip(sizes) {
         if size < best.0 {
-            best = (size, setting);
+            best = (size, cand);
         }
     }
     best.1
@@ -296,13 +304,7 @@ fn best_strategy(img: &Image<'_>, order: ChannelOrder, trials: Trials, threads: 
     };
     let mut sizes = [usize::MAX; 8];
     judge_all(candidates, &mut sizes[..n], threads, &judge);
-    let mut best = (usize::MAX, candidates[0]);
-    for (&cand, &size) in candidates.iter().zip(&sizes) {
-        if size < best.0 {
-            best = (size, cand);
-        }
-    }
-    best.1
+    first_smallest(candidates, &sizes[..n])
 }
 
 /// `sizes[i] = judge(candidates[i])`, on up to `threads` threads (`std`).
