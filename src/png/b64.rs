@@ -8,44 +8,62 @@ use crate::base64::{Base64, Encoder};
 use crate::image::{Image, ImageBuf};
 use crate::Error;
 
-/// A [`Sink`] that base64-encodes what it is given onto a byte buffer,
-/// carrying the 0-2 bytes of an unfinished group between writes: the PNG
-/// never exists whole in memory, only its base64 does.
-pub(crate) struct Base64Sink {
+/// A [`Sink`] that base64-encodes what it is given into an inner sink,
+/// carrying the 0-2 bytes of an unfinished group between writes, with no
+/// allocation: the PNG never exists whole, only its base64 does (or not
+/// even that, with a sink that sends it on).
+///
+/// The inner sink gets the text in pieces of at most 1 KiB (a buffer held
+/// in the value). [`finish`](Self::finish) writes the last group and its
+/// padding and returns the inner sink. For a `data:` URI, write
+/// `data:image/png;base64,` to the inner sink first.
+///
+/// ```
+/// use pixb64::base64::STANDARD;
+/// use pixb64::png::{Base64Sink, Sink};
+/// let mut s = Base64Sink::new(&STANDARD, Vec::new());
+/// s.write(b"fo");
+/// s.write(b"ob");
+/// assert_eq!(s.finish(), b"Zm9vYg==");
+/// ```
+pub struct Base64Sink<S: Sink> {
     enc: Encoder,
-    out: Vec<u8>,
+    inner: S,
+    buf: [u8; 1024],
 }
 
-impl Base64Sink {
-    pub(crate) fn new(config: &Base64, out: Vec<u8>) -> Self {
+impl<S: Sink> Base64Sink<S> {
+    /// A sink writing `config`'s alphabet and padding into `inner`.
+    pub fn new(config: &Base64, inner: S) -> Self {
         Base64Sink {
             enc: Encoder::new(config),
-            out,
+            inner,
+            buf: [0; 1024],
         }
     }
 
-    /// Writes the last group (and padding) and returns the text.
-    pub(crate) fn finish(mut self) -> Vec<u8> {
-        let at = self.out.len();
-        self.out.resize(at + 4, 0);
-        let n = self
-            .enc
-            .finish(&mut self.out[at..])
-            .expect("4 bytes hold any final group");
-        self.out.truncate(at + n);
-        self.out
+    /// The inner sink.
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// Writes the last group (and padding) and returns the inner sink.
+    pub fn finish(mut self) -> S {
+        let mut tail = [0u8; 4];
+        // Four bytes hold any final group.
+        let n = self.enc.finish(&mut tail).unwrap_or(0);
+        self.inner.write(&tail[..n]);
+        self.inner
     }
 }
 
-impl Sink for Base64Sink {
-    fn write(&mut self, bytes: &[u8]) {
-        // Whole groups of (held + new) bytes, plus one group of slack.
-        let room = (bytes.len() / 3 + 2) * 4;
-        let at = self.out.len();
-        self.out.resize(at + room, 0);
-        let (consumed, written) = self.enc.encode(bytes, &mut self.out[at..]);
-        debug_assert_eq!(consumed, bytes.len());
-        self.out.truncate(at + written);
+impl<S: Sink> Sink for Base64Sink<S> {
+    fn write(&mut self, mut bytes: &[u8]) {
+        while !bytes.is_empty() {
+            let (consumed, written) = self.enc.encode(bytes, &mut self.buf);
+            self.inner.write(&self.buf[..written]);
+            bytes = &bytes[consumed..];
+        }
     }
 }
 
@@ -67,7 +85,7 @@ pub fn encode_base64(img: &Image<'_>, opts: &EncodeOptions, config: &Base64) -> 
     let mut sink = Base64Sink::new(config, Vec::with_capacity(hint / 3 * 4 + 8));
     encode_to_sink(img, opts, &mut sink);
     // Base64 symbols and padding are ASCII.
-    String::from_utf8(sink.finish()).expect("base64 is ASCII")
+    String::from_utf8(sink.finish()).unwrap_or_default()
 }
 
 /// Base64 text (in `config`'s rules; `FORGIVING` takes wrapped text) of a

@@ -2,9 +2,9 @@
 
 use super::crc::crc32_update;
 use super::Sink;
-use alloc::vec::Vec;
 
-/// Payload bytes per IDAT chunk (the last one may be shorter).
+/// Payload bytes per IDAT chunk of the whole-image calls (the last one may
+/// be shorter).
 ///
 /// A chunk's length comes before its data, so a streaming writer must hold a
 /// whole chunk before it can send it: the chunk size is the writer's memory
@@ -13,6 +13,20 @@ use alloc::vec::Vec;
 /// chunk cost under 0.02 %. Decoders accept any split (libpng writes 8 KiB
 /// chunks, the `png` crate up to 1 MiB).
 pub(crate) const IDAT_SIZE: usize = 64 * 1024;
+
+/// Payload bytes per IDAT chunk of the row encoder, whose memory is bounded
+/// by what a microcontroller has: libpng's 8 KiB (framing 0.15 %).
+pub(crate) const IDAT_STREAM: usize = 8 * 1024;
+
+/// Bytes before the payload in an IDAT buffer (length and type) and after
+/// it (the CRC).
+const HEAD: usize = 8;
+const TAIL: usize = 4;
+
+/// The buffer [`IdatWriter`] needs for chunks of `payload` bytes.
+pub(crate) const fn idat_buffer(payload: usize) -> usize {
+    HEAD + payload + TAIL
+}
 
 /// Writes one whole chunk: length, type, data, CRC of type and data.
 pub(crate) fn write_chunk<S: Sink + ?Sized>(sink: &mut S, ty: [u8; 4], data: &[u8]) {
@@ -28,39 +42,54 @@ pub(crate) fn write_chunk<S: Sink + ?Sized>(sink: &mut S, ty: [u8; 4], data: &[u
     sink.write(&crc.to_be_bytes());
 }
 
-/// A [`Sink`] that frames everything written to it as IDAT chunks of
-/// [`IDAT_SIZE`] payload bytes into an inner sink.
+/// A [`Sink`] that frames everything written to it as IDAT chunks into an
+/// inner sink, through a caller's buffer of [`idat_buffer`] bytes.
 ///
 /// The buffer holds a whole chunk, header and CRC included (`[len, "IDAT",
 /// payload, crc]`), so each chunk reaches the inner sink as one `write`:
-/// an unbuffered `io::Write` sees one system call per chunk, not four.
+/// an unbuffered `io::Write` sees one system call per chunk, not four. The
+/// writer itself is a view: a row encoder keeps only [`IdatWriter::at`]
+/// between calls and makes a new view with [`IdatWriter::resume`].
 pub(crate) struct IdatWriter<'a, S: Sink + ?Sized> {
     sink: &'a mut S,
-    buf: Vec<u8>,
+    buf: &'a mut [u8],
+    /// The end of the buffered payload.
+    at: usize,
 }
 
-/// Bytes before the payload in the buffer: length and type.
-const HEAD: usize = 8;
-
 impl<'a, S: Sink + ?Sized> IdatWriter<'a, S> {
-    /// A writer into `sink`.
-    pub(crate) fn new(sink: &'a mut S) -> Self {
-        let mut buf = Vec::with_capacity(HEAD + IDAT_SIZE + 4);
-        buf.extend_from_slice(&[0, 0, 0, 0, b'I', b'D', b'A', b'T']);
-        IdatWriter { sink, buf }
+    /// A writer into `sink` with an empty buffer `buf`.
+    pub(crate) fn new(sink: &'a mut S, buf: &'a mut [u8]) -> Self {
+        debug_assert!(buf.len() > HEAD + TAIL);
+        buf[4..HEAD].copy_from_slice(b"IDAT");
+        IdatWriter {
+            sink,
+            buf,
+            at: HEAD,
+        }
+    }
+
+    /// A writer that continues one left at [`IdatWriter::at`].
+    pub(crate) fn resume(sink: &'a mut S, buf: &'a mut [u8], at: usize) -> Self {
+        IdatWriter { sink, buf, at }
+    }
+
+    /// Where the buffered payload ends (for [`IdatWriter::resume`]).
+    pub(crate) fn at(&self) -> usize {
+        self.at
     }
 
     /// Sends the buffered payload, if any, as one chunk.
     fn flush_chunk(&mut self) {
-        let n = self.buf.len() - HEAD;
+        let n = self.at - HEAD;
         if n == 0 {
             return;
         }
         self.buf[..4].copy_from_slice(&(n as u32).to_be_bytes());
-        let crc = super::crc32(&self.buf[4..]);
-        self.buf.extend_from_slice(&crc.to_be_bytes());
-        self.sink.write(&self.buf);
-        self.buf.truncate(HEAD);
+        let crc = super::crc32(&self.buf[4..self.at]);
+        self.buf[self.at..self.at + TAIL].copy_from_slice(&crc.to_be_bytes());
+        self.sink.write(&self.buf[..self.at + TAIL]);
+        self.at = HEAD;
     }
 
     /// Sends the last (possibly short) chunk.
@@ -71,12 +100,13 @@ impl<'a, S: Sink + ?Sized> IdatWriter<'a, S> {
 
 impl<S: Sink + ?Sized> Sink for IdatWriter<'_, S> {
     fn write(&mut self, mut bytes: &[u8]) {
+        let end = self.buf.len() - TAIL;
         while !bytes.is_empty() {
-            let room = HEAD + IDAT_SIZE - self.buf.len();
-            let (now, rest) = bytes.split_at(room.min(bytes.len()));
-            self.buf.extend_from_slice(now);
+            let (now, rest) = bytes.split_at((end - self.at).min(bytes.len()));
+            self.buf[self.at..self.at + now.len()].copy_from_slice(now);
+            self.at += now.len();
             bytes = rest;
-            if self.buf.len() == HEAD + IDAT_SIZE {
+            if self.at == end {
                 self.flush_chunk();
             }
         }
@@ -86,6 +116,7 @@ impl<S: Sink + ?Sized> Sink for IdatWriter<'_, S> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::vec::Vec;
 
     /// Splits `png` bytes after the signature into (type, data) and checks
     /// every CRC.
@@ -115,7 +146,8 @@ mod tests {
         ] {
             let payload: Vec<u8> = (0..total).map(|i| (i * 31 + i / 7) as u8).collect();
             let mut out = Vec::new();
-            let mut w = IdatWriter::new(&mut out);
+            let mut buf = alloc::vec![0u8; idat_buffer(IDAT_SIZE)];
+            let mut w = IdatWriter::new(&mut out, &mut buf);
             // Uneven writes, to cross chunk borders mid-write.
             for piece in payload.chunks(1000 + total / 3) {
                 w.write(piece);

@@ -1,24 +1,19 @@
-//! PNG writing: options, the engines' common front, IDAT framing.
+//! PNG writing from a whole image.
 //!
 //! [`encode_to_sink`] is the one writer; [`encode`] (into a `Vec<u8>`) and
-//! [`encode_to_writer`] (into an `io::Write`) wrap it. The output is the
-//! signature, IHDR, the zlib stream of the filtered scanlines framed as IDAT
-//! chunks, and IEND: no ancillary chunks.
+//! [`encode_to_writer`] (into an `io::Write`) wrap it. It runs the row
+//! encoder's code ([`super::stream`]): the same header, row pipeline, IDAT
+//! framing and IEND, with what needs the whole image on top (level 1's
+//! sampled first code, levels 2-9's strategy trials, threads over strips).
+//! The output is the signature, IHDR, the zlib stream of the filtered
+//! scanlines framed as IDAT chunks, and IEND: no ancillary chunks.
 
-use super::chunk::{write_chunk, IdatWriter};
-use super::{fast, levels, miniz, stored, strips, Deflater, EncodeOptions, Sink, SIGNATURE};
+use super::chunk::{idat_buffer, IdatWriter, IDAT_SIZE};
+use super::stream::{write_end, write_head, zlib_header, RowEncoder};
+use super::{fast, levels, miniz, strips, Deflater, EncodeOptions, Sink};
 use crate::image::Image;
+use alloc::vec;
 use alloc::vec::Vec;
-
-/// PNG colour type for 1..=4 channels: gray, gray + alpha, RGB, RGBA.
-fn colour_type(channels: u8) -> u8 {
-    match channels {
-        1 => 0,
-        2 => 4,
-        3 => 2,
-        _ => 6,
-    }
-}
 
 /// Writes `img` as a PNG into `sink`.
 ///
@@ -27,34 +22,49 @@ fn colour_type(channels: u8) -> u8 {
 /// order in pieces of at most 64 KiB + 12, so a sink that encodes on the fly
 /// (base64, a hash) never holds the whole file.
 pub fn encode_to_sink<S: Sink + ?Sized>(img: &Image<'_>, opts: &EncodeOptions, sink: &mut S) {
-    sink.write(&SIGNATURE);
-    let mut ihdr = [0u8; 13];
-    ihdr[..4].copy_from_slice(&img.width().to_be_bytes());
-    ihdr[4..8].copy_from_slice(&img.height().to_be_bytes());
-    ihdr[8] = img.depth().bits();
-    ihdr[9] = colour_type(img.channels());
-    // ihdr[10..13]: compression 0 (deflate), filter method 0, no interlace.
-    write_chunk(sink, *b"IHDR", &ihdr);
-    let mut idat = IdatWriter::new(&mut *sink);
-    let (level, order, filter, threads) = (opts.level, opts.order, opts.filter, opts.threads);
-    let header = strips::zlib_header(level);
+    let (level, threads) = (opts.level, opts.threads);
+    let one_strip = strips::strip_count(img, threads) <= 1;
     match (level, opts.deflater) {
-        (0, _) => stored::compress(img, order, filter, &mut idat),
-        (_, Deflater::MinizOxide) => {
-            let coder = miniz::Coder::new(img, level, order, filter);
-            strips::compress(img, &coder, threads, header, &mut idat);
-        }
-        (1, _) => {
-            let coder = fast::Coder::new(img, order, filter);
-            strips::compress(img, &coder, threads, header, &mut idat);
+        (0, _) => rows_once(img, opts, sink, None),
+        (1, Deflater::Pixb64) if one_strip => {
+            let table = fast::Table::new(img, opts.order, opts.filter);
+            rows_once(img, opts, sink, Some(&table));
         }
         _ => {
-            let coder = levels::Coder::new(img, level, order, filter, threads);
-            strips::compress(img, &coder, threads, header, &mut idat);
+            write_head(sink, img.width(), img.height(), img.channels(), img.depth());
+            let mut buf = vec![0u8; idat_buffer(IDAT_SIZE)];
+            let mut idat = IdatWriter::new(&mut *sink, &mut buf);
+            let header = zlib_header(level);
+            match (level, opts.deflater) {
+                (_, Deflater::MinizOxide) => {
+                    let coder = miniz::Coder::new(img, level, opts.order, opts.filter);
+                    strips::compress(img, &coder, threads, header, &mut idat);
+                }
+                (1, _) => {
+                    let coder = fast::Coder::new(img, opts);
+                    strips::compress(img, &coder, threads, header, &mut idat);
+                }
+                _ => {
+                    let coder = levels::Coder::new(img, level, opts.order, opts.filter, threads);
+                    strips::compress(img, &coder, threads, header, &mut idat);
+                }
+            }
+            idat.finish();
+            write_end(sink);
         }
     }
-    idat.finish();
-    write_chunk(sink, *b"IEND", &[]);
+}
+
+/// The whole image through one row encoder.
+fn rows_once<S: Sink + ?Sized>(
+    img: &Image<'_>,
+    opts: &EncodeOptions,
+    sink: &mut S,
+    first: Option<&fast::Table>,
+) {
+    let mut enc = RowEncoder::for_image(img, opts, sink, IDAT_SIZE, first);
+    enc.push(img.data());
+    enc.end();
 }
 
 /// `img` as PNG file bytes.
@@ -80,7 +90,7 @@ pub(crate) fn size_hint(img: &Image<'_>, level: u8) -> usize {
     if level == 0 {
         let blocks = raw / 65535 + 1;
         let stream = raw.saturating_add(blocks * 5 + 6);
-        let chunks = stream / super::chunk::IDAT_SIZE + 1;
+        let chunks = stream / IDAT_SIZE + 1;
         stream.saturating_add(chunks * 12 + framing)
     } else {
         // Level 1 writes about 0.6 of raw on photos (0.595 on Kodak): reserve

@@ -17,12 +17,15 @@
 //!   accepts), so a copy costs `length code + extra bits + 1 bit`. Runs are
 //!   found 8 bytes at a time and become copies when they cover an aligned
 //!   zero word ([`scan`]); they stay within a row (and a 64 KiB segment).
-//! * **One dynamic Huffman block** for the whole image (or one per strip,
-//!   see [`compress_rows`]). Its code comes from a histogram of about 64 KiB
-//!   of evenly spaced rows, filtered exactly as the real pass will filter
-//!   them ([`Table`]), plus one count for every literal and length code so
-//!   that a residual the sample missed still has a code. Lengths are limited
-//!   (14 bits, see [`MAX_LIT_BITS`]) by the shared [`huffman::lengths`].
+//! * **Dynamic Huffman blocks whose code follows the image** ([`Stream`]):
+//!   each block's code is built from the symbol counts of the block before
+//!   it (16 KiB of input for the first, 64 KiB for the others), plus one
+//!   count for every literal and length code so that a residual the counts
+//!   missed still has a code. The first block's code comes from about 64
+//!   KiB of evenly spaced rows of the image, filtered exactly as the real
+//!   pass will filter them ([`Table`]), when the whole image is at hand,
+//!   and from a default code when rows stream in. Lengths are limited (14
+//!   bits, see [`MAX_LIT_BITS`]) by the shared [`huffman::lengths`].
 //! * **Per-row predictor choice by estimated cost**
 //!   (min-sum, sampled, see [`Adaptive`]): fpnge prices each candidate row with the
 //!   Huffman code lengths (byte-shuffle lookups in AVX2). Baseline SSE2 has
@@ -35,17 +38,23 @@
 //! * **Adler-32** of each row is taken right after the row is chosen, while
 //!   it is in L1, with the lane-parallel form in [`super::adler`].
 
+#[cfg(feature = "alloc")]
 use alloc::vec;
-use alloc::vec::Vec;
 
-use super::adler::adler32_update;
 use super::deflate::bits::{BitWriter, Pending};
 use super::deflate::block::{Code, Header};
 use super::deflate::huffman;
 use super::deflate::symbols::{LEN_BASE, LEN_EXTRA, LEN_SLOT, NUM_DIST};
-use super::filter::{Adaptive, Chooser, Policy, Price};
-use super::rows::RowSource;
+use super::filter::{Adaptive, Policy, Price};
+#[cfg(feature = "alloc")]
+use super::{
+    filter::Chooser,
+    rows::RowSource,
+    stream::{Plan, Rows},
+    EncodeOptions,
+};
 use super::{Filter, Sink};
+#[cfg(feature = "alloc")]
 use crate::image::{ChannelOrder, Image};
 
 /// Literal/length alphabet size we declare: 0..=255 literals, 256 end of
@@ -58,40 +67,6 @@ const EOB: usize = 256;
 /// ([`BitWriter::commit`]). Only symbols rarer than about 1 in 2^14 can be
 /// affected, so it costs nothing measurable.
 const MAX_LIT_BITS: u32 = 14;
-// ---------------------------------------------------------------------------
-// Bit output
-// ---------------------------------------------------------------------------
-
-/// Bits pending between rows, and the staging buffer they go to.
-struct Stage {
-    bits: u64,
-    n: u32,
-    pos: usize,
-    buf: Vec<u8>,
-}
-
-impl Stage {
-    fn writer(&mut self) -> BitWriter<'_> {
-        let pending = Pending {
-            bits: self.bits,
-            n: self.n,
-        };
-        BitWriter::new(&mut self.buf[..STAGE], self.pos, pending)
-    }
-    fn save(&mut self, bits: u64, n: u32, pos: usize) {
-        self.bits = bits;
-        self.n = n;
-        self.pos = pos;
-    }
-    /// Hands the whole bytes so far to `sink` once there are enough.
-    fn flush_to<S: Sink + ?Sized>(&mut self, sink: &mut S, at: usize) {
-        if self.pos >= at {
-            sink.write(&self.buf[..self.pos]);
-            self.pos = 0;
-        }
-    }
-}
-
 // ---------------------------------------------------------------------------
 // Symbol streams: one scanner, two consumers (histogram, bit writer)
 // ---------------------------------------------------------------------------
@@ -175,6 +150,19 @@ struct Histogram {
     counts: [u32; NUM_LIT],
 }
 
+impl Histogram {
+    const fn new() -> Self {
+        Histogram {
+            counts: [0; NUM_LIT],
+        }
+    }
+
+    /// The counts, leaving the histogram empty.
+    fn take(&mut self) -> [u32; NUM_LIT] {
+        core::mem::replace(&mut self.counts, [0; NUM_LIT])
+    }
+}
+
 impl Symbols for Histogram {
     #[inline(always)]
     fn lits8(&mut self, c: &[u8; 8], from: u32) {
@@ -211,13 +199,15 @@ struct Codes {
     lit_code: [u16; 256],
     lit_len: [u8; 256],
     /// Per copy length 0..=258 (3..=258 used): length code, its extra bits
-    /// and the 1-bit distance code 0, as one value, and the total bit count.
+    /// and the 1-bit distance code 0, as one value (at most 21 bits), above
+    /// the total bit count (5 bits), in one `u32`:
     ///
     /// ```text
-    ///   bit 0                                        bit len-1
-    ///   [ length code (reversed) | extra bits (LSB first) | 0 ]
+    ///   bits of the value:  bit 0                              bit len-1
+    ///                       [ length code (reversed) | extra bits | 0 ]
+    ///   entry = value << 5 | len
     /// ```
-    copy: [(u32, u8); 259],
+    copy: [u32; 259],
     eob: (u32, u32),
 }
 
@@ -229,7 +219,7 @@ impl Codes {
         let mut lit_len = [0u8; 256];
         lit_code.copy_from_slice(&codes[..256]);
         lit_len.copy_from_slice(&lens[..256]);
-        let mut copy = [(0u32, 0u8); 259];
+        let mut copy = [0u32; 259];
         for (len, c) in copy.iter_mut().enumerate().skip(3) {
             let i = usize::from(LEN_SLOT[len]);
             let sym = 257 + i;
@@ -237,7 +227,7 @@ impl Codes {
             let extra = (len - usize::from(LEN_BASE[i])) as u32;
             let el = u32::from(LEN_EXTRA[i]);
             // Distance code 0 is the bit 0 after the extra bits.
-            *c = (code | (extra << cl), (cl + el + 1) as u8);
+            *c = (code | (extra << cl)) << 5 | (cl + el + 1);
         }
         Codes {
             lit_code,
@@ -294,14 +284,14 @@ fn zeros_run(
         k -= 1;
     }
     while k >= 258 {
-        let (v, l) = codes.copy[258];
-        bw.put(u64::from(v), u32::from(l));
+        let c = codes.copy[258];
+        bw.put(u64::from(c >> 5), c & 31);
         k -= 258;
     }
     if k >= 3 {
-        let (v, l) = codes.copy[k];
-        if u32::from(l) <= zero.1 * k as u32 {
-            bw.put(u64::from(v), u32::from(l));
+        let c = codes.copy[k];
+        if c & 31 <= zero.1 * k as u32 {
+            bw.put(u64::from(c >> 5), c & 31);
             k = 0;
         }
     }
@@ -354,21 +344,37 @@ fn write_header(bw: &mut BitWriter<'_>, lens: &[u8; NUM_LIT], last: bool) {
 // The engine
 // ---------------------------------------------------------------------------
 
-/// Output is handed to the sink in pieces of about this size.
-const FLUSH_AT: usize = 1 << 16;
-/// Rows are coded in segments of at most this many bytes, with a flush
-/// check after each, so the staging buffer stays small however wide the
-/// image (zero runs restart at a segment boundary, which costs one literal).
-const SEGMENT: usize = 1 << 16;
-/// Staging buffer size: a flush threshold's worth, plus the worst case of
-/// one segment (14 bits per byte, under 2 bytes), plus room for the block
-/// header and end.
-const STAGE: usize = FLUSH_AT + 2 * SEGMENT + 1024;
-/// Bytes of each sampled row that feed the histogram.
-const SAMPLE_ROW_MAX: usize = 1 << 20;
+/// Staged output goes to the sink once it reaches this many bytes.
+const FLUSH_AT: usize = 4096;
+/// Longest scanline piece the engine is handed at once: the filter type
+/// byte and [`PIECE`](super::filter::PIECE) filtered bytes (the row
+/// pipeline cuts longer rows).
+const MAX_PIECE: usize = super::filter::PIECE + 1;
+/// Zeros of a repeated row coded between flush checks: 64 copies of 258.
+const ZERO_STEP: usize = 64 * 258;
+/// Staging buffer: a flush threshold, plus the worst case of one piece (14
+/// bits a byte) or one zero step (under 1 KiB), the 8 bytes of store
+/// slack, and a block end and header (under 1 KiB).
+pub(crate) const STAGE: usize = FLUSH_AT + 2 * MAX_PIECE + 2048;
+/// Input bytes coded with the first block's code before the first switch,
+/// and with each later code. A block's code comes from the counts of the
+/// block before it, so a short first block lets the code fit the image
+/// early; each switch costs a header (about 60-90 bytes).
+const FIRST_BLOCK: usize = 16 * 1024;
+const BLOCK: usize = 64 * 1024;
+/// Counting stops for the rest of a block after this many bytes, so the
+/// `u32` counts cannot overflow on rows of gigabytes.
+const COUNT_MAX: usize = 1 << 30;
+/// One row in this many feeds the next block's counts. On Kodak at 64 KiB
+/// blocks: every row, every second and every fourth row gave the same size
+/// (-1.0% to -1.1% against one code from rows sampled across the image),
+/// every eighth +1.6% (too few counts: the +1 for every symbol weighs).
+const COUNT_EVERY: u32 = 4;
+/// Bytes a block counts at least before its counts make the next code.
+const MIN_COUNTED: usize = 4096;
 
 /// Level 1's filter policy for the user's `filter`.
-fn policy(filter: Filter) -> Policy {
+pub(crate) fn policy(filter: Filter) -> Policy {
     Policy::from_filter(
         filter,
         Policy::Adaptive(Adaptive {
@@ -379,40 +385,322 @@ fn policy(filter: Filter) -> Policy {
     )
 }
 
+/// The code lengths of the first block when no image is at hand to sample:
+/// a two-sided geometric fall-off around residual 0 (what filtered photos
+/// look like), the count halving every 4 steps, and every other symbol
+/// codable.
+fn default_lengths() -> [u8; NUM_LIT] {
+    let mut counts = [1u32; NUM_LIT];
+    for (b, c) in counts.iter_mut().enumerate().take(256) {
+        let m = (b as u8 as i8).unsigned_abs();
+        *c += (1u32 << 16) >> (m / 4).min(16);
+    }
+    let mut lens = [0u8; NUM_LIT];
+    huffman::lengths(&counts, MAX_LIT_BITS, &mut lens);
+    lens
+}
+
+/// Codes `bytes` into `stage` from `pos` on, and with `COUNT` counts
+/// their symbols into `hist` in the same pass. A function of its own so
+/// that the code tables and the stage arrive as separate arguments: LLVM
+/// then knows the stores into the stage cannot change the tables and keeps
+/// their addresses in registers.
+#[inline(never)]
+fn write_piece<const COUNT: bool>(
+    codes: &Codes,
+    hist: &mut Histogram,
+    stage: &mut [u8],
+    pos: usize,
+    pending: Pending,
+    bytes: &[u8],
+) -> (Pending, usize) {
+    let mut w = Writer {
+        codes,
+        bw: BitWriter::new(&mut stage[..STAGE], pos, pending),
+    };
+    if COUNT {
+        let mut both = Tee(&mut w, hist);
+        scan(&mut both, bytes);
+    } else {
+        scan(&mut w, bytes);
+    }
+    (w.bw.pending(), w.bw.pos)
+}
+
+/// Two symbol consumers fed by one scan (the writer and the counts).
+struct Tee<'a, A, B>(&'a mut A, &'a mut B);
+
+impl<A: Symbols, B: Symbols> Symbols for Tee<'_, A, B> {
+    #[inline(always)]
+    fn lits8(&mut self, c: &[u8; 8], from: u32) {
+        self.0.lits8(c, from);
+        self.1.lits8(c, from);
+    }
+    #[inline(always)]
+    fn lit(&mut self, b: u8) {
+        self.0.lit(b);
+        self.1.lit(b);
+    }
+    #[inline(always)]
+    fn zeros(&mut self, k: usize, after_zero: bool) {
+        self.0.zeros(k, after_zero);
+        self.1.zeros(k, after_zero);
+    }
+}
+
+/// Level 1's streaming engine: dynamic-Huffman blocks whose code comes
+/// from the symbols of the block before (the first from a [`Table`] or
+/// [`default_lengths`]), bits staged in a caller's buffer of [`STAGE`]
+/// bytes and handed on in pieces of about [`FLUSH_AT`].
+///
+/// It is fed scanline pieces ([`Stream::piece`], at most [`MAX_PIECE`]
+/// bytes, the first of a row starting with the filter type byte) and told
+/// where rows end ([`Stream::row_end`]): blocks switch only there. Zero runs
+/// do not cross pieces. Output: blocks with BFINAL = 0, and at
+/// [`Stream::finish`] either an empty final block or a sync flush.
+///
+/// ```text
+///   [dyn block, code 0][dyn block, code from block 0's counts]...[EOB]
+///   last:     [fixed block, BFINAL=1: EOB][pad]
+///   not last: [stored block, BFINAL=0, empty][00 00 FF FF]
+/// ```
+pub(crate) struct Stream {
+    lens: [u8; NUM_LIT],
+    codes: Codes,
+    hist: Histogram,
+    /// Bytes coded in the current block, and the count that ends it.
+    block_in: usize,
+    block_end: usize,
+    /// Whether codes follow the counts (no: one code, from a [`Table`]).
+    adapt: bool,
+    /// Rows coded so far, whether this one feeds the counts, and the bytes
+    /// counted in this block.
+    rows: u32,
+    counting: bool,
+    counted: usize,
+    /// Bits pending and the next free byte of the stage.
+    pending: Pending,
+    pos: usize,
+}
+
+impl Stream {
+    /// An engine that codes everything with `first`'s code (sampled from
+    /// the whole image: one block, no counting, the fastest), or without
+    /// one, adapts: the default code first, then each block's code from the
+    /// counts of the block before. The first header is staged in `stage`.
+    pub(crate) fn new(first: Option<&Table>, stage: &mut [u8]) -> Self {
+        let (lens, adapt) = match first {
+            Some(t) => (t.lens, false),
+            None => (default_lengths(), true),
+        };
+        let mut s = Stream {
+            lens,
+            codes: Codes::new(&lens),
+            hist: Histogram::new(),
+            block_in: 0,
+            block_end: if adapt { FIRST_BLOCK } else { usize::MAX },
+            adapt,
+            rows: 0,
+            counting: adapt,
+            counted: 0,
+            pending: Pending::default(),
+            pos: 0,
+        };
+        let mut bw = BitWriter::new(&mut stage[..STAGE], 0, Pending::default());
+        write_header(&mut bw, &s.lens, false);
+        (s.pending, s.pos) = (bw.pending(), bw.pos);
+        s
+    }
+
+    /// Codes one piece of a scanline.
+    #[inline]
+    pub(crate) fn piece<S: Sink + ?Sized>(&mut self, bytes: &[u8], stage: &mut [u8], out: &mut S) {
+        debug_assert!(bytes.len() <= MAX_PIECE);
+        self.block_in += bytes.len();
+        let (codes, hist) = (&self.codes, &mut self.hist);
+        (self.pending, self.pos) = if self.counting {
+            self.counted += bytes.len();
+            write_piece::<true>(codes, hist, stage, self.pos, self.pending, bytes)
+        } else {
+            write_piece::<false>(codes, hist, stage, self.pos, self.pending, bytes)
+        };
+        self.flush(stage, out, FLUSH_AT);
+    }
+
+    /// Codes a whole scanline of filter type Up and `n` zeros (a row that
+    /// repeats the one above) as one literal and copies at distance 1.
+    pub(crate) fn up_zeros<S: Sink + ?Sized>(&mut self, n: usize, stage: &mut [u8], out: &mut S) {
+        let mut first = true;
+        let mut left = n;
+        while first || left > 0 {
+            let k = left.min(ZERO_STEP);
+            if self.counting {
+                if first {
+                    self.hist.lit(2);
+                }
+                if k > 0 {
+                    self.hist.zeros(k, !first);
+                }
+            }
+            self.block_in += k + usize::from(first);
+            let mut w = Writer {
+                codes: &self.codes,
+                bw: BitWriter::new(&mut stage[..STAGE], self.pos, self.pending),
+            };
+            if first {
+                w.lit(2);
+            }
+            if k > 0 {
+                w.zeros(k, !first);
+            }
+            (self.pending, self.pos) = (w.bw.pending(), w.bw.pos);
+            self.flush(stage, out, FLUSH_AT);
+            left -= k;
+            first = false;
+        }
+    }
+
+    /// Ends a row: once the block has coded enough, ends it and starts the
+    /// next with a code built from this block's counts.
+    pub(crate) fn row_end(&mut self, stage: &mut [u8]) {
+        if !self.adapt {
+            return;
+        }
+        self.rows = self.rows.wrapping_add(1);
+        self.counting = self.rows.is_multiple_of(COUNT_EVERY) && self.block_in < COUNT_MAX;
+        // A block ends once it is long enough and has counted enough for
+        // a code (very wide rows may take several rows).
+        if self.block_in < self.block_end || self.counted < MIN_COUNTED {
+            return;
+        }
+        let mut counts = self.hist.take();
+        for c in counts.iter_mut() {
+            *c = c.saturating_add(1);
+        }
+        huffman::lengths(&counts, MAX_LIT_BITS, &mut self.lens);
+        self.counted = 0;
+        let mut bw = BitWriter::new(&mut stage[..STAGE], self.pos, self.pending);
+        let (eob, eob_len) = self.codes.eob;
+        bw.put(u64::from(eob), eob_len);
+        write_header(&mut bw, &self.lens, false);
+        (self.pending, self.pos) = (bw.pending(), bw.pos);
+        self.codes = Codes::new(&self.lens);
+        self.block_in = 0;
+        self.block_end = BLOCK;
+    }
+
+    /// Ends the stream (`last`: an empty final block) or the strip (a sync
+    /// flush), byte-aligned, and hands every staged byte to `out`.
+    pub(crate) fn finish<S: Sink + ?Sized>(&mut self, last: bool, stage: &mut [u8], out: &mut S) {
+        let mut bw = BitWriter::new(&mut stage[..STAGE], self.pos, self.pending);
+        let (eob, eob_len) = self.codes.eob;
+        bw.put(u64::from(eob), eob_len);
+        if last {
+            // BFINAL=1, BTYPE=01 (fixed code), then EOB: code 0000000.
+            bw.put(0b011, 3);
+            bw.put(0, 7);
+        } else {
+            // Sync flush: an empty stored block, BFINAL=0 BTYPE=00, then
+            // LEN=0 and NLEN=0xFFFF from the next byte boundary.
+            bw.put(0, 3);
+            bw.align();
+            bw.put(0xFFFF_0000, 32);
+        }
+        bw.align();
+        (self.pending, self.pos) = (bw.pending(), bw.pos);
+        self.flush(stage, out, 0);
+    }
+
+    /// Hands the whole staged bytes to `out` once there are `at` of them.
+    #[inline]
+    fn flush<S: Sink + ?Sized>(&mut self, stage: &[u8], out: &mut S, at: usize) {
+        if self.pos >= at && self.pos > 0 {
+            out.write(&stage[..self.pos]);
+            // The pending bits were stored at `pos` too, but they are
+            // still in `pending`: the next writer stores them again at 0.
+            self.pos = 0;
+        }
+    }
+}
+
 /// Level 1 prices no row by bits.
+#[cfg(feature = "alloc")]
 static NO_PRICES: super::filter::BitPrices = [0; 256];
 
-/// How many rows feed the Huffman histogram: about 64 KiB of pixels, at
+/// How many rows feed a sampled [`Table`]: about 64 KiB of pixels, at
 /// least 4 rows, at most 64 (all rows of a small image).
+#[cfg(feature = "alloc")]
 fn sample_rows(height: usize, row_bytes: usize) -> usize {
     let want = (65536 / row_bytes.max(1)).clamp(4, 64);
     want.min(height)
 }
 
-/// Level 1 over one image: the Huffman table is built once from sampled
-/// rows and shared by every strip.
+/// Bytes of each sampled row that feed the histogram.
+#[cfg(feature = "alloc")]
+const SAMPLE_ROW_MAX: usize = 1 << 20;
+
+/// A first block's code from the whole image: a whole-image strategy, so
+/// the whole-image calls use it and the row encoder cannot.
+pub(crate) struct Table {
+    lens: [u8; NUM_LIT],
+}
+
+#[cfg(feature = "alloc")]
+impl Table {
+    /// Samples rows of `img`, evenly spread (about 64 KiB, 4 to 64 rows),
+    /// filters them as the policy would (adaptive rows by the same price)
+    /// and builds length-limited code lengths from the symbol counts.
+    pub(crate) fn new(img: &Image<'_>, order: ChannelOrder, filter: Filter) -> Self {
+        let height = img.height() as usize;
+        let row_bytes = img.row_bytes();
+        let mut src = RowSource::new(img, order);
+        let mut coder = Chooser::new(img.bytes_per_pixel(), row_bytes);
+        let policy = policy(filter);
+        let mut hist = Histogram::new();
+        let samples = sample_rows(height, row_bytes);
+        for i in 0..samples {
+            // In u64: on 32-bit targets `i * height` could overflow `usize`.
+            let y = (i as u64 * height as u64 / samples as u64) as usize;
+            let (prev, cur) = src.rows(y, false);
+            let row = coder.scanline(policy, prev, cur, &NO_PRICES, true);
+            // At most 1 MiB of each row, so the u32 counts cannot overflow.
+            scan(&mut hist, &row[..row.len().min(SAMPLE_ROW_MAX)]);
+        }
+        // Every literal and length code gets a code: a residual the sample
+        // missed must still be codable.
+        let mut counts = hist.take();
+        for c in counts.iter_mut() {
+            *c = c.saturating_add(1);
+        }
+        let mut lens = [0u8; NUM_LIT];
+        huffman::lengths(&counts, MAX_LIT_BITS, &mut lens);
+        Table { lens }
+    }
+}
+
+/// Level 1 over one image, in strips: every strip runs the row
+/// pipeline ([`Rows`]) with its first block coded by the image's sampled
+/// [`Table`].
+#[cfg(feature = "alloc")]
 pub(crate) struct Coder<'i, 'a> {
     img: &'i Image<'a>,
-    order: ChannelOrder,
-    filter: Filter,
+    opts: EncodeOptions,
     table: Table,
 }
 
+#[cfg(feature = "alloc")]
 impl<'i, 'a> Coder<'i, 'a> {
-    /// `order` says how the input buffer is laid out: with `Bgr` and 3 or 4
-    /// channels, samples 0 and 2 (each 1 or 2 bytes) of every pixel are
-    /// swapped before filtering. `filter` is the policy: `Adaptive`
-    /// chooses per row.
-    pub(crate) fn new(img: &'i Image<'a>, order: ChannelOrder, filter: Filter) -> Self {
+    /// Level 1 for `img` at `opts` (its order and filter).
+    pub(crate) fn new(img: &'i Image<'a>, opts: &EncodeOptions) -> Self {
         Coder {
             img,
-            order,
-            filter,
-            table: Table::new(img, order, filter),
+            opts: *opts,
+            table: Table::new(img, opts.order, opts.filter),
         }
     }
 }
 
+#[cfg(feature = "alloc")]
 impl super::strips::Strips for Coder<'_, '_> {
     fn strip<S: Sink + ?Sized>(
         &self,
@@ -420,15 +708,21 @@ impl super::strips::Strips for Coder<'_, '_> {
         last: bool,
         out: &mut S,
     ) -> u32 {
-        compress_rows(
-            self.img,
-            self.order,
-            self.filter,
-            &self.table,
-            rows,
-            last,
+        let img = self.img;
+        let rb = img.row_bytes();
+        let plan = Plan::new(rb, img.channels(), img.depth(), &self.opts);
+        let layout = plan.layout(0);
+        let mut buf = vec![0u8; layout.total()];
+        let mut parts = layout.cut(&mut buf);
+        let mut pipe = Rows::new(plan, &mut parts, rows.len() as u64, Some(&self.table));
+        let above = rows.start.checked_sub(1).map(|y| img.row(y));
+        pipe.write(
+            &img.data()[rows.start * rb..rows.end * rb],
+            above,
+            &mut parts,
             out,
-        )
+        );
+        pipe.finish(last, &mut parts, out)
     }
 }
 
@@ -442,171 +736,20 @@ pub(crate) fn compress<S: Sink + ?Sized>(
     filter: Filter,
     out: &mut S,
 ) {
-    let coder = Coder::new(img, order, filter);
+    let opts = EncodeOptions::new()
+        .with_channel_order(order)
+        .with_filter(filter);
+    let coder = Coder::new(img, &opts);
     super::strips::compress(img, &coder, 1, [0x78, 0x01], out);
 }
 
 /// Continues an Adler-32 over the byte 2 followed by `zeros` zero bytes:
 /// `a` gains 2 once, and `b` gains the new `a` once per byte.
-fn adler32_up_zeros(adler: u32, zeros: usize) -> u32 {
+pub(crate) fn adler32_up_zeros(adler: u32, zeros: usize) -> u32 {
     const MOD: u64 = 65521;
     let a = (u64::from(adler & 0xFFFF) + 2) % MOD;
     let b = (u64::from(adler >> 16) + a * ((zeros as u64 + 1) % MOD)) % MOD;
     (b as u32) << 16 | a as u32
-}
-
-/// The Huffman code for one image: literal/length code lengths built from
-/// a histogram of sampled rows. Computed once per image and shared by
-/// every strip of it ([`compress_rows`]).
-pub(crate) struct Table {
-    lens: [u8; NUM_LIT],
-}
-
-impl Table {
-    /// Samples rows of `img`, evenly spread (about 64 KiB, 4 to 64 rows),
-    /// filters them as the policy would (adaptive rows by the same price)
-    /// and builds length-limited code lengths from the symbol counts.
-    pub(crate) fn new(img: &Image<'_>, order: ChannelOrder, filter: Filter) -> Self {
-        let height = img.height() as usize;
-        let row_bytes = img.row_bytes();
-        let mut src = RowSource::new(img, order);
-        let mut coder = Chooser::new(img.bytes_per_pixel(), row_bytes);
-        let policy = policy(filter);
-        let mut hist = Histogram {
-            counts: [0; NUM_LIT],
-        };
-        let samples = sample_rows(height, row_bytes);
-        for i in 0..samples {
-            // In u64: on 32-bit targets `i * height` could overflow `usize`.
-            let y = (i as u64 * height as u64 / samples as u64) as usize;
-            let (prev, cur) = src.rows(y, false);
-            let row = coder.scanline(policy, prev, cur, &NO_PRICES, true);
-            // At most 1 MiB of each row, so the u32 counts cannot overflow.
-            scan(&mut hist, &row[..row.len().min(SAMPLE_ROW_MAX)]);
-        }
-        // Every literal and length code gets a code: a residual the sample
-        // missed must still be codable.
-        for c in hist.counts.iter_mut() {
-            *c = c.saturating_add(1);
-        }
-        let mut lens = [0u8; NUM_LIT];
-        huffman::lengths(&hist.counts, MAX_LIT_BITS, &mut lens);
-        Table { lens }
-    }
-}
-
-/// Compresses rows `rows` of the image (clamped to its height) as one
-/// dynamic-Huffman deflate block with `table`'s code, and returns the
-/// Adler-32 of the uncompressed bytes of those rows (filter type bytes
-/// included). Writes no zlib header or trailer.
-///
-/// Strips compress independently (the row above a strip is read from the
-/// image), so threads can run them in parallel: the caller writes the
-/// zlib header, then the strips in order, the last with `last = true`,
-/// then the Adler-32 combined with `adler32_combine` (each strip's length
-/// is `rows.len() * (row_bytes + 1)`). A strip with `last = false` ends
-/// with an empty stored block (a sync flush) so it ends on a byte boundary
-/// and the next strip's bytes can simply follow:
-///
-/// ```text
-///   strip k: [BFINAL=0 dynamic block][EOB][0 00 + pad][00 00 FF FF]
-///   last:    [BFINAL=1 dynamic block][EOB][pad]
-/// ```
-///
-/// Zero runs never reach across a strip boundary, so the output does not
-/// depend on how the image is split, apart from one block header per strip.
-pub(crate) fn compress_rows<S: Sink + ?Sized>(
-    img: &Image<'_>,
-    order: ChannelOrder,
-    filter: Filter,
-    table: &Table,
-    rows: core::ops::Range<usize>,
-    last: bool,
-    out: &mut S,
-) -> u32 {
-    let height = img.height() as usize;
-    let (y0, y1) = (rows.start.min(height), rows.end.min(height));
-    let mut src = RowSource::new(img, order);
-    let mut coder = Chooser::new(img.bytes_per_pixel(), img.row_bytes());
-    let policy = policy(filter);
-    let codes = Codes::new(&table.lens);
-
-    // Bytes are staged and handed to the sink in pieces of about FLUSH_AT;
-    // a segment adds at most 14 bits per byte plus the 8-byte store slack,
-    // and the block header and the end under 1 KiB.
-    let mut stage = Stage {
-        bits: 0,
-        n: 0,
-        pos: 0,
-        buf: vec![0u8; STAGE],
-    };
-    {
-        let mut bw = stage.writer();
-        write_header(&mut bw, &table.lens, last);
-        let (bits, n, pos) = (bw.bits, bw.n, bw.pos);
-        stage.save(bits, n, pos);
-    }
-    let mut adler = 1u32;
-    let repeats_are_up = matches!(filter, Filter::Adaptive | Filter::Up);
-    for y in y0..y1 {
-        let (prev, cur) = src.rows(y, y > y0);
-        if repeats_are_up && cur == prev {
-            // A repeated row (flat backgrounds): Up makes it the filter byte
-            // 2 and `cur.len()` zeros, which the adaptive policy also picks
-            // (price 0). Written as one literal and zero-run copies, with
-            // the checksum in closed form, without building the row.
-            adler = adler32_up_zeros(adler, cur.len());
-            let mut first = true;
-            let mut left = cur.len();
-            while first || left > 0 {
-                let k = left.min(SEGMENT);
-                let mut w = Writer {
-                    codes: &codes,
-                    bw: stage.writer(),
-                };
-                if first {
-                    w.lit(2);
-                }
-                if k > 0 {
-                    w.zeros(k, !first);
-                }
-                let (bits, n, pos) = (w.bw.bits, w.bw.n, w.bw.pos);
-                stage.save(bits, n, pos);
-                stage.flush_to(out, FLUSH_AT);
-                left -= k;
-                first = false;
-            }
-            continue;
-        }
-        // Not a repeat (or a policy that does not take the shortcut): the
-        // coder need not compare the rows again.
-        let row = coder.scanline(policy, prev, cur, &NO_PRICES, false);
-        adler = adler32_update(adler, row);
-        for seg in row.chunks(SEGMENT) {
-            let mut w = Writer {
-                codes: &codes,
-                bw: stage.writer(),
-            };
-            scan(&mut w, seg);
-            let (bits, n, pos) = (w.bw.bits, w.bw.n, w.bw.pos);
-            stage.save(bits, n, pos);
-            stage.flush_to(out, FLUSH_AT);
-        }
-    }
-    let mut bw = stage.writer();
-    let (eob, eob_len) = codes.eob;
-    bw.put(u64::from(eob), eob_len);
-    if !last {
-        // Sync flush: an empty stored block, BFINAL=0 BTYPE=00, then
-        // LEN=0 and NLEN=0xFFFF from the next byte boundary.
-        bw.put(0, 3);
-        bw.align();
-        bw.put(0xFFFF_0000, 32);
-    }
-    bw.align();
-    let end = bw.pos;
-    out.write(&stage.buf[..end]);
-    adler
 }
 
 #[cfg(test)]
@@ -843,20 +986,14 @@ mod tests {
                 let h = h as usize;
                 // Strip boundaries, including an empty strip.
                 let cuts = [0, h / 3, h / 3, h / 2, h];
-                let table = Table::new(&img, order, Filter::Adaptive);
+                let opts = EncodeOptions::new().with_channel_order(order);
+                let coder = Coder::new(&img, &opts);
                 let mut z = vec![0x78, 0x01];
                 let mut adler = 1u32;
                 for k in 0..cuts.len() - 1 {
                     let last = k == cuts.len() - 2;
-                    let a = compress_rows(
-                        &img,
-                        order,
-                        Filter::Adaptive,
-                        &table,
-                        cuts[k]..cuts[k + 1],
-                        last,
-                        &mut z,
-                    );
+                    use crate::png::strips::Strips;
+                    let a = coder.strip(cuts[k]..cuts[k + 1], last, &mut z);
                     let n = (cuts[k + 1] - cuts[k]) as u64 * row_len;
                     adler = adler32_combine(adler, a, n);
                 }
@@ -869,7 +1006,7 @@ mod tests {
 
     #[test]
     fn rows_wider_than_a_segment() {
-        let w = (SEGMENT + 1000) as u32;
+        let w = (64 * super::super::filter::PIECE + 1000) as u32;
         let mut data = vec![0u8; w as usize * 3];
         let mut rng = Rng(99);
         for b in data[w as usize * 2..].iter_mut() {

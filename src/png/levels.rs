@@ -136,6 +136,17 @@ fn recipe(level: u8) -> Recipe {
     }
 }
 
+/// The filter policy of the row encoder at `level` (no whole-image
+/// strategy: it never sees the image whole).
+pub(crate) fn streaming_policy(level: u8, filter: Filter) -> Policy {
+    Policy::from_filter(filter, Policy::Adaptive(recipe(level).adaptive))
+}
+
+/// The engine settings at `level`.
+pub(crate) fn streaming_params(level: u8) -> deflate::Params {
+    recipe(level).params
+}
+
 /// Our engine at one level over one image.
 pub(crate) struct Coder<'i, 'a> {
     img: &'i Image<'a>,

@@ -52,6 +52,51 @@ fn params(level: u8) -> Params {
     }
 }
 
+/// The filter policy at `level` for the user's `filter`.
+pub(crate) fn policy(level: u8, filter: Filter) -> Policy {
+    Policy::from_filter(filter, params(level).adaptive)
+}
+
+/// `miniz_oxide` fed row by row (the row encoder): it keeps its own window
+/// and buffers, so each row goes in as it comes.
+pub(crate) struct Stream {
+    c: CompressorOxide,
+}
+
+impl Stream {
+    pub(crate) fn new(level: u8) -> Self {
+        Stream {
+            c: CompressorOxide::new(flags(params(level))),
+        }
+    }
+
+    /// Compresses `line` into `out`.
+    pub(crate) fn write<S: Sink + ?Sized>(&mut self, line: &[u8], out: &mut S) {
+        feed(&mut self.c, line, TDEFLFlush::None, out);
+    }
+
+    /// Ends the stream (`last`) or the strip (a sync flush).
+    pub(crate) fn finish<S: Sink + ?Sized>(&mut self, last: bool, out: &mut S) {
+        let flush = if last {
+            TDEFLFlush::Finish
+        } else {
+            TDEFLFlush::Sync
+        };
+        feed(&mut self.c, &[], flush, out);
+    }
+}
+
+/// `miniz_oxide` flags for a raw deflate stream at `p` (no zlib wrapper:
+/// the caller writes the header and the Adler-32).
+fn flags(p: Params) -> u32 {
+    // The low 12 bits are the probe count.
+    let mut f = u32::from(p.probes.min(0xFFF));
+    if p.greedy {
+        f |= deflate_flags::TDEFL_GREEDY_PARSING_FLAG;
+    }
+    f
+}
+
 /// Scanline bytes handed to `miniz_oxide` per call: large enough that the
 /// per-call overhead vanishes, small enough to stay in L2 while the
 /// compressor copies it into its window.
@@ -75,22 +120,11 @@ impl<'i, 'a> Coder<'i, 'a> {
             p,
         }
     }
-
-    /// `miniz_oxide` flags for a raw deflate stream (no zlib wrapper: the
-    /// strips driver writes the header and the combined Adler-32).
-    fn flags(&self) -> u32 {
-        // The low 12 bits are the probe count.
-        let mut f = u32::from(self.p.probes.min(0xFFF));
-        if self.p.greedy {
-            f |= deflate_flags::TDEFL_GREEDY_PARSING_FLAG;
-        }
-        f
-    }
 }
 
 impl Strips for Coder<'_, '_> {
     fn strip<S: Sink + ?Sized>(&self, rows: Range<usize>, last: bool, out: &mut S) -> u32 {
-        let mut c = CompressorOxide::new(self.flags());
+        let mut c = CompressorOxide::new(flags(self.p));
         let mut lines = Scanlines::new(self.img, self.order, self.policy);
         let mut batch = Vec::with_capacity(BATCH + self.img.row_bytes() + 1);
         let mut adler = 1u32;

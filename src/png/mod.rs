@@ -23,12 +23,15 @@ mod miniz;
 mod options;
 mod rows;
 mod stored;
+mod stream;
 mod strips;
 
-pub use b64::{decode_base64, encode_base64};
+pub use crate::image::Depth;
+pub use b64::{decode_base64, encode_base64, Base64Sink};
 pub use decode::*;
 pub use encode::*;
 pub use options::*;
+pub use stream::{EncodeError, RowEncoder};
 
 pub(crate) use crc::crc32;
 

@@ -1,7 +1,7 @@
 //! The engines' common front: an image's rows in PNG channel order, each
 //! with the row above, and their filtered scanlines.
 
-use super::filter::{swap_rb, Adaptive, BitPrices, Chooser, Policy, Price};
+use super::filter::{swap_rb, BitPrices, Chooser, Policy};
 use crate::image::{ChannelOrder, Image};
 use alloc::vec;
 use alloc::vec::Vec;
@@ -68,9 +68,6 @@ impl<'i, 'a> RowSource<'i, 'a> {
     }
 }
 
-/// Prices for policies that use none.
-static NO_PRICES: BitPrices = [0; 256];
-
 /// Filtered scanlines of an image, top to bottom from any start row.
 pub(crate) struct Scanlines<'i, 'a> {
     src: RowSource<'i, 'a>,
@@ -105,17 +102,6 @@ impl<'i, 'a> Scanlines<'i, 'a> {
         let sequential = y == self.next;
         self.next = y + 1;
         let (prev, cur) = self.src.rows(y, sequential);
-        let (policy, prices) = match (self.policy, prices) {
-            (Policy::Adaptive(a), None) if a.price == Price::Bits => (
-                Policy::Adaptive(Adaptive {
-                    price: Price::Entropy,
-                    ..a
-                }),
-                &NO_PRICES,
-            ),
-            (p, Some(t)) => (p, t),
-            (p, None) => (p, &NO_PRICES),
-        };
-        self.chooser.scanline(policy, prev, cur, prices, true)
+        self.chooser.scanline_priced(self.policy, prev, cur, prices)
     }
 }

@@ -60,14 +60,14 @@ pub(crate) fn compress<C: Strips, S: Sink + ?Sized>(
 /// How many strips to cut: at most `threads`, each at least [`MIN_STRIP`]
 /// raw bytes and one row.
 #[cfg(feature = "std")]
-fn strip_count(img: &Image<'_>, threads: usize) -> usize {
+pub(crate) fn strip_count(img: &Image<'_>, threads: usize) -> usize {
     let by_size = (img.byte_len() as u64 / MIN_STRIP).max(1);
     let by_size = usize::try_from(by_size).unwrap_or(usize::MAX);
     threads.min(by_size).min(img.height() as usize).max(1)
 }
 
 #[cfg(not(feature = "std"))]
-fn strip_count(_img: &Image<'_>, _threads: usize) -> usize {
+pub(crate) fn strip_count(_img: &Image<'_>, _threads: usize) -> usize {
     1
 }
 
@@ -135,29 +135,4 @@ fn parallel<C: Strips, S: Sink + ?Sized>(
         }
         adler
     })
-}
-
-/// The zlib header (RFC 1950) for our level: CMF 0x78 (deflate, 32 KiB
-/// window) and FLG with the level hint FLEVEL and FCHECK.
-pub(crate) fn zlib_header(level: u8) -> [u8; 2] {
-    match level {
-        0..=1 => [0x78, 0x01],
-        2..=5 => [0x78, 0x5E],
-        6 => [0x78, 0x9C],
-        _ => [0x78, 0xDA],
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn headers_check() {
-        for l in 0..=9 {
-            let h = zlib_header(l);
-            assert_eq!(h[0], 0x78);
-            assert_eq!((u16::from(h[0]) << 8 | u16::from(h[1])) % 31, 0);
-        }
-    }
 }

@@ -18,14 +18,17 @@
 //! the rest: `out[i]` from `cur[i]`, `cur[i - bpp]`, `prev[i]`,
 //! `prev[i - bpp]`.
 
+mod pieces;
 mod price;
 
-pub(crate) use price::{entropy_bits, entropy_of_counts, min_sum, table_bits, Histogram};
+pub(crate) use pieces::{filter_pieces, sampled_choice, scratch_len, PIECE};
+#[cfg(feature = "alloc")]
+pub(crate) use price::entropy_bits;
+pub(crate) use price::{bias, entropy_of_counts, min_sum, table_bits, Histogram};
 
 use super::Filter;
-use alloc::boxed::Box;
-use alloc::vec;
-use alloc::vec::Vec;
+#[cfg(feature = "alloc")]
+use alloc::{boxed::Box, vec, vec::Vec};
 
 /// A row's filter type on the wire (PNG 1.2, 9.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -271,6 +274,7 @@ const SAMPLE_STRIDE: usize = 512;
 /// Scratch scanlines and the choice. Each candidate buffer holds the filter
 /// type byte at index 0 and the filtered row after it: exactly the bytes
 /// the zlib stream carries for that row.
+#[cfg(feature = "alloc")]
 pub(crate) struct Chooser {
     bpp: usize,
     bufs: [Vec<u8>; 5],
@@ -281,6 +285,7 @@ pub(crate) struct Chooser {
     counts: Box<[[u32; 256]; 5]>,
 }
 
+#[cfg(feature = "alloc")]
 impl Chooser {
     /// Scratch for rows of `row_bytes` bytes and `bpp` bytes per pixel.
     pub(crate) fn new(bpp: usize, row_bytes: usize) -> Self {
@@ -291,7 +296,7 @@ impl Chooser {
                 v[0] = k as u8;
                 v
             }),
-            bias: vec![0x80; row_bytes.max(SAMPLE_WINDOW)],
+            bias: vec![0x80; row_bytes],
             hist: Box::new(Histogram::new()),
             counts: Box::new([[0; 256]; 5]),
         }
@@ -368,8 +373,33 @@ impl Chooser {
         &self.bufs[k]
     }
 
-    /// The choice for a long row, priced on the first [`SAMPLE_WINDOW`]
-    /// bytes of every [`SAMPLE_STRIDE`].
+    /// [`Chooser::scanline`] with the engine's current literal prices, if
+    /// it has any: under [`Price::Bits`] without prices (an engine's first
+    /// rows) the rows are priced by their entropy.
+    pub(crate) fn scanline_priced(
+        &mut self,
+        policy: Policy,
+        prev: &[u8],
+        cur: &[u8],
+        prices: Option<&BitPrices>,
+    ) -> &[u8] {
+        static NO_PRICES: BitPrices = [0; 256];
+        let (policy, prices) = match (policy, prices) {
+            (Policy::Adaptive(a), None) if a.price == Price::Bits => (
+                Policy::Adaptive(Adaptive {
+                    price: Price::Entropy,
+                    ..a
+                }),
+                &NO_PRICES,
+            ),
+            (p, Some(t)) => (p, t),
+            (p, None) => (p, &NO_PRICES),
+        };
+        self.scanline(policy, prev, cur, prices, true)
+    }
+
+    /// The choice for a long row ([`sampled_choice`] on this chooser's
+    /// buffers and counts).
     fn choose_sampled(
         &mut self,
         a: Adaptive,
@@ -377,63 +407,10 @@ impl Chooser {
         cur: &[u8],
         prices: &BitPrices,
     ) -> usize {
-        let bpp = self.bpp;
-        let first = if a.none { 0 } else { 1 };
-        let mut sums = [0u64; 5];
-        let mut o = bpp;
-        while o + SAMPLE_WINDOW <= cur.len() {
-            // The window with its left neighbours: outputs 0..bpp lack
-            // theirs (apply_four treats them as the row's first pixel), so
-            // only bpp.. are priced.
-            let (lo, hi) = (o - bpp, o + SAMPLE_WINDOW);
-            let n = hi - lo;
-            let [_, b1, b2, b3, b4] = &mut self.bufs;
-            apply_four(
-                bpp,
-                &prev[lo..hi],
-                &cur[lo..hi],
-                [
-                    &mut b1[1..=n],
-                    &mut b2[1..=n],
-                    &mut b3[1..=n],
-                    &mut b4[1..=n],
-                ],
-            );
-            for (k, (sum, counts)) in sums
-                .iter_mut()
-                .zip(self.counts.iter_mut())
-                .enumerate()
-                .skip(first)
-            {
-                let w = if k == 0 {
-                    &cur[o..hi]
-                } else {
-                    &self.bufs[k][1 + bpp..1 + bpp + SAMPLE_WINDOW]
-                };
-                match a.price {
-                    Price::MinSum => *sum += u64::from(min_sum(w, &self.bias)),
-                    Price::Bits => *sum += table_bits(w, prices),
-                    Price::Entropy => {
-                        for &b in w {
-                            counts[usize::from(b)] += 1;
-                        }
-                    }
-                }
-            }
-            o += SAMPLE_STRIDE;
-        }
-        if a.price == Price::Entropy {
-            for (sum, counts) in sums.iter_mut().zip(self.counts.iter_mut()).skip(first) {
-                *sum = entropy_of_counts(counts);
-            }
-        }
-        let mut best = (u64::MAX, first);
-        for (k, &p) in sums.iter().enumerate().skip(first) {
-            if p < best.0 {
-                best = (p, k);
-            }
-        }
-        best.1
+        // Windows are at most SAMPLE_WINDOW long: the static bias serves.
+        let [_, b1, b2, b3, b4] = &mut self.bufs;
+        let bufs = [&mut b1[..], &mut b2[..], &mut b3[..], &mut b4[..]];
+        sampled_choice(a, self.bpp, prev, cur, bufs, prices, Some(&mut self.counts))
     }
 }
 

@@ -35,6 +35,14 @@ pub(crate) fn min_sum(row: &[u8], bias: &[u8]) -> u32 {
     total
 }
 
+/// A row of 0x80 for [`min_sum`] on rows and windows of up to 1 KiB
+/// without an allocator, behind an opaque reference so that LLVM loads it
+/// rather than folding the constant.
+pub(crate) fn bias() -> &'static [u8] {
+    static BIAS: [u8; 1024] = [0x80; 1024];
+    core::hint::black_box(&BIAS)
+}
+
 /// The sum of `prices[b]` over the row's bytes: its cost in sixteenths of
 /// a bit under a literal price list. Four accumulators, so the adds do not
 /// wait on each other.
