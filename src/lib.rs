@@ -41,7 +41,8 @@
 #![deny(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-#[cfg(feature = "alloc")]
+// Unit tests build vectors in every feature combination.
+#[cfg(any(feature = "alloc", test))]
 extern crate alloc;
 // Unit tests use `std` (vectors, formatting) in every feature combination,
 // so `cargo test --no-default-features` runs the kernels' tests too.
@@ -54,7 +55,6 @@ pub mod data_uri;
 #[cfg(feature = "alloc")]
 mod error;
 mod image;
-#[cfg(feature = "alloc")]
 pub mod png;
 pub mod sizes;
 

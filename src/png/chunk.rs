@@ -12,6 +12,7 @@ use super::Sink;
 /// small next to any image worth streaming, while the 12 bytes of framing per
 /// chunk cost under 0.02 %. Decoders accept any split (libpng writes 8 KiB
 /// chunks, the `png` crate up to 1 MiB).
+#[cfg(feature = "alloc")]
 pub(crate) const IDAT_SIZE: usize = 64 * 1024;
 
 /// Payload bytes per IDAT chunk of the row encoder, whose memory is bounded

@@ -1,65 +1,59 @@
-//! Lossless PNG: writing ([`encode`]) and reading ([`decode`]).
+//! Lossless PNG: writing ([`encode`], [`RowEncoder`]) and reading
+//! ([`decode`]).
 //!
 //! Writing is a chain: rows -> filter choice -> deflate engine -> IDAT chunks
 //! -> a [`Sink`]. The engines are stored blocks (level 0), a hand-written fast
-//! tier in the style of fpnge (level 1) and `miniz_oxide` (levels 2-9); they
-//! share the filter code and write a complete zlib stream into a sink that
-//! frames it as IDAT chunks.
+//! tier in the style of fpnge (level 1) and our deflate engine (levels 2-9,
+//! or `miniz_oxide` on request); they share the filter code and write a
+//! complete zlib stream into a sink that frames it as IDAT chunks.
+//!
+//! Without the `alloc` feature the module holds the writer half that needs
+//! no allocator: [`RowEncoder::with_scratch`] (levels 0 and 1), [`Sink`] and
+//! [`Base64Sink`].
 
 mod adler;
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[allow(unsafe_code)] // the SIMD kernels (UNSAFE.md)
 mod arch;
+#[cfg(feature = "alloc")]
 mod b64;
 mod chunk;
 mod crc;
+#[cfg(feature = "alloc")]
 mod decode;
 mod deflate;
+#[cfg(feature = "alloc")]
 mod encode;
 mod fast;
 mod filter;
+#[cfg(feature = "alloc")]
 mod levels;
+#[cfg(feature = "alloc")]
 mod miniz;
 mod options;
+#[cfg(feature = "alloc")]
 mod rows;
+mod sink;
 mod stored;
 mod stream;
+#[cfg(feature = "alloc")]
 mod strips;
 
 pub use crate::image::Depth;
-pub use b64::{decode_base64, encode_base64, Base64Sink};
+#[cfg(feature = "alloc")]
+pub use b64::{decode_base64, encode_base64};
+#[cfg(feature = "alloc")]
 pub use decode::*;
+#[cfg(feature = "alloc")]
 pub use encode::*;
 pub use options::*;
+pub use sink::{Base64Sink, Sink};
 pub use stream::{EncodeError, RowEncoder};
 
 pub(crate) use crc::crc32;
 
-#[cfg(fuzzing)]
+#[cfg(all(fuzzing, feature = "alloc"))]
 pub(crate) use deflate::fuzz_deflate;
-
-/// Where encoded bytes go: a `Vec<u8>`, an `io::Write` adapter, or a base64
-/// encoder. Infallible on purpose: an `io::Write` adapter records the first
-/// error and drops later writes, and the caller checks it at the end, so the
-/// engines carry no error paths.
-pub trait Sink {
-    /// Appends `bytes`.
-    fn write(&mut self, bytes: &[u8]);
-}
-
-impl Sink for alloc::vec::Vec<u8> {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        self.extend_from_slice(bytes);
-    }
-}
-
-impl<S: Sink + ?Sized> Sink for &mut S {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        (**self).write(bytes);
-    }
-}
 
 /// The PNG signature.
 pub(crate) const SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];

@@ -19,12 +19,16 @@
 //! `prev[i - bpp]`.
 
 mod pieces;
+// Without `alloc` the entropy and bit prices have no user.
+#[cfg_attr(not(feature = "alloc"), allow(dead_code))]
 mod price;
 
-pub(crate) use pieces::{filter_pieces, sampled_choice, scratch_len, PIECE};
 #[cfg(feature = "alloc")]
-pub(crate) use price::entropy_bits;
-pub(crate) use price::{bias, entropy_of_counts, min_sum, table_bits, Histogram};
+pub(crate) use pieces::sampled_choice;
+pub(crate) use pieces::{filter_pieces, scratch_len, PIECE};
+pub(crate) use price::{bias, entropy_of_counts, min_sum, table_bits};
+#[cfg(feature = "alloc")]
+pub(crate) use price::{entropy_bits, Histogram};
 
 use super::Filter;
 #[cfg(feature = "alloc")]
@@ -195,7 +199,9 @@ pub(crate) fn swap_rb(src: &[u8], dst: &mut [u8], bpp: usize, sample: usize) {
     }
 }
 
-/// How an adaptive policy prices the candidate rows.
+/// How an adaptive policy prices the candidate rows (without `alloc`,
+/// min-sum only).
+#[cfg_attr(not(feature = "alloc"), allow(dead_code))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Price {
     /// The sum of residual magnitudes read as signed bytes (libpng's and
@@ -227,6 +233,7 @@ pub(crate) struct Adaptive {
 
 impl Adaptive {
     /// All five filters priced by `price` on whole rows.
+    #[cfg(feature = "alloc")]
     pub(crate) const fn full(price: Price) -> Self {
         Adaptive {
             price,
