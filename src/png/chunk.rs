@@ -114,7 +114,7 @@ impl<S: Sink + ?Sized> Sink for IdatWriter<'_, S> {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "alloc"))]
 mod tests {
     use super::*;
     use alloc::vec::Vec;

@@ -729,7 +729,7 @@ impl super::strips::Strips for Coder<'_, '_> {
 /// Writes a complete zlib stream (2-byte header, deflate data, big-endian
 /// Adler-32) of the image's filtered scanlines (each row: filter type byte,
 /// then the filtered row in PNG channel order) into `out`, on one thread.
-#[cfg(test)]
+#[cfg(all(test, feature = "alloc"))]
 pub(crate) fn compress<S: Sink + ?Sized>(
     img: &Image<'_>,
     order: ChannelOrder,
@@ -752,7 +752,7 @@ pub(crate) fn adler32_up_zeros(adler: u32, zeros: usize) -> u32 {
     (b as u32) << 16 | a as u32
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "alloc"))]
 mod tests {
     use super::*;
     use crate::image::Depth;

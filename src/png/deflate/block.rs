@@ -550,7 +550,7 @@ pub(crate) fn block_bound(len: usize, n_seqs: usize) -> usize {
     coded.max(stored) + 16
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "alloc"))]
 mod tests {
     use super::*;
     use crate::png::deflate::bits::Pending;

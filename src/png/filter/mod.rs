@@ -421,5 +421,5 @@ impl Chooser {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "alloc"))]
 mod tests;
