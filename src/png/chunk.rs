@@ -16,8 +16,12 @@ use super::Sink;
 pub(crate) const IDAT_SIZE: usize = 64 * 1024;
 
 /// Payload bytes per IDAT chunk of the row encoder, whose memory is bounded
-/// by what a microcontroller has: libpng's 8 KiB (framing 0.15 %).
+/// by what a microcontroller has: libpng's 8 KiB (framing 0.15 %), or 4 KiB
+/// in the small form (`pixb64_small`, framing 0.3 %).
+#[cfg(not(pixb64_small))]
 pub(crate) const IDAT_STREAM: usize = 8 * 1024;
+#[cfg(pixb64_small)]
+pub(crate) const IDAT_STREAM: usize = 4 * 1024;
 
 /// Bytes before the payload in an IDAT buffer (length and type) and after
 /// it (the CRC).

@@ -14,10 +14,11 @@
 const POLY: u32 = 0xEDB8_8320; // reflected 0x04C11DB7
 
 /// Bytes folded per step (and tables).
+#[cfg(not(pixb64_small))]
 const SLICES: usize = 16;
 
-const fn make_tables() -> [[u32; 256]; SLICES] {
-    let mut t = [[0u32; 256]; SLICES];
+const fn make_tables<const N: usize>() -> [[u32; N_BYTE]; N] {
+    let mut t = [[0u32; N_BYTE]; N];
     let mut i = 0;
     while i < 256 {
         let mut c = i as u32;
@@ -31,7 +32,7 @@ const fn make_tables() -> [[u32; 256]; SLICES] {
     }
     // t[k][i] = CRC of byte i followed by k zero bytes.
     let mut k = 1;
-    while k < SLICES {
+    while k < N {
         let mut i = 0;
         while i < 256 {
             let prev = t[k - 1][i];
@@ -43,7 +44,17 @@ const fn make_tables() -> [[u32; 256]; SLICES] {
     t
 }
 
-static TABLES: [[u32; 256]; SLICES] = make_tables();
+/// Entries per table: one per byte value.
+const N_BYTE: usize = 256;
+
+#[cfg(not(pixb64_small))]
+static TABLES: [[u32; 256]; SLICES] = make_tables::<SLICES>();
+
+/// The small form (`pixb64_small`: microcontrollers, or the `small`
+/// feature): one 1 KiB table, a byte at a time, instead of 16 KiB of tables
+/// and three streams.
+#[cfg(pixb64_small)]
+static TABLE: [[u32; 256]; 1] = make_tables::<1>();
 
 /// Continues a CRC-32: `crc` is the value returned for the bytes so far
 /// (start with 0).
@@ -52,6 +63,15 @@ pub(crate) fn crc32_update(crc: u32, data: &[u8]) -> u32 {
     if let Some(c) = super::arch::x86_64::crc32_update_checked(crc, data, serial) {
         return c;
     }
+    #[cfg(pixb64_small)]
+    return serial(crc, data);
+    #[cfg(not(pixb64_small))]
+    return sliced(crc, data);
+}
+
+/// Three streams of slice-by-16, combined.
+#[cfg(not(pixb64_small))]
+fn sliced(crc: u32, data: &[u8]) -> u32 {
     const STREAMS: usize = 3;
     // Each part a multiple of 16 bytes, and long enough that joining (~0.1
     // us) is noise.
@@ -78,6 +98,17 @@ pub(crate) fn crc32_update(crc: u32, data: &[u8]) -> u32 {
 }
 
 /// One stream, 16 bytes per step.
+#[cfg(pixb64_small)]
+fn serial(crc: u32, data: &[u8]) -> u32 {
+    let t = &TABLE[0];
+    let mut c = !crc;
+    for &b in data {
+        c = (c >> 8) ^ t[((c ^ u32::from(b)) & 0xFF) as usize];
+    }
+    !c
+}
+
+#[cfg(not(pixb64_small))]
 fn serial(crc: u32, data: &[u8]) -> u32 {
     let t = &TABLES;
     let mut c = !crc;
@@ -92,6 +123,7 @@ fn serial(crc: u32, data: &[u8]) -> u32 {
 }
 
 /// Folds 16 bytes into the (inverted) register `c`.
+#[cfg(not(pixb64_small))]
 #[inline(always)]
 fn step(t: &[[u32; 256]; SLICES], c: u32, b: &[u8; SLICES]) -> u32 {
     // The register folds into the first four bytes; byte j of the block is
@@ -117,6 +149,7 @@ fn step(t: &[[u32; 256]; SLICES], c: u32, b: &[u8; SLICES]) -> u32 {
 }
 
 /// `a * b mod P` over GF(2), bit-reflected (bit 31 is x^0).
+#[cfg(not(pixb64_small))]
 const fn mul_mod_p(a: u32, mut b: u32) -> u32 {
     let mut m = 1u32 << 31;
     let mut p = 0;
@@ -133,6 +166,7 @@ const fn mul_mod_p(a: u32, mut b: u32) -> u32 {
 }
 
 /// `X2N[k] = x^(2^k) mod P`.
+#[cfg(not(pixb64_small))]
 static X2N: [u32; 32] = {
     let mut t = [0u32; 32];
     let mut p = 1u32 << 30; // x^1
@@ -149,6 +183,7 @@ static X2N: [u32; 32] = {
 /// length of `B` (as zlib's `crc32_combine`): the register is linear in the
 /// data, so `A`'s CRC only needs `len_b` zero bytes appended, which is
 /// multiplication by `x^(8 len_b)`.
+#[cfg(not(pixb64_small))]
 fn combine(crc_a: u32, crc_b: u32, len_b: usize) -> u32 {
     let mut shift = 1u32 << 31; // x^0
     let mut n = len_b;

@@ -198,43 +198,55 @@ struct Codes {
     /// tables so each costs one zero-extending load and no unpacking.
     lit_code: [u16; 256],
     lit_len: [u8; 256],
-    /// Per copy length 0..=258 (3..=258 used): length code, its extra bits
-    /// and the 1-bit distance code 0, as one value (at most 21 bits), above
-    /// the total bit count (5 bits), in one `u32`:
-    ///
-    /// ```text
-    ///   bits of the value:  bit 0                              bit len-1
-    ///                       [ length code (reversed) | extra bits | 0 ]
-    ///   entry = value << 5 | len
-    /// ```
-    copy: [u32; 259],
+    /// Per length code 257..=285: its code (bit-reversed) above its length
+    /// (5 bits), one `u32` each. A copy of length `k` is this code, the
+    /// extra bits `k - LEN_BASE` and the 1-bit distance code 0
+    /// ([`Codes::copy`]); copies are rare enough (zero runs) that building
+    /// them on the fly costs nothing, and the table stays small (the engine
+    /// state lives on a microcontroller's stack).
+    len_code: [u32; 29],
     eob: (u32, u32),
 }
 
 impl Codes {
-    fn new(lens: &[u8; NUM_LIT]) -> Self {
+    /// Empty tables (filled by [`Codes::build`]).
+    const fn empty() -> Self {
+        Codes {
+            lit_code: [0; 256],
+            lit_len: [0; 256],
+            len_code: [0; 29],
+            eob: (0, 0),
+        }
+    }
+
+    /// The tables of the code with lengths `lens`, in place.
+    fn build(&mut self, lens: &[u8; NUM_LIT]) {
         let mut codes = [0u16; NUM_LIT];
         huffman::codewords(lens, &mut codes);
-        let mut lit_code = [0u16; 256];
-        let mut lit_len = [0u8; 256];
-        lit_code.copy_from_slice(&codes[..256]);
-        lit_len.copy_from_slice(&lens[..256]);
-        let mut copy = [0u32; 259];
-        for (len, c) in copy.iter_mut().enumerate().skip(3) {
-            let i = usize::from(LEN_SLOT[len]);
-            let sym = 257 + i;
-            let (code, cl) = (u32::from(codes[sym]), u32::from(lens[sym]));
-            let extra = (len - usize::from(LEN_BASE[i])) as u32;
-            let el = u32::from(LEN_EXTRA[i]);
-            // Distance code 0 is the bit 0 after the extra bits.
-            *c = (code | (extra << cl)) << 5 | (cl + el + 1);
+        self.lit_code.copy_from_slice(&codes[..256]);
+        self.lit_len.copy_from_slice(&lens[..256]);
+        for (i, c) in self.len_code.iter_mut().enumerate() {
+            *c = u32::from(codes[257 + i]) << 5 | u32::from(lens[257 + i]);
         }
-        Codes {
-            lit_code,
-            lit_len,
-            copy,
-            eob: (u32::from(codes[EOB]), u32::from(lens[EOB])),
-        }
+        self.eob = (u32::from(codes[EOB]), u32::from(lens[EOB]));
+    }
+
+    /// A copy of length `len` (3..=258) at distance 1: the value and its
+    /// bit count.
+    ///
+    /// ```text
+    ///   bit 0                                        bit n-1
+    ///   [ length code (reversed) | extra bits (LSB first) | 0 ]
+    /// ```
+    #[inline]
+    fn copy(&self, len: usize) -> (u64, u32) {
+        let i = usize::from(LEN_SLOT[len]);
+        let c = self.len_code[i];
+        let (code, cl) = (u64::from(c >> 5), c & 31);
+        let extra = (len - usize::from(LEN_BASE[i])) as u64;
+        let el = u32::from(LEN_EXTRA[i]);
+        // Distance code 0 is the bit 0 after the extra bits.
+        (code | extra << cl, cl + el + 1)
     }
 }
 
@@ -284,14 +296,14 @@ fn zeros_run(
         k -= 1;
     }
     while k >= 258 {
-        let c = codes.copy[258];
-        bw.put(u64::from(c >> 5), c & 31);
+        let (v, l) = codes.copy(258);
+        bw.put(v, l);
         k -= 258;
     }
     if k >= 3 {
-        let c = codes.copy[k];
-        if c & 31 <= zero.1 * k as u32 {
-            bw.put(u64::from(c >> 5), c & 31);
+        let (v, l) = codes.copy(k);
+        if l <= zero.1 * k as u32 {
+            bw.put(v, l);
             k = 0;
         }
     }
@@ -465,7 +477,6 @@ impl<A: Symbols, B: Symbols> Symbols for Tee<'_, A, B> {
 ///   not last: [stored block, BFINAL=0, empty][00 00 FF FF]
 /// ```
 pub(crate) struct Stream {
-    lens: [u8; NUM_LIT],
     codes: Codes,
     hist: Histogram,
     /// Bytes coded in the current block, and the count that ends it.
@@ -494,8 +505,7 @@ impl Stream {
             None => (default_lengths(), true),
         };
         let mut s = Stream {
-            lens,
-            codes: Codes::new(&lens),
+            codes: Codes::empty(),
             hist: Histogram::new(),
             block_in: 0,
             block_end: if adapt { FIRST_BLOCK } else { usize::MAX },
@@ -506,8 +516,9 @@ impl Stream {
             pending: Pending::default(),
             pos: 0,
         };
+        s.codes.build(&lens);
         let mut bw = BitWriter::new(&mut stage[..STAGE], 0, Pending::default());
-        write_header(&mut bw, &s.lens, false);
+        write_header(&mut bw, &lens, false);
         (s.pending, s.pos) = (bw.pending(), bw.pos);
         s
     }
@@ -570,21 +581,29 @@ impl Stream {
         self.counting = self.rows.is_multiple_of(COUNT_EVERY) && self.block_in < COUNT_MAX;
         // A block ends once it is long enough and has counted enough for
         // a code (very wide rows may take several rows).
-        if self.block_in < self.block_end || self.counted < MIN_COUNTED {
-            return;
+        if self.block_in >= self.block_end && self.counted >= MIN_COUNTED {
+            self.switch(stage);
         }
-        let mut counts = self.hist.take();
-        for c in counts.iter_mut() {
+    }
+
+    /// Ends the block and starts the next with a code built from this
+    /// block's counts (out of line: its locals stay off the row loop's
+    /// stack frame).
+    #[inline(never)]
+    fn switch(&mut self, stage: &mut [u8]) {
+        for c in self.hist.counts.iter_mut() {
             *c = c.saturating_add(1);
         }
-        huffman::lengths(&counts, MAX_LIT_BITS, &mut self.lens);
+        let mut lens = [0u8; NUM_LIT];
+        huffman::lengths(&self.hist.counts, MAX_LIT_BITS, &mut lens);
+        self.hist.counts = [0; NUM_LIT];
         self.counted = 0;
         let mut bw = BitWriter::new(&mut stage[..STAGE], self.pos, self.pending);
         let (eob, eob_len) = self.codes.eob;
         bw.put(u64::from(eob), eob_len);
-        write_header(&mut bw, &self.lens, false);
+        write_header(&mut bw, &lens, false);
         (self.pending, self.pos) = (bw.pending(), bw.pos);
-        self.codes = Codes::new(&self.lens);
+        self.codes.build(&lens);
         self.block_in = 0;
         self.block_end = BLOCK;
     }

@@ -33,7 +33,7 @@ impl<S: Sink + ?Sized> Sink for &mut S {
 /// even that, with a sink that sends it on).
 ///
 /// The inner sink gets the text in pieces of at most 1 KiB (a buffer held
-/// in the value). [`finish`](Self::finish) writes the last group and its
+/// in the value; 128 bytes in the small form). [`finish`](Self::finish) writes the last group and its
 /// padding and returns the inner sink. For a `data:` URI, write
 /// `data:image/png;base64,` to the inner sink first.
 ///
@@ -48,8 +48,15 @@ impl<S: Sink + ?Sized> Sink for &mut S {
 pub struct Base64Sink<S: Sink> {
     enc: Encoder,
     inner: S,
-    buf: [u8; 1024],
+    buf: [u8; TEXT_BUF],
 }
+
+/// The text buffer: 1 KiB on hosts; 128 bytes in the small form
+/// (`pixb64_small`), where the sink lives on a microcontroller's stack.
+#[cfg(not(pixb64_small))]
+const TEXT_BUF: usize = 1024;
+#[cfg(pixb64_small)]
+const TEXT_BUF: usize = 128;
 
 impl<S: Sink> Base64Sink<S> {
     /// A sink writing `config`'s alphabet and padding into `inner`.
@@ -57,7 +64,7 @@ impl<S: Sink> Base64Sink<S> {
         Base64Sink {
             enc: Encoder::new(config),
             inner,
-            buf: [0; 1024],
+            buf: [0; TEXT_BUF],
         }
     }
 

@@ -6,6 +6,27 @@ use super::symbols::MAX_CODE_BITS;
 /// the two reserved symbols 286 and 287).
 pub(crate) const MAX_SYMS: usize = 288;
 
+/// Sorts the packed leaves. The small form (`pixb64_small`) sorts by
+/// insertion: at most 288 leaves, a few dozen bytes of code against the
+/// 4 KiB of the standard library's sort.
+#[cfg(pixb64_small)]
+fn sort(v: &mut [u64]) {
+    for i in 1..v.len() {
+        let x = v[i];
+        let mut j = i;
+        while j > 0 && v[j - 1] > x {
+            v[j] = v[j - 1];
+            j -= 1;
+        }
+        v[j] = x;
+    }
+}
+
+#[cfg(not(pixb64_small))]
+fn sort(v: &mut [u64]) {
+    v.sort_unstable();
+}
+
 /// Code lengths for `counts` (a zero count gets no code), none longer than
 /// `limit` (<= 15), into `lens` (same length as `counts`, at most
 /// [`MAX_SYMS`]). No allocation: level 1 runs without an allocator.
@@ -36,7 +57,7 @@ pub(crate) fn lengths(counts: &[u32], limit: u32, lens: &mut [u8]) {
         }
     }
     let leaves = &mut leaves[..m];
-    leaves.sort_unstable();
+    sort(leaves);
     if m == 0 {
         return;
     }
@@ -46,14 +67,18 @@ pub(crate) fn lengths(counts: &[u32], limit: u32, lens: &mut [u8]) {
     }
     // Nodes 0..m are the leaves, m..2m-1 the merged nodes in creation order;
     // a parent is created after its children, so its index is larger.
-    let mut weight = [0u64; 2 * MAX_SYMS];
+    // Weights in u32 (half the stack of u64: this runs on microcontrollers
+    // too): every caller's counts sum to under 2^32, and a saturated sum
+    // would only make the code less than optimal, never invalid (the
+    // repair below works on the depths alone).
+    let mut weight = [0u32; 2 * MAX_SYMS];
     let mut parent = [0u16; 2 * MAX_SYMS];
     for (w, &l) in weight.iter_mut().zip(leaves.iter()) {
-        *w = l >> 16;
+        *w = (l >> 16) as u32;
     }
     let (mut leaf, mut node, mut next) = (0usize, m, m);
     for _ in 0..m - 1 {
-        let mut pick = |weight: &[u64; 2 * MAX_SYMS]| {
+        let mut pick = |weight: &[u32; 2 * MAX_SYMS]| {
             if leaf < m && (node >= next || weight[leaf] <= weight[node]) {
                 leaf += 1;
                 leaf - 1
@@ -64,7 +89,7 @@ pub(crate) fn lengths(counts: &[u32], limit: u32, lens: &mut [u8]) {
         };
         let x = pick(&weight);
         let y = pick(&weight);
-        weight[next] = weight[x] + weight[y];
+        weight[next] = weight[x].saturating_add(weight[y]);
         parent[x] = next as u16;
         parent[y] = next as u16;
         next += 1;
