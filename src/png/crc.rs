@@ -260,6 +260,7 @@ mod tests {
         assert_eq!(crc32(d), naive(d));
     }
 
+    #[cfg(not(pixb64_small))]
     #[test]
     fn combine_joins() {
         let data: alloc::vec::Vec<u8> = (0..3000u32).map(|i| (i * 13 + i / 7) as u8).collect();

@@ -158,6 +158,7 @@ impl Histogram {
     }
 
     /// The counts, leaving the histogram empty.
+    #[cfg(feature = "alloc")]
     fn take(&mut self) -> [u32; NUM_LIT] {
         core::mem::replace(&mut self.counts, [0; NUM_LIT])
     }
