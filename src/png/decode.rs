@@ -38,7 +38,10 @@ use crate::image::{ChannelOrder, Depth, ImageBuf};
 
 mod expand;
 mod inflate;
+mod rows;
 mod unfilter;
+
+pub use rows::RowDecoder;
 
 use expand::Expand;
 use inflate::{Engine, Idat, Inflater, Out, WINDOW};
@@ -154,7 +157,8 @@ impl Limits {
     /// decompressed stream plus one byte, whichever is less. Beyond it the
     /// decoder only uses the inflater state, a fixed ~12 KiB (`miniz_oxide`)
     /// or ~20 KiB (`fdeflate`; a checksum error adds the ~12 KiB of
-    /// `miniz_oxide` to report the values).
+    /// `miniz_oxide` to report the values). For [`RowDecoder`] it bounds
+    /// the scratch ([`RowDecoder::scratch_len`]), not the image.
     pub const fn with_max_bytes(mut self, n: usize) -> Self {
         self.max_bytes = n;
         self
@@ -510,6 +514,17 @@ pub enum DecodeError {
         /// Offset of the first byte after IEND.
         offset: usize,
     },
+    /// [`RowDecoder`] was given an Adam7 interlaced file (it reads
+    /// non-interlaced files only; [`decode`] reads both).
+    InterlacedRows,
+    /// The scratch memory given to [`RowDecoder::with_scratch`] is shorter
+    /// than [`RowDecoder::scratch_len`].
+    ScratchTooShort {
+        /// Bytes needed.
+        needed: usize,
+        /// Bytes given.
+        len: usize,
+    },
 }
 
 impl fmt::Display for DecodeError {
@@ -594,6 +609,14 @@ impl fmt::Display for DecodeError {
             }
             OutOfMemory { bytes } => write!(f, "cannot allocate {bytes} bytes"),
             TrailingData { offset } => write!(f, "data after IEND at byte {offset}"),
+            InterlacedRows => write!(
+                f,
+                "interlaced (Adam7) PNG: the row decoder reads non-interlaced files only"
+            ),
+            ScratchTooShort { needed, len } => write!(
+                f,
+                "row decoder scratch too short: {len} bytes given, {needed} needed"
+            ),
         }
     }
 }
@@ -658,8 +681,12 @@ pub fn read_header(data: &[u8]) -> Result<Header, DecodeError> {
 /// stripping 16 bits; the checksum setting applies to IHDR and PLTE).
 pub fn read_header_with(data: &[u8], opts: &DecodeOptions) -> Result<Header, DecodeError> {
     let pre = Preamble::parse(data, opts.checksums)?;
-    let (channels, depth) = output_format(&pre, opts);
-    Ok(Header {
+    Ok(header_of(&pre, opts))
+}
+
+fn header_of(pre: &Preamble<'_>, opts: &DecodeOptions) -> Header {
+    let (channels, depth) = output_format(pre, opts);
+    Header {
         width: pre.width,
         height: pre.height,
         color_type: pre.color,
@@ -668,7 +695,7 @@ pub fn read_header_with(data: &[u8], opts: &DecodeOptions) -> Result<Header, Dec
         transparency: pre.trns.is_some(),
         channels,
         depth,
-    })
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -1079,8 +1106,25 @@ fn raw_row_bytes(width: u128, bits_pp: u128) -> u128 {
     (width * bits_pp).div_ceil(8)
 }
 
+/// What [`Limits::with_max_bytes`] bounds.
+#[derive(Clone, Copy)]
+enum Budget {
+    /// The whole-image decode with this engine: output and working buffers.
+    Image(Engine),
+    /// [`RowDecoder`]: its scratch (ring and two rows).
+    Rows,
+}
+
 impl Plan {
     fn new(pre: &Preamble<'_>, opts: &DecodeOptions, engine: Engine) -> Result<Plan, DecodeError> {
+        Plan::with_budget(pre, opts, Budget::Image(engine))
+    }
+
+    fn with_budget(
+        pre: &Preamble<'_>,
+        opts: &DecodeOptions,
+        budget: Budget,
+    ) -> Result<Plan, DecodeError> {
         let lim = &opts.limits;
         if pre.width > lim.max_width {
             return Err(DecodeError::LimitExceeded {
@@ -1138,13 +1182,15 @@ impl Plan {
             && !(pre.bit_depth == 16 && opts.strip_16);
         // What will be allocated: the direct pipeline shares one buffer; the
         // row pipeline has the output, the inflate ring, two raw rows and
-        // (for Adam7) one expanded row.
-        let alloc = if direct {
-            raw_len
-        } else {
-            let row = 1 + raw_row_bytes(w, bits_pp);
-            let ring = engine.ring_len(u64::try_from(raw_len).unwrap_or(u64::MAX));
-            out_len + ring as u128 + 2 * row + if pre.interlaced { w * out_bpp } else { 0 }
+        // (for Adam7) one expanded row; the row decoder has its scratch.
+        let alloc = match budget {
+            Budget::Rows => rows::scratch_bytes(w, bits_pp, out_bpp),
+            Budget::Image(_) if direct => raw_len,
+            Budget::Image(engine) => {
+                let row = 1 + raw_row_bytes(w, bits_pp);
+                let ring = engine.ring_len(u64::try_from(raw_len).unwrap_or(u64::MAX));
+                out_len + ring as u128 + 2 * row + if pre.interlaced { w * out_bpp } else { 0 }
+            }
         };
         // `Limits::none()` leaves usize::MAX, so this also rejects sizes the
         // address space cannot hold.

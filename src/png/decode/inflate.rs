@@ -335,7 +335,7 @@ fn mz_error(d: &DecompressorOxide, idat: &Idat<'_>, status: TINFLStatus) -> Deco
 /// [`Inflater::run`] for miniz_oxide (`nonwrap`: `out` is the image, else a
 /// power-of-two ring).
 #[allow(clippy::too_many_arguments)]
-fn mz_run(
+pub(super) fn mz_run(
     d: &mut DecompressorOxide,
     base_flags: u32,
     idat: &mut Idat<'_>,
@@ -381,7 +381,7 @@ fn mz_run(
 
 /// [`Inflater::finish`] for miniz_oxide.
 #[allow(clippy::too_many_arguments)]
-fn mz_finish(
+pub(super) fn mz_finish(
     d: &mut DecompressorOxide,
     base_flags: u32,
     idat: &mut Idat<'_>,
