@@ -99,15 +99,18 @@ def main():
     for row in json.loads((DATA / "base64" / "data-urls.json").read_text()):
         if isinstance(row, list) and isinstance(row[0], str):
             put("data_uri_parse", row[0].encode("utf-8"))
-    # png_decode: PngSuite (valid and corrupt), the hostile set, and the
-    # small files of the mixed set (big photos slow every iteration).
+    # png_decode and png_rows: PngSuite (valid and corrupt), the hostile
+    # set, and the small files of the mixed set (big photos slow every
+    # iteration).
     for d in ("pngsuite", "mixed"):
         for p in sorted((DATA / d).glob("*.png")):
             if p.stat().st_size <= 64 * 1024:
                 put("png_decode", p.read_bytes())
+                put("png_rows", p.read_bytes())
     hostile = ROOT / "tests" / "hostile"
     for p in sorted(hostile.glob("*.png")):
         put("png_decode", p.read_bytes())
+        put("png_rows", p.read_bytes())
     # png_roundtrip takes arbitrary bytes (image and options); PngSuite's
     # bytes are as good a start as any.
     for p in sorted((DATA / "pngsuite").glob("bas*.png"))[:16]:

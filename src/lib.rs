@@ -80,6 +80,18 @@ pub mod fuzz_hooks {
     ) -> alloc::vec::Vec<u8> {
         crate::png::fuzz_deflate(parser, depth, nice, segment_k, data, feeds)
     }
+
+    /// The PNG reader's row pipeline forced on for every layout, with
+    /// `miniz_oxide`: what `png::RowDecoder` must return (its rows
+    /// concatenated, or its error). `None` when the image exceeds `max_out`
+    /// bytes.
+    pub fn png_row_pipeline(
+        data: &[u8],
+        opts: &crate::png::DecodeOptions,
+        max_out: usize,
+    ) -> Option<Result<alloc::vec::Vec<u8>, crate::png::DecodeError>> {
+        crate::png::fuzz_row_pipeline(data, opts, max_out)
+    }
 }
 
 #[cfg(feature = "alloc")]

@@ -41,6 +41,8 @@ mod inflate;
 mod rows;
 mod unfilter;
 
+#[cfg(fuzzing)]
+pub(crate) use rows::fuzz_row_pipeline;
 pub use rows::RowDecoder;
 
 use expand::Expand;

@@ -53,6 +53,8 @@ pub use stream::{EncodeError, RowEncoder};
 pub(crate) use crc::crc32;
 
 #[cfg(all(fuzzing, feature = "alloc"))]
+pub(crate) use decode::fuzz_row_pipeline;
+#[cfg(all(fuzzing, feature = "alloc"))]
 pub(crate) use deflate::fuzz_deflate;
 
 /// The PNG signature.

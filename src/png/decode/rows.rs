@@ -402,6 +402,36 @@ impl<'a> Core<'a> {
     }
 }
 
+/// The oracle of the `png_rows` fuzz target: the whole-image row pipeline
+/// forced on for every layout (the same inflate steps as [`RowDecoder`],
+/// with `miniz_oxide`), then the chunks up to IEND; `None` when the output
+/// would exceed `max_out` bytes.
+#[cfg(fuzzing)]
+pub(crate) fn fuzz_row_pipeline(
+    data: &[u8],
+    opts: &DecodeOptions,
+    max_out: usize,
+) -> Option<Result<Vec<u8>, DecodeError>> {
+    use super::{decode_rows, Engine, Inflater};
+    let run = || -> Result<Option<Vec<u8>>, DecodeError> {
+        let pre = Preamble::parse(data, opts.checksums)?;
+        if pre.interlaced {
+            return Err(DecodeError::InterlacedRows);
+        }
+        let mut plan = Plan::with_budget(&pre, opts, Budget::Rows)?;
+        if plan.out_len > max_out {
+            return Ok(None);
+        }
+        plan.direct = false;
+        let idat = Idat::new(data, &pre.first_idat, opts.checksums);
+        let mut inf = Inflater::new(Engine::Miniz, idat, opts.checksums);
+        let px = decode_rows(&plan, &pre, &mut inf, opts, Engine::Miniz)?;
+        finish_chunks(data, inf.idat.next, opts.checksums)?;
+        Ok(Some(px))
+    };
+    run().transpose()
+}
+
 #[cfg(all(test, feature = "std"))]
 mod tests {
     use super::super::{decode_engine, read_header_with, Engine, Limits};
