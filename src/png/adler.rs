@@ -25,9 +25,11 @@ const NMAX: usize = 5552;
 /// runs and the loop stays scalar (about 1 GB/s); 32-element arrays stay
 /// arrays and each pass becomes vector adds. With the u16 runs in [`lanes`]
 /// this measured 10-13 GB/s here (the u32-only form 4-7 GB/s).
+#[cfg(not(pixb64_small))]
 const LANES: usize = 32;
 /// Blocks per group: `LANES * BLOCKS <= NMAX`. Per lane, `A <= 255 * 173`
 /// and `B <= 255 * 173 * 174 / 2 = 3.9e6`, so `LANES * B` fits in `u32`.
+#[cfg(not(pixb64_small))]
 const BLOCKS: usize = NMAX / LANES;
 
 /// Continues an Adler-32: `adler` is the value for the bytes so far (start with 1).
@@ -40,6 +42,7 @@ pub(crate) fn adler32_update(adler: u32, data: &[u8]) -> u32 {
 }
 
 /// [`adler32_update`] without SIMD intrinsics (the lane form below).
+#[cfg(not(pixb64_small))]
 pub(crate) fn adler32_scalar(adler: u32, data: &[u8]) -> u32 {
     let mut a = adler & 0xFFFF;
     let mut b = adler >> 16;
@@ -61,8 +64,26 @@ pub(crate) fn adler32_scalar(adler: u32, data: &[u8]) -> u32 {
     (b % MOD) << 16 | (a % MOD)
 }
 
+/// The small form (`pixb64_small`: microcontrollers): zlib's loop, a byte
+/// at a time, reduced every `NMAX` bytes, in `u32` only (no 64-bit
+/// division, which a Cortex-M links as a library call).
+#[cfg(pixb64_small)]
+pub(crate) fn adler32_scalar(adler: u32, data: &[u8]) -> u32 {
+    let (mut a, mut b) = (adler & 0xFFFF, adler >> 16);
+    for chunk in data.chunks(NMAX) {
+        for &x in chunk {
+            a += u32::from(x);
+            b += a;
+        }
+        a %= MOD;
+        b %= MOD;
+    }
+    b << 16 | a
+}
+
 /// The lane form over `data` (a multiple of `LANES`, at most `NMAX` bytes),
 /// starting from `a`, `b` < `MOD`; returns both reduced.
+#[cfg(not(pixb64_small))]
 #[inline(always)]
 fn lanes(a: u32, b: u32, data: &[u8]) -> (u32, u32) {
     let mut sa = [0u32; LANES];

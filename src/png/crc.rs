@@ -17,6 +17,7 @@ const POLY: u32 = 0xEDB8_8320; // reflected 0x04C11DB7
 #[cfg(not(pixb64_small))]
 const SLICES: usize = 16;
 
+#[cfg(not(pixb64_small))]
 const fn make_tables<const N: usize>() -> [[u32; N_BYTE]; N] {
     let mut t = [[0u32; N_BYTE]; N];
     let mut i = 0;
@@ -45,16 +46,31 @@ const fn make_tables<const N: usize>() -> [[u32; N_BYTE]; N] {
 }
 
 /// Entries per table: one per byte value.
+#[cfg(not(pixb64_small))]
 const N_BYTE: usize = 256;
 
 #[cfg(not(pixb64_small))]
 static TABLES: [[u32; 256]; SLICES] = make_tables::<SLICES>();
 
 /// The small form (`pixb64_small`: microcontrollers, or the `small`
-/// feature): one 1 KiB table, a byte at a time, instead of 16 KiB of tables
-/// and three streams.
+/// feature): a 64-byte table, half a byte at a time, instead of 16 KiB of
+/// tables and three streams (PNG checks CRCs over compressed data only).
 #[cfg(pixb64_small)]
-static TABLE: [[u32; 256]; 1] = make_tables::<1>();
+static NIBBLES: [u32; 16] = {
+    let mut t = [0u32; 16];
+    let mut i = 0;
+    while i < 16 {
+        let mut c = i as u32;
+        let mut k = 0;
+        while k < 4 {
+            c = if c & 1 != 0 { POLY ^ (c >> 1) } else { c >> 1 };
+            k += 1;
+        }
+        t[i] = c;
+        i += 1;
+    }
+    t
+};
 
 /// Continues a CRC-32: `crc` is the value returned for the bytes so far
 /// (start with 0).
@@ -100,10 +116,11 @@ fn sliced(crc: u32, data: &[u8]) -> u32 {
 /// One stream, 16 bytes per step.
 #[cfg(pixb64_small)]
 fn serial(crc: u32, data: &[u8]) -> u32 {
-    let t = &TABLE[0];
     let mut c = !crc;
     for &b in data {
-        c = (c >> 8) ^ t[((c ^ u32::from(b)) & 0xFF) as usize];
+        c ^= u32::from(b);
+        c = (c >> 4) ^ NIBBLES[(c & 15) as usize];
+        c = (c >> 4) ^ NIBBLES[(c & 15) as usize];
     }
     !c
 }

@@ -29,12 +29,19 @@
 //! including its treatment of questionable ancillary data (a tRNS chunk that
 //! is too long, duplicated or misplaced is ignored).
 
+// Without `alloc` only the row decoder's part of the reader is built; the
+// whole-image plan fields and the engine choice have no reader then.
+#![cfg_attr(not(feature = "alloc"), allow(dead_code, unused_imports))]
+
+#[cfg(feature = "alloc")]
 use alloc::vec::Vec;
 use core::fmt;
 
 use super::crc::crc32_update;
 use super::SIGNATURE;
-use crate::image::{ChannelOrder, Depth, ImageBuf};
+#[cfg(feature = "alloc")]
+use crate::image::ImageBuf;
+use crate::image::{ChannelOrder, Depth};
 
 mod expand;
 mod inflate;
@@ -46,7 +53,9 @@ pub(crate) use rows::fuzz_row_pipeline;
 pub use rows::RowDecoder;
 
 use expand::Expand;
-use inflate::{Engine, Idat, Inflater, Out, WINDOW};
+use inflate::{Engine, Idat, WINDOW};
+#[cfg(feature = "alloc")]
+use inflate::{Inflater, Out};
 
 // ---------------------------------------------------------------------------
 // Public types: chunk names, limits, options, header, errors.
@@ -628,6 +637,7 @@ impl core::error::Error for DecodeError {}
 // ---------------------------------------------------------------------------
 // Entry points.
 
+#[cfg(feature = "alloc")]
 /// Decodes a PNG file with the default [`DecodeOptions`].
 ///
 /// The result is 8-bit unless the file is 16-bit; palette images become RGB,
@@ -638,11 +648,13 @@ pub fn decode(data: &[u8]) -> Result<ImageBuf, DecodeError> {
     decode_with(data, &DecodeOptions::new())
 }
 
+#[cfg(feature = "alloc")]
 /// Decodes a PNG file.
 pub fn decode_with(data: &[u8], opts: &DecodeOptions) -> Result<ImageBuf, DecodeError> {
     decode_engine(data, opts, Engine::DEFAULT)
 }
 
+#[cfg(feature = "alloc")]
 /// [`decode_with`] with a chosen inflate engine.
 fn decode_engine(
     data: &[u8],
@@ -1222,6 +1234,7 @@ impl Plan {
     }
 }
 
+#[cfg(feature = "alloc")]
 /// A zeroed buffer of `n` bytes, or an error if the allocator refuses.
 fn alloc_zeroed(n: usize) -> Result<Vec<u8>, DecodeError> {
     let mut v = Vec::new();
@@ -1238,6 +1251,7 @@ fn alloc_zeroed(n: usize) -> Result<Vec<u8>, DecodeError> {
 /// between calls, so the data is still in cache.
 const STEP: usize = 64 * 1024;
 
+#[cfg(feature = "alloc")]
 fn decode_direct(
     plan: &Plan,
     inf: &mut Inflater<'_>,
@@ -1293,6 +1307,7 @@ fn decode_direct(
     Ok(buf)
 }
 
+#[cfg(feature = "alloc")]
 /// Unfilters row `y` of the direct layout and moves it to its final place.
 fn direct_row(
     buf: &mut [u8],
@@ -1331,6 +1346,7 @@ fn direct_row(
 // ---------------------------------------------------------------------------
 // The row pipeline.
 
+#[cfg(feature = "alloc")]
 fn decode_rows(
     plan: &Plan,
     pre: &Preamble<'_>,

@@ -418,6 +418,7 @@ fn default_lengths() -> [u8; NUM_LIT] {
 /// that the code tables and the stage arrive as separate arguments: LLVM
 /// then knows the stores into the stage cannot change the tables and keeps
 /// their addresses in registers.
+#[cfg(not(pixb64_small))]
 #[inline(never)]
 fn write_piece<const COUNT: bool>(
     codes: &Codes,
@@ -436,6 +437,27 @@ fn write_piece<const COUNT: bool>(
         scan(&mut both, bytes);
     } else {
         scan(&mut w, bytes);
+    }
+    (w.bw.pending(), w.bw.pos)
+}
+
+/// [`write_piece`] in one copy for both cases: counts when `hist` is given.
+#[cfg(pixb64_small)]
+fn write_piece_small(
+    codes: &Codes,
+    hist: Option<&mut Histogram>,
+    stage: &mut [u8],
+    pos: usize,
+    pending: Pending,
+    bytes: &[u8],
+) -> (Pending, usize) {
+    let mut w = Writer {
+        codes,
+        bw: BitWriter::new(&mut stage[..STAGE], pos, pending),
+    };
+    match hist {
+        Some(h) => scan(&mut Tee(&mut w, h), bytes),
+        None => scan(&mut w, bytes),
     }
     (w.bw.pending(), w.bw.pos)
 }
@@ -530,12 +552,20 @@ impl Stream {
         debug_assert!(bytes.len() <= MAX_PIECE);
         self.block_in += bytes.len();
         let (codes, hist) = (&self.codes, &mut self.hist);
-        (self.pending, self.pos) = if self.counting {
+        if self.counting {
             self.counted += bytes.len();
-            write_piece::<true>(codes, hist, stage, self.pos, self.pending, bytes)
+        }
+        // The small form (`pixb64_small`) links one copy of the writer, with
+        // the counting test inside, for about 1 KiB less flash.
+        #[cfg(not(pixb64_small))]
+        let w = if self.counting {
+            write_piece::<true>
         } else {
-            write_piece::<false>(codes, hist, stage, self.pos, self.pending, bytes)
+            write_piece::<false>
         };
+        #[cfg(pixb64_small)]
+        let (w, hist) = (write_piece_small, self.counting.then_some(hist));
+        (self.pending, self.pos) = w(codes, hist, stage, self.pos, self.pending, bytes);
         self.flush(stage, out, FLUSH_AT);
     }
 
@@ -766,10 +796,12 @@ pub(crate) fn compress<S: Sink + ?Sized>(
 /// Continues an Adler-32 over the byte 2 followed by `zeros` zero bytes:
 /// `a` gains 2 once, and `b` gains the new `a` once per byte.
 pub(crate) fn adler32_up_zeros(adler: u32, zeros: usize) -> u32 {
-    const MOD: u64 = 65521;
-    let a = (u64::from(adler & 0xFFFF) + 2) % MOD;
-    let b = (u64::from(adler >> 16) + a * ((zeros as u64 + 1) % MOD)) % MOD;
-    (b as u32) << 16 | a as u32
+    // In u32: a, b < MOD, and a * (zeros + 1 mod MOD) + b < 2^32.
+    const MOD: u32 = 65521;
+    let a = ((adler & 0xFFFF) + 2) % MOD;
+    let z = ((zeros % MOD as usize) as u32 + 1) % MOD;
+    let b = ((adler >> 16) + a * z) % MOD;
+    b << 16 | a
 }
 
 #[cfg(all(test, feature = "alloc"))]

@@ -19,7 +19,7 @@ mod arch;
 mod b64;
 mod chunk;
 mod crc;
-#[cfg(feature = "alloc")]
+#[cfg(feature = "png-read")]
 mod decode;
 mod deflate;
 #[cfg(feature = "alloc")]
@@ -33,6 +33,7 @@ mod miniz;
 mod options;
 #[cfg(feature = "alloc")]
 mod rows;
+mod scratch;
 mod sink;
 mod stored;
 mod stream;
@@ -42,7 +43,7 @@ mod strips;
 pub use crate::image::Depth;
 #[cfg(feature = "alloc")]
 pub use b64::{decode_base64, encode_base64};
-#[cfg(feature = "alloc")]
+#[cfg(feature = "png-read")]
 pub use decode::*;
 #[cfg(feature = "alloc")]
 pub use encode::*;

@@ -21,11 +21,12 @@ use super::adler::adler32_update;
 use super::chunk::{idat_buffer, write_chunk, IdatWriter, IDAT_STREAM};
 use super::fast;
 use super::filter::{self, filter_pieces, swap_rb, Policy, RowFilter};
+use super::scratch::Scratch;
 use super::stored::Stored;
 use super::{Deflater, EncodeOptions, Sink, SIGNATURE};
 use crate::image::{checked_len, ChannelOrder, Depth, ImageError, MAX_DIMENSION};
 #[cfg(feature = "alloc")]
-use alloc::{boxed::Box, vec, vec::Vec};
+use alloc::{boxed::Box, vec};
 
 /// What [`RowEncoder`] refuses.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -407,10 +408,12 @@ impl Rows {
         let p = self.plan;
         let adler = &mut self.adler;
         match &mut self.engine {
-            Engine::Stored(st) => filter_pieces(p.policy, p.bpp, prev, cur, scratch, |piece| {
-                *adler = adler32_update(*adler, piece);
-                st.write(piece, out);
-            }),
+            Engine::Stored(st) => {
+                filter_pieces(p.policy, p.bpp, prev, cur, scratch, &mut |piece| {
+                    *adler = adler32_update(*adler, piece);
+                    st.write(piece, out);
+                })
+            }
             Engine::Fast(fs) => {
                 let repeats_are_up =
                     matches!(p.policy, Policy::Adaptive(_) | Policy::Fixed(RowFilter::Up));
@@ -422,7 +425,7 @@ impl Rows {
                     *adler = fast::adler32_up_zeros(*adler, cur.len());
                     fs.up_zeros(cur.len(), stage, out);
                 } else {
-                    filter_pieces(p.policy, p.bpp, prev, cur, scratch, |piece| {
+                    filter_pieces(p.policy, p.bpp, prev, cur, scratch, &mut |piece| {
                         *adler = adler32_update(*adler, piece);
                         fs.piece(piece, stage, out);
                     });
@@ -471,23 +474,6 @@ impl Rows {
             Engine::Stored(_) | Engine::Fast(_) => 0,
             Engine::Deflate(e, ch) => e.memory() + ch.memory(),
             Engine::Miniz(m, ch) => core::mem::size_of_val(&**m) + ch.memory(),
-        }
-    }
-}
-
-/// The scratch buffer: the caller's, or owned.
-enum Store<'a> {
-    Borrowed(&'a mut [u8]),
-    #[cfg(feature = "alloc")]
-    Owned(Vec<u8>),
-}
-
-impl Store<'_> {
-    fn buf(&mut self) -> &mut [u8] {
-        match self {
-            Store::Borrowed(b) => b,
-            #[cfg(feature = "alloc")]
-            Store::Owned(v) => v,
         }
     }
 }
@@ -549,7 +535,7 @@ impl Store<'_> {
 /// ```
 pub struct RowEncoder<'a, S: Sink> {
     sink: S,
-    store: Store<'a>,
+    store: Scratch<'a>,
     layout: Layout,
     rows: Rows,
     /// The IDAT writer's fill between calls.
@@ -573,7 +559,7 @@ impl<'a, S: Sink> RowEncoder<'a, S> {
         let rb = row_bytes(width, height, channels, depth).map_err(EncodeError::BadHeader)?;
         let plan = Plan::new(rb, channels, depth, opts);
         let layout = plan.layout(IDAT_STREAM);
-        let store = Store::Owned(vec![0u8; layout.total()]);
+        let store = Scratch::Owned(vec![0u8; layout.total()]);
         let head = (width, height, channels, depth);
         Ok(Self::start(head, plan, layout, store, sink, None))
     }
@@ -591,7 +577,7 @@ impl<'a, S: Sink> RowEncoder<'a, S> {
         let (c, d) = (img.channels(), img.depth());
         let plan = Plan::new(img.row_bytes(), c, d, opts);
         let layout = plan.layout(idat);
-        let store = Store::Owned(vec![0u8; layout.total()]);
+        let store = Scratch::Owned(vec![0u8; layout.total()]);
         let head = (img.width(), img.height(), c, d);
         Self::start(head, plan, layout, store, sink, first)
     }
@@ -620,7 +606,7 @@ impl<'a, S: Sink> RowEncoder<'a, S> {
                 len: scratch.len(),
             });
         }
-        let store = Store::Borrowed(scratch);
+        let store = Scratch::Borrowed(scratch);
         let head = (width, height, channels, depth);
         Ok(Self::start(head, plan, layout, store, sink, None))
     }
@@ -643,7 +629,7 @@ impl<'a, S: Sink> RowEncoder<'a, S> {
         (width, height, channels, depth): (u32, u32, u8, Depth),
         plan: Plan,
         layout: Layout,
-        mut store: Store<'a>,
+        mut store: Scratch<'a>,
         mut sink: S,
         first: Option<&fast::Table>,
     ) -> Self {
@@ -748,6 +734,7 @@ impl<'a, S: Sink> RowEncoder<'a, S> {
 #[cfg(all(test, feature = "alloc"))]
 mod tests {
     use super::*;
+    use alloc::vec::Vec;
 
     #[test]
     fn headers_check() {

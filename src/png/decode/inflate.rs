@@ -35,6 +35,7 @@
 //! heap, the rest inline), allocated once per image and not counted in
 //! [`Limits`](super::Limits).
 
+#[cfg(feature = "alloc")]
 use alloc::boxed::Box;
 
 use miniz_oxide::inflate::core::inflate_flags::{
@@ -172,6 +173,7 @@ impl Engine {
     }
 }
 
+#[cfg(feature = "alloc")]
 #[cfg_attr(feature = "std", allow(clippy::large_enum_variant))]
 enum State {
     /// fdeflate's state holds its tables in boxes; the rest (~1.3 KiB) is
@@ -185,7 +187,8 @@ enum State {
     },
 }
 
-/// An inflater over the IDAT stream.
+/// An inflater over the IDAT stream (the whole-image reader's).
+#[cfg(feature = "alloc")]
 pub(super) struct Inflater<'a> {
     state: State,
     pub(super) idat: Idat<'a>,
@@ -198,12 +201,14 @@ pub(super) struct Inflater<'a> {
 
 /// Where the output goes: the image buffer (history is everything before
 /// the write position) or the row pipeline's ring.
+#[cfg(feature = "alloc")]
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Out {
     Image,
     Ring,
 }
 
+#[cfg(feature = "alloc")]
 impl<'a> Inflater<'a> {
     pub(super) fn new(engine: Engine, idat: Idat<'a>, checksums: bool) -> Self {
         let state = match engine {

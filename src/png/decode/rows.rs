@@ -25,6 +25,7 @@ use miniz_oxide::inflate::core::inflate_flags::{
 };
 use miniz_oxide::inflate::core::DecompressorOxide;
 
+use super::super::scratch::Scratch;
 use super::expand::Expand;
 use super::inflate::{mz_finish, mz_run, Idat, WINDOW};
 use super::{
@@ -106,13 +107,6 @@ pub(super) fn scratch_bytes(width: u128, bits_pp: u128, out_bpp: u128) -> u128 {
 pub struct RowDecoder<'a> {
     core: Core<'a>,
     scratch: Scratch<'a>,
-}
-
-/// The scratch: the caller's or, with `alloc`, owned.
-enum Scratch<'a> {
-    Borrowed(&'a mut [u8]),
-    #[cfg(feature = "alloc")]
-    Owned(Vec<u8>),
 }
 
 /// Everything but the scratch.
@@ -226,12 +220,7 @@ impl<'a> RowDecoder<'a> {
     /// after the last one, once the rest of the file checked out. After an
     /// error, every call returns it again.
     pub fn next_row(&mut self) -> Result<Option<&[u8]>, DecodeError> {
-        let scratch: &mut [u8] = match &mut self.scratch {
-            Scratch::Borrowed(s) => s,
-            #[cfg(feature = "alloc")]
-            Scratch::Owned(v) => v,
-        };
-        self.core.next_row(scratch)
+        self.core.next_row(self.scratch.buf())
     }
 }
 

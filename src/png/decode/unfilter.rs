@@ -12,6 +12,7 @@
 /// unfiltered row (`None` for the first row of an image or pass, which PNG
 /// treats as zeros). `filter` is 0..=4 (checked by the caller); `bpp` is
 /// bytes per complete pixel, at least 1.
+#[cfg(not(pixb64_small))]
 pub(super) fn unfilter(filter: u8, bpp: usize, prev: Option<&[u8]>, cur: &mut [u8]) {
     match (filter, prev) {
         (0, _) | (2, None) => {}
@@ -23,7 +24,32 @@ pub(super) fn unfilter(filter: u8, bpp: usize, prev: Option<&[u8]>, cur: &mut [u
     }
 }
 
+/// The small form (`pixb64_small`: microcontrollers): one byte loop with
+/// the pixel size at run time, instead of a copy of each filter per pixel
+/// size (several KiB of flash).
+#[cfg(pixb64_small)]
+pub(super) fn unfilter(filter: u8, bpp: usize, prev: Option<&[u8]>, cur: &mut [u8]) {
+    if filter == 0 {
+        return;
+    }
+    for i in 0..cur.len() {
+        let a = if i >= bpp { cur[i - bpp] } else { 0 };
+        let (b, c) = match prev {
+            Some(p) => (p[i], if i >= bpp { p[i - bpp] } else { 0 }),
+            None => (0, 0),
+        };
+        let pred = match filter {
+            1 => a,
+            2 => b,
+            3 => ((u16::from(a) + u16::from(b)) / 2) as u8,
+            _ => predict(i16::from(a), i16::from(b), i16::from(c)),
+        };
+        cur[i] = cur[i].wrapping_add(pred);
+    }
+}
+
 /// Calls `f::<bpp>(args)` for the pixel sizes PNG has (1, 2, 3, 4, 6, 8).
+#[cfg(not(pixb64_small))]
 macro_rules! by_bpp {
     ($bpp:expr, $f:ident, $($arg:expr),*) => {
         match $bpp {
@@ -36,14 +62,17 @@ macro_rules! by_bpp {
         }
     };
 }
+#[cfg(not(pixb64_small))]
 use by_bpp;
 
+#[cfg(not(pixb64_small))]
 fn up(prev: &[u8], cur: &mut [u8]) {
     for (c, &p) in cur.iter_mut().zip(prev) {
         *c = c.wrapping_add(p);
     }
 }
 
+#[cfg(not(pixb64_small))]
 #[inline(always)]
 fn sub<const N: usize>(cur: &mut [u8]) {
     let mut a = [0u8; N];
@@ -56,6 +85,7 @@ fn sub<const N: usize>(cur: &mut [u8]) {
     }
 }
 
+#[cfg(not(pixb64_small))]
 #[inline(always)]
 fn avg_first<const N: usize>(cur: &mut [u8]) {
     let mut a = [0u8; N];
@@ -68,6 +98,7 @@ fn avg_first<const N: usize>(cur: &mut [u8]) {
     }
 }
 
+#[cfg(not(pixb64_small))]
 #[inline(always)]
 fn avg<const N: usize>(prev: &[u8], cur: &mut [u8]) {
     let mut a = [0u8; N];
@@ -83,6 +114,7 @@ fn avg<const N: usize>(prev: &[u8], cur: &mut [u8]) {
     }
 }
 
+#[cfg(not(pixb64_small))]
 #[inline(always)]
 fn paeth<const N: usize>(prev: &[u8], cur: &mut [u8]) {
     // Left (a) and upper-left (c) pixels, kept as i16 so that the predictor

@@ -171,7 +171,9 @@ pub(crate) fn apply_four(bpp: usize, prev: &[u8], cur: &[u8], out: [&mut [u8]; 4
 /// and 2 (each `sample` = 1 or 2 bytes) swapped: BGR(A) <-> RGB(A).
 pub(crate) fn swap_rb(src: &[u8], dst: &mut [u8], bpp: usize, sample: usize) {
     // Fixed-size pixel loops for the common layouts so the compiler can
-    // shuffle whole vectors; the generic loop covers 16-bit.
+    // shuffle whole vectors; the generic loop covers 16-bit (and every
+    // layout in the small form, `pixb64_small`, for flash).
+    #[cfg(not(pixb64_small))]
     match (bpp, sample) {
         (3, 1) => {
             for (d, s) in dst.chunks_exact_mut(3).zip(src.chunks_exact(3)) {
@@ -179,6 +181,7 @@ pub(crate) fn swap_rb(src: &[u8], dst: &mut [u8], bpp: usize, sample: usize) {
                 d[1] = s[1];
                 d[2] = s[0];
             }
+            return;
         }
         (4, 1) => {
             for (d, s) in dst.chunks_exact_mut(4).zip(src.chunks_exact(4)) {
@@ -187,14 +190,14 @@ pub(crate) fn swap_rb(src: &[u8], dst: &mut [u8], bpp: usize, sample: usize) {
                 d[2] = s[0];
                 d[3] = s[3];
             }
+            return;
         }
-        _ => {
-            dst.copy_from_slice(src);
-            for px in dst.chunks_exact_mut(bpp) {
-                for k in 0..sample {
-                    px.swap(k, 2 * sample + k);
-                }
-            }
+        _ => {}
+    }
+    dst.copy_from_slice(src);
+    for px in dst.chunks_exact_mut(bpp) {
+        for k in 0..sample {
+            px.swap(k, 2 * sample + k);
         }
     }
 }

@@ -9,6 +9,7 @@
 /// of 0x80 that LLVM cannot see is constant, so it does not fold the
 /// expression back into a widening form), it becomes one `psadbw` per 16
 /// bytes, SSE2's sum of absolute differences (checked in the disassembly).
+#[cfg(not(pixb64_small))]
 pub(crate) fn min_sum(row: &[u8], bias: &[u8]) -> u32 {
     // 32 bytes per step as two separate 16-byte sums: each is one psadbw
     // and LLVM adds them before the single horizontal step. (One 32- or
@@ -35,12 +36,25 @@ pub(crate) fn min_sum(row: &[u8], bias: &[u8]) -> u32 {
     total
 }
 
+/// The small form (`pixb64_small`): a plain loop, no bias row.
+#[cfg(pixb64_small)]
+pub(crate) fn min_sum(row: &[u8], _bias: &[u8]) -> u32 {
+    row.iter()
+        .map(|&r| u32::from(r.min(r.wrapping_neg())))
+        .sum()
+}
+
 /// A row of 0x80 for [`min_sum`] on rows and windows of up to 1 KiB
 /// without an allocator, behind an opaque reference so that LLVM loads it
-/// rather than folding the constant.
+/// rather than folding the constant (the small form needs none).
+#[cfg(not(pixb64_small))]
 pub(crate) fn bias() -> &'static [u8] {
     static BIAS: [u8; 1024] = [0x80; 1024];
     core::hint::black_box(&BIAS)
+}
+#[cfg(pixb64_small)]
+pub(crate) fn bias() -> &'static [u8] {
+    &[]
 }
 
 /// The sum of `prices[b]` over the row's bytes: its cost in sixteenths of
