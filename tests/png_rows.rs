@@ -18,8 +18,8 @@ use pixb64::{ChannelOrder, ImageError};
 use png_support::{check_chunked, corpus, load, swapped, Pic};
 use support::SplitMix;
 
-/// The row encoder's IDAT payload.
-const IDAT: usize = 8 * 1024;
+/// The row encoder's IDAT payload (4 KiB in the small form).
+const IDAT: usize = if cfg!(feature = "small") { 4096 } else { 8192 };
 
 const FILTERS: [Filter; 6] = [
     Filter::Adaptive,

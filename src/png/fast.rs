@@ -441,7 +441,8 @@ fn write_piece<const COUNT: bool>(
     (w.bw.pending(), w.bw.pos)
 }
 
-/// [`write_piece`] in one copy for both cases: counts when `hist` is given.
+/// [`write_piece`] in one copy for both cases (one scanner loop, the
+/// counting test inside it): counts when `hist` is given.
 #[cfg(pixb64_small)]
 fn write_piece_small(
     codes: &Codes,
@@ -455,11 +456,31 @@ fn write_piece_small(
         codes,
         bw: BitWriter::new(&mut stage[..STAGE], pos, pending),
     };
-    match hist {
-        Some(h) => scan(&mut Tee(&mut w, h), bytes),
-        None => scan(&mut w, bytes),
-    }
+    scan(&mut Tee(&mut w, &mut Maybe(hist)), bytes);
     (w.bw.pending(), w.bw.pos)
+}
+
+/// Counts when there is a histogram (the small form's one scanner).
+#[cfg(pixb64_small)]
+struct Maybe<'h>(Option<&'h mut Histogram>);
+
+#[cfg(pixb64_small)]
+impl Symbols for Maybe<'_> {
+    fn lits8(&mut self, c: &[u8; 8], from: u32) {
+        if let Some(h) = &mut self.0 {
+            h.lits8(c, from);
+        }
+    }
+    fn lit(&mut self, b: u8) {
+        if let Some(h) = &mut self.0 {
+            h.lit(b);
+        }
+    }
+    fn zeros(&mut self, k: usize, after_zero: bool) {
+        if let Some(h) = &mut self.0 {
+            h.zeros(k, after_zero);
+        }
+    }
 }
 
 /// Two symbol consumers fed by one scan (the writer and the counts).

@@ -142,6 +142,7 @@ pub(crate) fn apply(f: RowFilter, bpp: usize, prev: &[u8], cur: &[u8], out: &mut
 /// Sub, Up, Average and Paeth of `cur` at once into `out` (each as long as
 /// `cur`): one pass loads each input byte once for all four, which is what
 /// an adaptive choice needs.
+#[cfg(not(pixb64_small))]
 pub(crate) fn apply_four(bpp: usize, prev: &[u8], cur: &[u8], out: [&mut [u8]; 4]) {
     let n = cur.len();
     let h = bpp.min(n);
@@ -164,6 +165,15 @@ pub(crate) fn apply_four(bpp: usize, prev: &[u8], cur: &[u8], out: [&mut [u8]; 4
         o2[i] = x.wrapping_sub(b);
         o3[i] = x.wrapping_sub(mean(a, b));
         o4[i] = x.wrapping_sub(paeth_predict(a, b, c));
+    }
+}
+
+/// The small form (`pixb64_small`): four passes of [`apply`], half a KiB
+/// less flash than the fused pass.
+#[cfg(pixb64_small)]
+pub(crate) fn apply_four(bpp: usize, prev: &[u8], cur: &[u8], out: [&mut [u8]; 4]) {
+    for (f, o) in RowFilter::ALL[1..].iter().zip(out) {
+        apply(*f, bpp, prev, cur, o);
     }
 }
 
