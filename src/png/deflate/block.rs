@@ -129,19 +129,6 @@ impl Code {
         c
     }
 
-    /// The code with these lengths (complete trees, as the caller built
-    /// them).
-    pub(crate) fn with_lengths(lit_len: &[u8; NUM_LITLEN], dist_len: &[u8; NUM_DIST]) -> Self {
-        let mut c = Code {
-            lit_len: *lit_len,
-            dist_len: *dist_len,
-            lit_code: [0; NUM_LITLEN],
-            dist_code: [0; NUM_DIST],
-        };
-        c.fill_codewords();
-        c
-    }
-
     /// The fixed code of BTYPE 01 (RFC 1951, 3.2.6).
     pub(crate) fn fixed() -> Self {
         // Symbols 286 and 287 are never sent but take part in the
@@ -233,17 +220,23 @@ pub(crate) struct Header {
 impl Header {
     /// The header for `code`.
     pub(crate) fn new(code: &Code) -> Self {
+        Header::from_lengths(&code.lit_len, &code.dist_len)
+    }
+
+    /// The header for the code with these lengths (its codewords are not
+    /// needed to describe it).
+    pub(crate) fn from_lengths(lit_len: &[u8; NUM_LITLEN], dist_len: &[u8; NUM_DIST]) -> Self {
         let mut hlit = NUM_LITLEN;
-        while hlit > 257 && code.lit_len[hlit - 1] == 0 {
+        while hlit > 257 && lit_len[hlit - 1] == 0 {
             hlit -= 1;
         }
         let mut hdist = NUM_DIST;
-        while hdist > 1 && code.dist_len[hdist - 1] == 0 {
+        while hdist > 1 && dist_len[hdist - 1] == 0 {
             hdist -= 1;
         }
         let mut all = [0u8; NUM_LITLEN + NUM_DIST];
-        all[..hlit].copy_from_slice(&code.lit_len[..hlit]);
-        all[hlit..hlit + hdist].copy_from_slice(&code.dist_len[..hdist]);
+        all[..hlit].copy_from_slice(&lit_len[..hlit]);
+        all[hlit..hlit + hdist].copy_from_slice(&dist_len[..hdist]);
         let all = &all[..hlit + hdist];
 
         let mut h = Header {

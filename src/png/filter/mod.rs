@@ -26,7 +26,7 @@ mod price;
 #[cfg(feature = "alloc")]
 pub(crate) use pieces::sampled_choice;
 pub(crate) use pieces::{filter_pieces, scratch_len, PIECE};
-pub(crate) use price::{bias, entropy_of_counts, min_sum, table_bits};
+pub(crate) use price::{bias, entropy_of_counts, min_sum, nlog2n, table_bits};
 #[cfg(feature = "alloc")]
 pub(crate) use price::{entropy_bits, Histogram};
 

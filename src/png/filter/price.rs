@@ -78,7 +78,7 @@ pub(crate) fn table_bits(row: &[u8], prices: &[u16; 256]) -> u64 {
 
 /// `n * log2(n)` in fixed point (8 fraction bits), from a 5-bit mantissa
 /// table: close enough to rank rows, and integer-only for `no_std`.
-fn nlog2n(n: u32) -> u64 {
+pub(crate) fn nlog2n(n: u32) -> u64 {
     if n < 2 {
         return 0;
     }
