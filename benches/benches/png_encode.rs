@@ -1,5 +1,7 @@
 //! pixb64's PNG writer, levels 0..=9, against every peer issue 13 names, on
-//! one thread, in the same process:
+//! one thread, in the same process; and its row encoder (issue 14:
+//! `RowEncoder` at levels 0 and 1 fed one row per call, names `rows-L0`,
+//! `rows-L1`) against the whole-image call:
 //!
 //! - `png` 0.18 at `Compression::{Fastest, Fast, Balanced, High}` (each with
 //!   the filter `set_compression` pairs it with: Up for Fastest, adaptive
@@ -162,6 +164,8 @@ fn verify(pic: &Pic, file: &[u8], config: &str) {
 enum Config {
     /// pixb64 level 0..=9.
     Ours(u8),
+    /// pixb64's `RowEncoder` at a level, fed one row per call.
+    Rows(u8),
     /// `png` crate, `set_compression`.
     Png(png::Compression),
     /// `png` crate, `DeflateCompression::Level(1..=9)`, adaptive filter.
@@ -176,6 +180,7 @@ impl Config {
     fn name(self) -> String {
         match self {
             Config::Ours(l) => format!("L{l}"),
+            Config::Rows(l) => format!("rows-L{l}"),
             Config::Png(c) => format!("png-{c:?}"),
             Config::PngZ(l) => format!("png-z{l}"),
             Config::Ld(l) => format!("ld{l}"),
@@ -189,6 +194,7 @@ impl Config {
 
     fn all() -> Vec<Config> {
         let mut v: Vec<Config> = (0..=9).map(Config::Ours).collect();
+        v.extend([0, 1].map(Config::Rows));
         for c in [
             png::Compression::Fastest,
             png::Compression::Fast,
@@ -209,6 +215,23 @@ impl Config {
             Config::Ours(l) => {
                 let opts = EncodeOptions::new().with_level(l).with_threads(threads);
                 pixb64::png::encode(&pic.image(), &opts)
+            }
+            Config::Rows(l) => {
+                let opts = EncodeOptions::new().with_level(l);
+                let depth = if pic.sixteen {
+                    pixb64::png::Depth::Sixteen
+                } else {
+                    pixb64::png::Depth::Eight
+                };
+                let (w, h, c) = (pic.width, pic.height, pic.channels);
+                // Room for the stored size, as `png::encode` reserves: the
+                // comparison is the encoders, not the Vec's growth.
+                let out = Vec::with_capacity(pic.data.len() / 64 * 65 + h as usize + 4096);
+                let mut enc = pixb64::png::RowEncoder::new(w, h, c, depth, &opts, out).unwrap();
+                for row in pic.data.chunks(pic.row_bytes()) {
+                    enc.write_rows(row).unwrap();
+                }
+                enc.finish().unwrap()
             }
             Config::Png(c) => png_encode(pic, |e| e.set_compression(c)),
             Config::PngZ(l) => png_encode(pic, |e| {

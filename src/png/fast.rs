@@ -44,7 +44,9 @@ use alloc::vec;
 use super::deflate::bits::{BitWriter, Pending};
 use super::deflate::block::Header;
 use super::deflate::huffman;
-use super::deflate::symbols::{LEN_BASE, LEN_EXTRA, LEN_SLOT, NUM_DIST};
+#[cfg(not(pixb64_small))]
+use super::deflate::symbols::LEN_SLOT;
+use super::deflate::symbols::{LEN_BASE, LEN_EXTRA, NUM_DIST};
 use super::filter::{nlog2n, Adaptive, Policy, Price};
 #[cfg(feature = "alloc")]
 use super::{
@@ -214,11 +216,25 @@ impl Symbols for Histogram {
             k -= 258;
         }
         if k >= 3 {
-            self.counts[257 + usize::from(LEN_SLOT[k])] += 1;
+            self.counts[257 + len_slot(k)] += 1;
         } else {
             self.counts[0] += k as u32;
         }
     }
+}
+
+/// The length code (0..=28) of a copy of `len` (3..=258) bytes: the
+/// shared table, or in the small form (`pixb64_small`) a search of the 29
+/// bases (copies are rare at level 1; 259 bytes less flash).
+#[inline]
+fn len_slot(len: usize) -> usize {
+    #[cfg(not(pixb64_small))]
+    return usize::from(LEN_SLOT[len]);
+    #[cfg(pixb64_small)]
+    return (0..29)
+        .rev()
+        .find(|&s| usize::from(LEN_BASE[s]) <= len)
+        .unwrap_or(0);
 }
 
 /// The Huffman table as the writer uses it.
@@ -269,7 +285,7 @@ impl Codes {
     /// ```
     #[inline]
     fn copy(&self, len: usize) -> (u64, u32) {
-        let i = usize::from(LEN_SLOT[len]);
+        let i = len_slot(len);
         let c = self.len_code[i];
         let (code, cl) = (u64::from(c >> 5), c & 31);
         let extra = (len - usize::from(LEN_BASE[i])) as u64;
@@ -405,11 +421,14 @@ const BLOCK: usize = 64 * 1024;
 /// Counting stops for the rest of a block after this many bytes, so the
 /// `u32` counts cannot overflow on rows of gigabytes.
 const COUNT_MAX: usize = 1 << 30;
-/// One row in this many feeds the next block's counts. On Kodak at 64 KiB
-/// blocks: every row, every second and every fourth row gave the same size
-/// (-1.0% to -1.1% against one code from rows sampled across the image),
-/// every eighth +1.6% (too few counts: the +1 for every symbol weighs).
-const COUNT_EVERY: u32 = 4;
+/// One row in this many feeds the next block's counts. Measured against
+/// the whole-image call (one code from rows sampled across the image), 64
+/// KiB blocks, the switch rule below, rows fed one per call (`png_encode`
+/// bench, `rows-L1` against `L1`): every fourth row, Kodak -0.24% in size
+/// at 0.94x the speed, screenshots and graphics +0.8% at 0.85x; every
+/// eighth, Kodak +0.33% at 0.96x, the others +0.9% to +1.6% at 0.91x.
+/// Counting costs about as much per byte as coding.
+const COUNT_EVERY: u32 = 8;
 /// A block keeps the current code while it costs less than 1 + 1/this of
 /// the counts' entropy.
 const SWITCH_SLACK: u64 = 32;
