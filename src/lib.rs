@@ -6,7 +6,8 @@
 //!   call that needs no allocation works without the `alloc` feature, so
 //!   firmware can use the codec with no allocator at all.
 //! - [`Image`] / [`ImageBuf`]: `(width, height, channels, bytes)`, validated once.
-//! - [`png`] (`alloc`): a lossless PNG writer (levels 0-9) and a hardened reader.
+//! - [`png`]: a lossless PNG writer (levels 0-9) and a hardened reader
+//!   (`alloc`), and both row by row in fixed memory (without `alloc`).
 //! - [`data_uri`] (`alloc`): WHATWG `data:` URLs; [`Sizes`]: size accounting.
 //!
 //! The Python recipe (`cv2.imencode('.png')` + `base64.b64encode`, and back)
@@ -31,10 +32,11 @@
 //!
 //! | feature | adds |
 //! |---|---|
-//! | (none) | `encode_to_slice`, `decode_to_slice`, `decode_in_place`, `encode_wrapped_to_slice`, the resumable [`base64::Encoder`] and [`base64::Decoder`], [`Image`], [`Sizes`] |
-//! | `alloc` | `encode`, `decode`, `encode_wrapped` returning `String` / `Vec<u8>`; [`png`], [`data_uri`], [`ImageBuf`], [`Error`] |
+//! | (none) | `encode_to_slice`, `decode_to_slice`, `decode_in_place`, `encode_wrapped_to_slice`, the resumable [`base64::Encoder`] and [`base64::Decoder`], [`Image`], [`Sizes`]; PNG row by row in caller memory: [`png::RowEncoder::with_scratch`] (levels 0 and 1) and [`png::Base64Sink`] |
+//! | `png-read` | [`png::RowDecoder::with_scratch`]: PNG rows out of a file in caller memory, no allocator (`miniz_oxide`'s core inflater) |
+//! | `alloc` | `png-read`; `encode`, `decode`, `encode_wrapped` returning `String` / `Vec<u8>`; the rest of [`png`] (whole images, every level, `RowEncoder::new`, `RowDecoder::new`), [`data_uri`], [`ImageBuf`], [`Error`] |
 //! | `std` (default) | streaming [`base64::EncoderWriter`] / [`base64::DecoderReader`], `png::encode_to_writer`, threads, `fdeflate` for inflate, and runtime CPU feature detection |
-//! | `small` | the base64 scalar backend without tables and with plain loops (a few KiB less flash, slower): already the default on targets without a SIMD backend (microcontrollers) |
+//! | `small` | the small form: the base64 scalar backend without tables and with plain loops, the PNG row encoder and decoder in smaller pieces, tables and loops (KiBs less flash and stack, slower): already the default on targets without a SIMD backend (microcontrollers) |
 #![no_std]
 // `unsafe` is allowed only in the ISA modules (`base64::arch`, `png::arch`)
 // and the base64 dispatch; see UNSAFE.md.

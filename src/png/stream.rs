@@ -482,21 +482,22 @@ impl Rows {
 /// with the image.
 ///
 /// The signature and header go out when the encoder is made, the image
-/// data as rows arrive (in IDAT chunks of 8 KiB), IEND at
-/// [`finish`](RowEncoder::finish). Memory, apart from the encoder value
-/// itself (about 5 KiB at level 1):
+/// data as rows arrive (in IDAT chunks of 8 KiB; 4 KiB in the small form),
+/// IEND at [`finish`](RowEncoder::finish). Memory, apart from the encoder
+/// value itself (about 5.2 KiB on hosts):
 ///
 /// | level | scratch |
 /// |---|---|
-/// | 0 | 8 KiB (+ 1 KiB and a row with a filter; BGR with a filter, 2 rows) |
-/// | 1 | 2 rows (BGR) or 1 row, + 20.3 KiB |
-/// | 2..=9 (`alloc`) | 1-2 rows + 8 KiB, plus the engine's heap: 5 rows of filter candidates and 0.9-1.5 MiB of window, segment and match tables |
+/// | 0 | 9.0 KiB, + 1 row with a filter (2 rows for BGR with a filter) |
+/// | 1 | 29.0 KiB + 1 row (2 rows for BGR); 16.0 KiB + rows in the small form |
+/// | 2..=9 (`alloc`) | 8 KiB + 1-2 rows, and on the heap 5 rows of filter candidates and a bias row, and the engine: 0.37-0.72 MiB of window, segment and match tables |
 ///
 /// What needs the whole image stays with the whole-image calls
 /// ([`encode`](super::encode) and friends): level 1's first Huffman code
-/// from rows sampled across the image (here the first block uses a default
-/// code and each later one the counts of the block before), levels 2..=9's
-/// whole-image filter strategies and small-image rule, and threads.
+/// from rows sampled across the image (here the first 16 KiB use a default
+/// code and each later 64 KiB block the code of the counts of the block
+/// before, while that pays), levels 2..=9's whole-image filter strategies
+/// and small-image rule, and threads.
 ///
 /// ```
 /// use pixb64::base64::STANDARD;

@@ -148,11 +148,10 @@ const PAINT: u32 = 0xDEAD_BEEF;
 fn paint() {
     let here = 0u32;
     let sp = core::ptr::addr_of!(here) as usize;
-    // The linker symbols bound the RAM; [__ebss, sp - 256) is neither
-    // statics nor the live stack, and nothing else runs.
     let start = core::ptr::addr_of!(__ebss) as usize;
     for a in (start..sp - 256).step_by(4) {
-        // SAFETY: as above.
+        // SAFETY: the linker symbols bound the RAM; [__ebss, sp - 256) is
+        // neither statics nor the live stack, and nothing else runs.
         unsafe { core::ptr::write_volatile(a as *mut u32, PAINT) };
     }
 }
@@ -162,7 +161,8 @@ fn stack_peak() -> usize {
     let start = core::ptr::addr_of!(__ebss) as usize;
     let top = core::ptr::addr_of!(_stack_start) as usize;
     let mut a = start;
-    // SAFETY: [start, top) is RAM.
+    // SAFETY: [__ebss, _stack_start) is RAM (the linker's bounds), read
+    // with nothing else running.
     while a < top && unsafe { core::ptr::read_volatile(a as *const u32) } == PAINT {
         a += 4;
     }
