@@ -462,38 +462,15 @@ fn default_lengths() -> [u8; NUM_LIT] {
     lens
 }
 
-/// Codes `bytes` into `stage` from `pos` on, and with `COUNT` counts
-/// their symbols into `hist` in the same pass. A function of its own so
-/// that the code tables and the stage arrive as separate arguments: LLVM
-/// then knows the stores into the stage cannot change the tables and keeps
-/// their addresses in registers.
-#[cfg(not(pixb64_small))]
+/// Codes `bytes` into `stage` from `pos` on, and counts their symbols into
+/// `hist` in the same pass when there is one. A function of its own so that
+/// the code tables and the stage arrive as separate arguments: LLVM then
+/// knows the stores into the stage cannot change the tables and keeps their
+/// addresses in registers. Hosts get a scanner loop for each case; the
+/// small form (`pixb64_small`) one loop with the counting test inside, for
+/// about 1 KiB less flash.
 #[inline(never)]
-fn write_piece<const COUNT: bool>(
-    codes: &Codes,
-    hist: &mut Histogram,
-    stage: &mut [u8],
-    pos: usize,
-    pending: Pending,
-    bytes: &[u8],
-) -> (Pending, usize) {
-    let mut w = Writer {
-        codes,
-        bw: BitWriter::new(&mut stage[..STAGE], pos, pending),
-    };
-    if COUNT {
-        let mut both = Tee(&mut w, hist);
-        scan(&mut both, bytes);
-    } else {
-        scan(&mut w, bytes);
-    }
-    (w.bw.pending(), w.bw.pos)
-}
-
-/// [`write_piece`] in one copy for both cases (one scanner loop, the
-/// counting test inside it): counts when `hist` is given.
-#[cfg(pixb64_small)]
-fn write_piece_small(
+fn write_piece(
     codes: &Codes,
     hist: Option<&mut Histogram>,
     stage: &mut [u8],
@@ -505,6 +482,12 @@ fn write_piece_small(
         codes,
         bw: BitWriter::new(&mut stage[..STAGE], pos, pending),
     };
+    #[cfg(not(pixb64_small))]
+    match hist {
+        Some(h) => scan(&mut Tee(&mut w, h), bytes),
+        None => scan(&mut w, bytes),
+    }
+    #[cfg(pixb64_small)]
     scan(&mut Tee(&mut w, &mut Maybe(hist)), bytes);
     (w.bw.pending(), w.bw.pos)
 }
@@ -625,17 +608,8 @@ impl Stream {
         if self.counting {
             self.counted += bytes.len();
         }
-        // The small form (`pixb64_small`) links one copy of the writer, with
-        // the counting test inside, for about 1 KiB less flash.
-        #[cfg(not(pixb64_small))]
-        let w = if self.counting {
-            write_piece::<true>
-        } else {
-            write_piece::<false>
-        };
-        #[cfg(pixb64_small)]
-        let (w, hist) = (write_piece_small, self.counting.then_some(hist));
-        (self.pending, self.pos) = w(codes, hist, stage, self.pos, self.pending, bytes);
+        let hist = self.counting.then_some(hist);
+        (self.pending, self.pos) = write_piece(codes, hist, stage, self.pos, self.pending, bytes);
         self.flush(stage, out, FLUSH_AT);
     }
 
@@ -860,7 +834,7 @@ impl super::strips::Strips for Coder<'_, '_> {
         let plan = Plan::new(rb, img.channels(), img.depth(), &self.opts);
         let layout = plan.layout(0);
         let mut buf = vec![0u8; layout.total()];
-        let mut parts = layout.cut(&mut buf);
+        let (mut parts, _) = layout.cut(&mut buf);
         let mut pipe = Rows::new(plan, &mut parts, rows.len() as u64, Some(&self.table));
         let above = rows.start.checked_sub(1).map(|y| img.row(y));
         pipe.write(

@@ -197,25 +197,27 @@ impl Layout {
     }
 }
 
-/// The scratch cut into its parts.
+/// The row pipeline's parts of the scratch.
 pub(crate) struct Parts<'s> {
     rows: &'s mut [u8],
     filter: &'s mut [u8],
     stage: &'s mut [u8],
-    idat: &'s mut [u8],
 }
 
 impl Layout {
-    pub(crate) fn cut<'s>(&self, buf: &'s mut [u8]) -> Parts<'s> {
+    /// The pipeline's parts and the IDAT buffer (lent to the IDAT writer).
+    pub(crate) fn cut<'s>(&self, buf: &'s mut [u8]) -> (Parts<'s>, &'s mut [u8]) {
         let (rows, rest) = buf.split_at_mut(self.rows);
         let (filter, rest) = rest.split_at_mut(self.filter);
         let (stage, rest) = rest.split_at_mut(self.stage);
-        Parts {
-            rows,
-            filter,
-            stage,
-            idat: &mut rest[..self.idat],
-        }
+        (
+            Parts {
+                rows,
+                filter,
+                stage,
+            },
+            &mut rest[..self.idat],
+        )
     }
 }
 
@@ -635,11 +637,11 @@ impl<'a, S: Sink> RowEncoder<'a, S> {
         first: Option<&fast::Table>,
     ) -> Self {
         write_head(&mut sink, width, height, channels, depth);
-        let mut parts = layout.cut(store.buf());
+        let (mut parts, idat_buf) = layout.cut(store.buf());
         // Zeros above the first row.
         parts.rows.fill(0);
         let rows = Rows::new(plan, &mut parts, u64::from(height), first);
-        let mut idat = IdatWriter::new(&mut sink, parts.idat);
+        let mut idat = IdatWriter::new(&mut sink, idat_buf);
         idat.write(&zlib_header(plan.level));
         let idat_at = idat.at();
         RowEncoder {
@@ -678,16 +680,9 @@ impl<'a, S: Sink> RowEncoder<'a, S> {
 
     /// Runs whole rows through the pipeline (checked by the caller).
     pub(crate) fn push(&mut self, rows: &[u8]) {
-        let parts = self.layout.cut(self.store.buf());
-        let mut idat = IdatWriter::resume(&mut self.sink, parts.idat, self.idat_at);
-        // `parts.idat` is lent to the writer; the pipeline has the rest.
-        let mut rest = Parts {
-            rows: parts.rows,
-            filter: parts.filter,
-            stage: parts.stage,
-            idat: &mut [],
-        };
-        self.rows.write(rows, None, &mut rest, &mut idat);
+        let (mut parts, idat_buf) = self.layout.cut(self.store.buf());
+        let mut idat = IdatWriter::resume(&mut self.sink, idat_buf, self.idat_at);
+        self.rows.write(rows, None, &mut parts, &mut idat);
         self.idat_at = idat.at();
     }
 
@@ -711,15 +706,9 @@ impl<'a, S: Sink> RowEncoder<'a, S> {
 
     /// Ends the deflate stream, the IDAT chunks and the file.
     pub(crate) fn end(&mut self) {
-        let parts = self.layout.cut(self.store.buf());
-        let mut idat = IdatWriter::resume(&mut self.sink, parts.idat, self.idat_at);
-        let mut rest = Parts {
-            rows: parts.rows,
-            filter: parts.filter,
-            stage: parts.stage,
-            idat: &mut [],
-        };
-        let adler = self.rows.finish(true, &mut rest, &mut idat);
+        let (mut parts, idat_buf) = self.layout.cut(self.store.buf());
+        let mut idat = IdatWriter::resume(&mut self.sink, idat_buf, self.idat_at);
+        let adler = self.rows.finish(true, &mut parts, &mut idat);
         idat.write(&adler.to_be_bytes());
         idat.finish();
         write_end(&mut self.sink);
