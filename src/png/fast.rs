@@ -462,17 +462,17 @@ fn default_lengths() -> [u8; NUM_LIT] {
     lens
 }
 
-/// Codes `bytes` into `stage` from `pos` on, and counts their symbols into
-/// `hist` in the same pass when there is one. A function of its own so that
-/// the code tables and the stage arrive as separate arguments: LLVM then
-/// knows the stores into the stage cannot change the tables and keeps their
-/// addresses in registers. Hosts get a scanner loop for each case; the
-/// small form (`pixb64_small`) one loop with the counting test inside, for
-/// about 1 KiB less flash.
+/// Codes `bytes` into `stage` from `pos` on, feeding their symbols to
+/// `counter` in the same pass. A function of its own so that the code
+/// tables and the stage arrive as separate arguments: LLVM then knows the
+/// stores into the stage cannot change the tables and keeps their
+/// addresses in registers. Hosts instantiate it twice, with the histogram
+/// and with [`NoCount`] (whose calls vanish); the small form
+/// (`pixb64_small`) once, with [`Maybe`], for about 1 KiB less flash.
 #[inline(never)]
-fn write_piece(
+fn write_piece<C: Symbols>(
     codes: &Codes,
-    hist: Option<&mut Histogram>,
+    counter: &mut C,
     stage: &mut [u8],
     pos: usize,
     pending: Pending,
@@ -482,14 +482,22 @@ fn write_piece(
         codes,
         bw: BitWriter::new(&mut stage[..STAGE], pos, pending),
     };
-    #[cfg(not(pixb64_small))]
-    match hist {
-        Some(h) => scan(&mut Tee(&mut w, h), bytes),
-        None => scan(&mut w, bytes),
-    }
-    #[cfg(pixb64_small)]
-    scan(&mut Tee(&mut w, &mut Maybe(hist)), bytes);
+    scan(&mut Tee(&mut w, counter), bytes);
     (w.bw.pending(), w.bw.pos)
+}
+
+/// Counts nothing.
+#[cfg(not(pixb64_small))]
+struct NoCount;
+
+#[cfg(not(pixb64_small))]
+impl Symbols for NoCount {
+    #[inline(always)]
+    fn lits8(&mut self, _: &[u8; 8], _: u32) {}
+    #[inline(always)]
+    fn lit(&mut self, _: u8) {}
+    #[inline(always)]
+    fn zeros(&mut self, _: usize, _: bool) {}
 }
 
 /// Counts when there is a histogram (the small form's one scanner).
@@ -608,8 +616,23 @@ impl Stream {
         if self.counting {
             self.counted += bytes.len();
         }
-        let hist = self.counting.then_some(hist);
-        (self.pending, self.pos) = write_piece(codes, hist, stage, self.pos, self.pending, bytes);
+        let (pos, pending) = (self.pos, self.pending);
+        #[cfg(not(pixb64_small))]
+        let done = if self.counting {
+            write_piece(codes, hist, stage, pos, pending, bytes)
+        } else {
+            write_piece(codes, &mut NoCount, stage, pos, pending, bytes)
+        };
+        #[cfg(pixb64_small)]
+        let done = write_piece(
+            codes,
+            &mut Maybe(self.counting.then_some(hist)),
+            stage,
+            pos,
+            pending,
+            bytes,
+        );
+        (self.pending, self.pos) = done;
         self.flush(stage, out, FLUSH_AT);
     }
 
