@@ -20,7 +20,7 @@ use core::fmt;
 use super::adler::adler32_update;
 use super::chunk::{idat_buffer, write_chunk, IdatWriter, IDAT_STREAM};
 use super::fast;
-use super::filter::{self, filter_pieces, swap_rb, Policy, RowFilter};
+use super::filter::{self, filter_pieces, swap_rb, Policy, Pricing, RowFilter};
 use super::scratch::Scratch;
 use super::stored::Stored;
 use super::{Deflater, EncodeOptions, Sink, SIGNATURE};
@@ -172,11 +172,15 @@ enum Engine {
     Fast(fast::Stream),
     /// Levels 2..=9: our engine, fed whole filtered rows.
     #[cfg(feature = "alloc")]
-    Deflate(Box<super::deflate::Engine>, Box<filter::Chooser>),
+    Deflate(Box<super::deflate::Engine>, Box<Counts>),
     /// `miniz_oxide` at the level's effort.
     #[cfg(feature = "alloc")]
-    Miniz(Box<super::miniz::Stream>, Box<filter::Chooser>),
+    Miniz(Box<super::miniz::Stream>, Box<Counts>),
 }
+
+/// The entropy price's byte counters, one set per candidate filter.
+#[cfg(feature = "alloc")]
+type Counts = [[u32; 256]; 5];
 
 /// The parts of the scratch buffer, by size.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -277,11 +281,7 @@ impl Plan {
         let in_scratch = self.in_scratch();
         Layout {
             rows: rows * self.row_bytes,
-            filter: if in_scratch {
-                filter::scratch_len(self.policy, self.level == 0)
-            } else {
-                0
-            },
+            filter: filter::scratch_len(self.policy, self.level == 0),
             stage: if self.level == 1 && in_scratch {
                 fast::STAGE
             } else {
@@ -289,6 +289,15 @@ impl Plan {
             },
             idat: idat_buffer(idat),
         }
+    }
+}
+
+/// No prices: levels 0 and 1 price by min-sum.
+fn unpriced() -> Pricing<'static> {
+    static NONE: filter::BitPrices = [0; 256];
+    Pricing {
+        prices: &NONE,
+        counts: None,
     }
 }
 
@@ -319,14 +328,14 @@ impl Rows {
             #[cfg(feature = "alloc")]
             (level, Deflater::MinizOxide) => Engine::Miniz(
                 Box::new(super::miniz::Stream::new(level)),
-                Box::new(filter::Chooser::new(plan.bpp, plan.row_bytes)),
+                Box::new([[0; 256]; 5]),
             ),
             #[cfg(feature = "alloc")]
             (level, _) => Engine::Deflate(
                 Box::new(super::deflate::Engine::new(
                     super::levels::streaming_params(level),
                 )),
-                Box::new(filter::Chooser::new(plan.bpp, plan.row_bytes)),
+                Box::new([[0; 256]; 5]),
             ),
             #[cfg(not(feature = "alloc"))]
             _ => Engine::Stored(Stored::new(0)),
@@ -410,12 +419,19 @@ impl Rows {
         let p = self.plan;
         let adler = &mut self.adler;
         match &mut self.engine {
-            Engine::Stored(st) => {
-                filter_pieces(p.policy, p.bpp, prev, cur, scratch, &mut |piece| {
+            Engine::Stored(st) => filter_pieces(
+                p.policy,
+                p.bpp,
+                prev,
+                cur,
+                scratch,
+                unpriced(),
+                false,
+                &mut |piece| {
                     *adler = adler32_update(*adler, piece);
                     st.write(piece, out);
-                })
-            }
+                },
+            ),
             Engine::Fast(fs) => {
                 let repeats_are_up =
                     matches!(p.policy, Policy::Adaptive(_) | Policy::Fixed(RowFilter::Up));
@@ -427,24 +443,41 @@ impl Rows {
                     *adler = fast::adler32_up_zeros(*adler, cur.len());
                     fs.up_zeros(cur.len(), stage, out);
                 } else {
-                    filter_pieces(p.policy, p.bpp, prev, cur, scratch, &mut |piece| {
+                    let emit = &mut |piece: &[u8]| {
                         *adler = adler32_update(*adler, piece);
                         fs.piece(piece, stage, out);
-                    });
+                    };
+                    filter_pieces(p.policy, p.bpp, prev, cur, scratch, unpriced(), false, emit);
                 }
                 fs.row_end(stage);
             }
             #[cfg(feature = "alloc")]
-            Engine::Deflate(e, ch) => {
-                let line = ch.scanline_priced(p.policy, prev, cur, e.literal_prices());
-                *adler = adler32_update(*adler, line);
-                e.write(line, out);
+            Engine::Deflate(e, counts) => {
+                // The prices are copied: the engine takes the pieces.
+                let (policy, prices) = filter::with_prices(p.policy, e.literal_prices());
+                let prices = *prices;
+                let pricing = Pricing {
+                    prices: &prices,
+                    counts: Some(counts),
+                };
+                let emit = &mut |piece: &[u8]| {
+                    *adler = adler32_update(*adler, piece);
+                    e.write(piece, out);
+                };
+                filter_pieces(policy, p.bpp, prev, cur, scratch, pricing, true, emit);
             }
             #[cfg(feature = "alloc")]
-            Engine::Miniz(m, ch) => {
-                let line = ch.scanline_priced(p.policy, prev, cur, None);
-                *adler = adler32_update(*adler, line);
-                m.write(line, out);
+            Engine::Miniz(m, counts) => {
+                let (policy, prices) = filter::with_prices(p.policy, None);
+                let pricing = Pricing {
+                    prices,
+                    counts: Some(counts),
+                };
+                let emit = &mut |piece: &[u8]| {
+                    *adler = adler32_update(*adler, piece);
+                    m.write(piece, out);
+                };
+                filter_pieces(policy, p.bpp, prev, cur, scratch, pricing, true, emit);
             }
         }
     }
@@ -474,8 +507,8 @@ impl Rows {
     pub(crate) fn heap(&self) -> usize {
         match &self.engine {
             Engine::Stored(_) | Engine::Fast(_) => 0,
-            Engine::Deflate(e, ch) => e.memory() + ch.memory(),
-            Engine::Miniz(m, ch) => core::mem::size_of_val(&**m) + ch.memory(),
+            Engine::Deflate(e, c) => e.memory() + core::mem::size_of_val(&**c),
+            Engine::Miniz(m, c) => core::mem::size_of_val(&**m) + core::mem::size_of_val(&**c),
         }
     }
 }
@@ -492,7 +525,7 @@ impl Rows {
 /// |---|---|
 /// | 0 | 9.0 KiB, + 1 row with a filter (2 rows for BGR with a filter) |
 /// | 1 | 29.0 KiB + 1 row (2 rows for BGR); 16.0 KiB + rows in the small form |
-/// | 2..=9 (`alloc`) | 8 KiB + 1-2 rows, and on the heap 5 rows of filter candidates and a bias row, and the engine: 0.37-0.72 MiB of window, segment and match tables |
+/// | 2..=9 (`alloc`) | 15.0 KiB + 1 row (2 rows for BGR), and on the heap 5 KiB of filter counters and the engine: 0.34-0.69 MiB of window, segment and match tables |
 ///
 /// What needs the whole image stays with the whole-image calls
 /// ([`encode`](super::encode) and friends): level 1's first Huffman code
@@ -739,17 +772,43 @@ mod tests {
     /// depends on the width, not the height; printed for the closing note.
     #[test]
     fn memory_does_not_grow_with_the_height() {
-        for w in [64u32, 768] {
-            for level in 0..=9u8 {
-                let opts = EncodeOptions::new().with_level(level);
-                let at = |h: u32| {
-                    let e = RowEncoder::new(w, h, 3, Depth::Eight, &opts, Vec::new()).unwrap();
-                    e.memory() + core::mem::size_of_val(&e)
-                };
-                let (short, tall) = (at(16), at(1 << 20));
+        for level in 0..=9u8 {
+            let opts = EncodeOptions::new().with_level(level);
+            let at = |w: u32, h: u32| {
+                let e = RowEncoder::new(w, h, 3, Depth::Eight, &opts, Vec::new()).unwrap();
+                e.memory() + core::mem::size_of_val(&e)
+            };
+            for w in [64u32, 768] {
+                let (short, tall) = (at(w, 16), at(w, 1 << 20));
                 assert_eq!(short, tall, "level {level} width {w}");
                 std::println!("RGB width {w} level {level}: {short} bytes");
             }
+            // At most two rows' worth per row of width (the row above and,
+            // for BGR, the swapped row): nothing else grows with the width.
+            let wide = RowEncoder::new(
+                768,
+                1,
+                3,
+                Depth::Eight,
+                &opts.with_channel_order(ChannelOrder::Bgr),
+                Vec::new(),
+            )
+            .unwrap()
+            .memory();
+            let narrow = RowEncoder::new(
+                64,
+                1,
+                3,
+                Depth::Eight,
+                &opts.with_channel_order(ChannelOrder::Bgr),
+                Vec::new(),
+            )
+            .unwrap()
+            .memory();
+            assert!(
+                wide - narrow <= 2 * (768 - 64) * 3,
+                "level {level}: {narrow} -> {wide}"
+            );
         }
     }
 }

@@ -12,7 +12,7 @@
 //! 3. prints the RAM it used: statics, and the stack's high-water mark
 //!    (the free RAM is painted at start and scanned at the end).
 //!
-//! Output lines: the URI, `rows <crc32 hex> <row count>`, `ram <statics>
+//! Output lines: the URI, `rows <crc32> <row count>` (decimal), `ram <statics>
 //! <stack peak> <total>`. `firmware/datauri.sh` runs it and checks them with
 //! OpenCV.
 #![no_std]
@@ -118,20 +118,6 @@ fn put_dec(out: &mut Host, v: usize) {
         }
     }
     out.write(&digits[i..]);
-}
-
-/// Writes `v` as 8 hex digits.
-fn put_hex(out: &mut Host, v: u32) {
-    let mut d = [0u8; 8];
-    for (i, c) in d.iter_mut().enumerate() {
-        let n = (v >> (28 - 4 * i)) & 15;
-        *c = if n < 10 {
-            b'0' + n as u8
-        } else {
-            b'a' + n as u8 - 10
-        };
-    }
-    out.write(&d);
 }
 
 extern "C" {
@@ -266,7 +252,7 @@ fn decode(host: &mut Host, len: usize) -> bool {
         }
     }
     host.write(b"rows ");
-    put_hex(host, crc);
+    put_dec(host, crc as usize);
     host.write(b" ");
     put_dec(host, rows);
     host.write(b"\n");

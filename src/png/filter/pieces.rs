@@ -19,9 +19,11 @@
 //! piece.
 
 use super::{
-    apply, apply_four, bias, entropy_of_counts, min_sum, table_bits, Adaptive, BitPrices, Policy,
-    Price, RowFilter, SAMPLE_STRIDE, SAMPLE_WINDOW,
+    apply, apply_four, bias, min_sum, Adaptive, BitPrices, Policy, Price, RowFilter, SAMPLE_STRIDE,
+    SAMPLE_WINDOW,
 };
+#[cfg(feature = "alloc")]
+use super::{entropy_of_counts, table_bits};
 
 /// Rows shorter than this are priced whole (longer ones on samples, as the
 /// allocating chooser does from this length on).
@@ -46,25 +48,42 @@ const CAND: usize = 1 + WHOLE;
 /// needs the piece buffer only.
 const SCRATCH: usize = OUT + 3 * CAND;
 
+/// What an adaptive policy prices with: the engine's literal prices (for
+/// [`Price::Bits`]) and five zeroed byte counters (for [`Price::Entropy`],
+/// left zeroed; without them entropy falls back to min-sum, which only
+/// allocation-free callers reach, and they price by min-sum anyway).
+pub(crate) struct Pricing<'p> {
+    pub(crate) prices: &'p BitPrices,
+    pub(crate) counts: Option<&'p mut [[u32; 256]; 5]>,
+}
+
 /// Chooses `cur`'s filter (with `prev` above it, both in PNG channel order)
 /// by `policy` and hands its scanline to `emit` in pieces of at most
-/// [`PIECE`] + 1 bytes, the first starting with the filter type byte.
-/// Adaptive policies are priced by min-sum (entropy and bit prices need
-/// the allocating [`Chooser`](super::Chooser)). `emit` is a trait object:
-/// one copy of this code for every engine (it runs once per piece, so the
-/// indirect call costs nothing measurable).
+/// [`PIECE`] + 1 bytes, the first starting with the filter type byte. The
+/// choice is the allocating [`Chooser`](super::Chooser)'s, price for price
+/// (every price is a sum over bytes or over byte counts, so it adds up
+/// piece by piece), in fixed scratch whatever the row length. With
+/// `may_repeat`, a row equal to the one above is Up (all zeros) unpriced.
+/// `emit` is a trait object: one copy of this code for every engine (it
+/// runs once per piece, so the indirect call costs nothing measurable).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn filter_pieces(
     policy: Policy,
     bpp: usize,
     prev: &[u8],
     cur: &[u8],
     scratch: &mut [u8],
+    pricing: Pricing<'_>,
+    may_repeat: bool,
     emit: &mut dyn FnMut(&[u8]),
 ) {
     debug_assert!(scratch.len() >= scratch_len(policy, true) && prev.len() == cur.len());
     let n = cur.len();
     let a = match policy {
         Policy::Fixed(f) => return emit_filtered(f, bpp, prev, cur, scratch, emit),
+        Policy::Adaptive(_) if may_repeat && cur == prev => {
+            return emit_filtered(RowFilter::Up, bpp, prev, cur, scratch, emit)
+        }
         Policy::Adaptive(a) => a,
     };
     let y = bias();
@@ -72,28 +91,58 @@ pub(crate) fn filter_pieces(
     let (c1, rest) = scratch.split_at_mut(OUT);
     let (c2, rest) = rest.split_at_mut(CAND);
     let (c3, c4) = rest.split_at_mut(CAND);
-    if n < WHOLE {
-        debug_assert_eq!(a.price, Price::MinSum);
+    let Pricing { prices, mut counts } = pricing;
+    // Entropy in u32 counters up to 2^30 bytes a row; beyond, min-sum (as
+    // the allocating chooser does).
+    let price = match (a.price, counts.is_some()) {
+        (Price::Entropy, true) if n <= 1 << 30 => Price::Entropy,
+        (Price::Entropy, _) => Price::MinSum,
+        (p, _) => p,
+    };
+    let first = if a.none { 0 } else { 1 };
+    if a.sampled && n >= WHOLE {
+        let k = sampled_choice(a, bpp, prev, cur, [c1, c2, c3, c4], prices, counts);
+        return emit_filtered(RowFilter::ALL[k], bpp, prev, cur, c1, emit);
+    }
+    // Every candidate priced on whole pieces of up to a candidate buffer
+    // (the whole row if it is short), the prices summed.
+    let step = if n < WHOLE { WHOLE } else { WHOLE - 8 };
+    let mut sums = [0u64; 5];
+    let mut lo = 0;
+    while lo < n {
+        let hi = (lo + step).min(n);
+        // From the left neighbours on (none at the row start).
+        let from = lo.saturating_sub(bpp);
+        let m = hi - from;
         apply_four(
             bpp,
-            prev,
-            cur,
+            &prev[from..hi],
+            &cur[from..hi],
             [
-                &mut c1[1..=n],
-                &mut c2[1..=n],
-                &mut c3[1..=n],
-                &mut c4[1..=n],
+                &mut c1[1..=m],
+                &mut c2[1..=m],
+                &mut c3[1..=m],
+                &mut c4[1..=m],
             ],
         );
-        let mut prices = [u32::MAX; 5];
-        if a.none {
-            prices[0] = min_sum(cur, y);
+        let skip = 1 + lo - from;
+        let windows = [
+            &cur[lo..hi],
+            &c1[skip..=m],
+            &c2[skip..=m],
+            &c3[skip..=m],
+            &c4[skip..=m],
+        ];
+        for (k, w) in windows.into_iter().enumerate().skip(first) {
+            add_window(price, k, w, y, prices, &mut sums, counts.as_deref_mut());
         }
-        for (p, c) in prices[1..].iter_mut().zip([&*c1, &*c2, &*c3, &*c4]) {
-            *p = min_sum(&c[1..=n], y);
-        }
-        // The first of the cheapest, as the allocating chooser picks.
-        let k = (0..5).fold(0, |b, k| if prices[k] < prices[b] { k } else { b });
+        lo = hi;
+    }
+    finish_prices(price, first, &mut sums, counts);
+    // The first of the cheapest, as the allocating chooser picks.
+    let k = (first..5).fold(first, |b, k| if sums[k] < sums[b] { k } else { b });
+    if n < WHOLE {
+        // The winner is in its buffer already.
         let w = match k {
             0 => {
                 c1[1..=n].copy_from_slice(cur);
@@ -107,9 +156,59 @@ pub(crate) fn filter_pieces(
         w[0] = k as u8;
         emit(&w[..=n]);
     } else {
-        let k = sampled_choice(a, bpp, prev, cur, [c1, c2, c3, c4], &[0; 256], None);
         emit_filtered(RowFilter::ALL[k], bpp, prev, cur, c1, emit);
     }
+}
+
+/// Adds window `w` of candidate `k` to its price: to its sum, or (entropy)
+/// to its byte counters. Without `alloc` only min-sum is reachable (levels
+/// 0 and 1), and only its code is built.
+#[inline(always)]
+fn add_window(
+    price: Price,
+    k: usize,
+    w: &[u8],
+    y: &[u8],
+    prices: &BitPrices,
+    sums: &mut [u64; 5],
+    counts: Option<&mut [[u32; 256]; 5]>,
+) {
+    #[cfg(feature = "alloc")]
+    match (price, counts) {
+        (Price::Entropy, Some(c)) => {
+            for &b in w {
+                c[k][usize::from(b)] += 1;
+            }
+            return;
+        }
+        (Price::Bits, _) => {
+            sums[k] += table_bits(w, prices);
+            return;
+        }
+        _ => {}
+    }
+    #[cfg(not(feature = "alloc"))]
+    let _ = (price, prices, counts);
+    sums[k] += u64::from(min_sum(w, y));
+}
+
+/// Turns the counters of an entropy price into the candidates' prices
+/// (and zeroes them).
+#[inline(always)]
+fn finish_prices(
+    price: Price,
+    first: usize,
+    sums: &mut [u64; 5],
+    counts: Option<&mut [[u32; 256]; 5]>,
+) {
+    #[cfg(feature = "alloc")]
+    if let (Price::Entropy, Some(c)) = (price, counts) {
+        for (sum, counts) in sums.iter_mut().zip(c.iter_mut()).skip(first) {
+            *sum = entropy_of_counts(counts);
+        }
+    }
+    #[cfg(not(feature = "alloc"))]
+    let _ = (price, first, sums, counts);
 }
 
 /// Scratch bytes [`filter_pieces`] needs under `policy`; with `small`, a
@@ -195,23 +294,11 @@ pub(crate) fn sampled_choice(
             &b4[1 + bpp..=n],
         ];
         for (k, w) in windows.into_iter().enumerate().skip(first) {
-            match (a.price, counts.as_deref_mut()) {
-                (Price::Entropy, Some(c)) => {
-                    for &b in w {
-                        c[k][usize::from(b)] += 1;
-                    }
-                }
-                (Price::Bits, _) => sums[k] += table_bits(w, prices),
-                _ => sums[k] += u64::from(min_sum(w, y)),
-            }
+            add_window(a.price, k, w, y, prices, &mut sums, counts.as_deref_mut());
         }
         o += SAMPLE_STRIDE;
     }
-    if let (Price::Entropy, Some(c)) = (a.price, counts) {
-        for (sum, counts) in sums.iter_mut().zip(c.iter_mut()).skip(first) {
-            *sum = entropy_of_counts(counts);
-        }
-    }
+    finish_prices(a.price, first, &mut sums, counts);
     let mut best = (u64::MAX, first);
     for (k, &p) in sums.iter().enumerate().skip(first) {
         if p < best.0 {

@@ -210,3 +210,66 @@ fn chooser_picks_the_lowest_price() {
         }
     }
 }
+
+/// The piecewise chooser of the row encoder picks what the whole-row
+/// chooser picks and writes the same scanline, for every price, with and
+/// without sampling and None, fixed filters, rows shorter and longer than
+/// a piece (and than the whole-row threshold), every pixel size, repeated
+/// rows.
+#[test]
+fn pieces_equal_the_whole_row_chooser() {
+    let mut prices = [0u16; 256];
+    for (i, p) in prices.iter_mut().enumerate() {
+        *p = 16 + (i as u16 % 7) * 9 + (i as u16 / 32);
+    }
+    let mut policies = alloc::vec![
+        Policy::Fixed(RowFilter::None),
+        Policy::Fixed(RowFilter::Paeth),
+        Policy::Fixed(RowFilter::Average),
+    ];
+    for price in [Price::MinSum, Price::Entropy, Price::Bits] {
+        for (sampled, none) in [(false, true), (false, false), (true, true), (true, false)] {
+            policies.push(Policy::Adaptive(Adaptive {
+                price,
+                sampled,
+                none,
+            }));
+        }
+    }
+    let mut scratch =
+        alloc::vec![0u8; scratch_len(Policy::Adaptive(Adaptive::full(Price::MinSum)), false)];
+    let mut counts = alloc::boxed::Box::new([[0u32; 256]; 5]);
+    for bpp in [1usize, 3, 4, 8] {
+        for px in [1usize, 7, 300, 341, 342, 2000, 5000] {
+            let n = px * bpp;
+            for (seed, smooth) in [(1u32, true), (2, false)] {
+                let prev = bytes(seed, n, smooth);
+                let cur = bytes(seed + 10, n, smooth);
+                for repeat in [false, true] {
+                    let cur = if repeat { prev.clone() } else { cur.clone() };
+                    for &policy in &policies {
+                        let mut ch = Chooser::new(bpp, n);
+                        let want = ch.scanline(policy, &prev, &cur, &prices, true).to_vec();
+                        let mut got = Vec::new();
+                        let pricing = Pricing {
+                            prices: &prices,
+                            counts: Some(&mut counts),
+                        };
+                        filter_pieces(
+                            policy,
+                            bpp,
+                            &prev,
+                            &cur,
+                            &mut scratch,
+                            pricing,
+                            true,
+                            &mut |p| got.extend_from_slice(p),
+                        );
+                        assert!(counts.iter().flatten().all(|&c| c == 0));
+                        assert_eq!(got, want, "bpp {bpp} px {px} {policy:?} repeat {repeat}");
+                    }
+                }
+            }
+        }
+    }
+}
