@@ -419,6 +419,13 @@ impl Rows {
         let p = self.plan;
         let adler = &mut self.adler;
         match &mut self.engine {
+            // Level 0's default: the row as it is, in one write.
+            Engine::Stored(st) if p.policy == Policy::Fixed(RowFilter::None) => {
+                for part in [&[0u8][..], cur] {
+                    *adler = adler32_update(*adler, part);
+                    st.write(part, out);
+                }
+            }
             Engine::Stored(st) => filter_pieces(
                 p.policy,
                 p.bpp,
