@@ -31,21 +31,13 @@ mod support;
 
 use pixb64::png::{Deflater, EncodeOptions, Filter};
 use pixb64::{ChannelOrder, Depth};
-use png_support::{swapped, Pic};
+use png_support::{swapped, Pic, FILTERS};
 use proptest::prelude::*;
 use std::io::Cursor;
 use std::sync::OnceLock;
 use std::time::Instant;
 use support::SplitMix;
 
-const FILTERS: [Filter; 6] = [
-    Filter::Adaptive,
-    Filter::None,
-    Filter::Sub,
-    Filter::Up,
-    Filter::Average,
-    Filter::Paeth,
-];
 const ORDERS: [ChannelOrder; 2] = [ChannelOrder::Rgb, ChannelOrder::Bgr];
 const DEFLATERS: [Deflater; 2] = [Deflater::Pixb64, Deflater::MinizOxide];
 

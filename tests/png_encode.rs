@@ -17,20 +17,11 @@
 mod png_support;
 mod support;
 
-use pixb64::png::{encode, encode_to_sink, encode_to_writer, Deflater, EncodeOptions, Filter};
+use pixb64::png::{encode, encode_to_sink, encode_to_writer, Deflater, EncodeOptions};
 use pixb64::{ChannelOrder, Image, ImageError};
-use png_support::{check, corpus, load, swapped, Pic};
+use png_support::{check, corpus, load, swapped, Pic, FILTERS};
 use proptest::prelude::*;
 use support::SplitMix;
-
-const FILTERS: [Filter; 6] = [
-    Filter::Adaptive,
-    Filter::None,
-    Filter::Sub,
-    Filter::Up,
-    Filter::Average,
-    Filter::Paeth,
-];
 
 const DEFLATERS: [Deflater; 2] = [Deflater::Pixb64, Deflater::MinizOxide];
 

@@ -15,20 +15,11 @@ use pixb64::png::{
     encode, Base64Sink, Deflater, Depth, EncodeError, EncodeOptions, Filter, RowEncoder, Sink,
 };
 use pixb64::{ChannelOrder, ImageError};
-use png_support::{check_chunked, corpus, load, swapped, Pic};
+use png_support::{check_chunked, corpus, load, swapped, Pic, FILTERS};
 use support::SplitMix;
 
 /// The row encoder's IDAT payload (4 KiB in the small form).
 const IDAT: usize = if cfg!(feature = "small") { 4096 } else { 8192 };
-
-const FILTERS: [Filter; 6] = [
-    Filter::Adaptive,
-    Filter::None,
-    Filter::Sub,
-    Filter::Up,
-    Filter::Average,
-    Filter::Paeth,
-];
 
 fn depth(pic: &Pic) -> Depth {
     if pic.sixteen {

@@ -792,26 +792,13 @@ mod tests {
             }
             // At most two rows' worth per row of width (the row above and,
             // for BGR, the swapped row): nothing else grows with the width.
-            let wide = RowEncoder::new(
-                768,
-                1,
-                3,
-                Depth::Eight,
-                &opts.with_channel_order(ChannelOrder::Bgr),
-                Vec::new(),
-            )
-            .unwrap()
-            .memory();
-            let narrow = RowEncoder::new(
-                64,
-                1,
-                3,
-                Depth::Eight,
-                &opts.with_channel_order(ChannelOrder::Bgr),
-                Vec::new(),
-            )
-            .unwrap()
-            .memory();
+            let bgr = opts.with_channel_order(ChannelOrder::Bgr);
+            let mem = |w| {
+                RowEncoder::new(w, 1, 3, Depth::Eight, &bgr, Vec::new())
+                    .unwrap()
+                    .memory()
+            };
+            let (wide, narrow) = (mem(768), mem(64));
             assert!(
                 wide - narrow <= 2 * (768 - 64) * 3,
                 "level {level}: {narrow} -> {wide}"

@@ -3,8 +3,19 @@
 //! Adler-32 by `miniz_oxide`'s inflater, pixels by the `png` crate).
 #![allow(dead_code)]
 
+use pixb64::png::Filter;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
+
+/// Every filter policy.
+pub const FILTERS: [Filter; 6] = [
+    Filter::Adaptive,
+    Filter::None,
+    Filter::Sub,
+    Filter::Up,
+    Filter::Average,
+    Filter::Paeth,
+];
 
 /// A decoded picture: what `pixb64::Image` needs.
 #[derive(Clone, Debug)]
