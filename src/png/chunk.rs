@@ -176,3 +176,136 @@ mod tests {
         );
     }
 }
+
+// ---------------------------------------------------------------------------
+// Reading.
+
+#[cfg(feature = "png-read")]
+pub use read::ChunkType;
+#[cfg(feature = "png-read")]
+pub(crate) use read::{be32, read_chunk, Chunk, MAX_CHUNK_LEN};
+
+#[cfg(feature = "png-read")]
+mod read {
+    use core::fmt;
+
+    use super::crc32_update;
+    use crate::png::DecodeError;
+
+    // ---------------------------------------------------------------------------
+    // Public types: chunk names, limits, options, header, errors.
+
+    /// A chunk type: four ASCII letters such as `IHDR`.
+    #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+    pub struct ChunkType(pub [u8; 4]);
+
+    impl ChunkType {
+        /// Image header.
+        pub const IHDR: ChunkType = ChunkType(*b"IHDR");
+        /// Palette.
+        pub const PLTE: ChunkType = ChunkType(*b"PLTE");
+        /// Image data.
+        pub const IDAT: ChunkType = ChunkType(*b"IDAT");
+        /// Image end.
+        pub const IEND: ChunkType = ChunkType(*b"IEND");
+        /// Transparency.
+        pub const TRNS: ChunkType = ChunkType(*b"tRNS");
+
+        /// Critical chunks (first letter upper case) must be understood by a
+        /// decoder; ancillary ones may be skipped.
+        pub const fn is_critical(self) -> bool {
+            self.0[0] & 0x20 == 0
+        }
+    }
+
+    impl fmt::Debug for ChunkType {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            fmt::Display::fmt(self, f)
+        }
+    }
+
+    impl fmt::Display for ChunkType {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            // Escaped, since a damaged file can name a chunk anything.
+            write!(f, "{}", self.0.escape_ascii())
+        }
+    }
+    // ---------------------------------------------------------------------------
+    // Chunks.
+
+    pub(crate) const MAX_CHUNK_LEN: u32 = (1 << 31) - 1;
+
+    /// One chunk, borrowed from the input.
+    pub(crate) struct Chunk<'a> {
+        pub(crate) ty: ChunkType,
+        pub(crate) data: &'a [u8],
+        /// Offset of the length field.
+        pub(crate) offset: usize,
+        pub(crate) stored_crc: u32,
+    }
+
+    impl Chunk<'_> {
+        /// Offset of the next chunk.
+        pub(crate) fn end(&self) -> usize {
+            self.offset + 12 + self.data.len()
+        }
+
+        pub(crate) fn crc_ok(&self) -> Result<(), DecodeError> {
+            let computed = crc32_update(crc32_update(0, &self.ty.0), self.data);
+            if computed == self.stored_crc {
+                Ok(())
+            } else {
+                Err(DecodeError::BadCrc {
+                    chunk: self.ty,
+                    offset: self.offset,
+                    stored: self.stored_crc,
+                    computed,
+                })
+            }
+        }
+    }
+
+    pub(crate) fn be32(b: &[u8]) -> u32 {
+        u32::from_be_bytes([b[0], b[1], b[2], b[3]])
+    }
+
+    /// Reads the chunk at `pos` (`pos < input.len()`), checking its framing but
+    /// not its CRC.
+    pub(crate) fn read_chunk(input: &[u8], pos: usize) -> Result<Chunk<'_>, DecodeError> {
+        let rest = &input[pos..];
+        if rest.len() < 8 {
+            return Err(DecodeError::Truncated {
+                offset: input.len(),
+                chunk: None,
+            });
+        }
+        let length = be32(rest);
+        let ty = ChunkType([rest[4], rest[5], rest[6], rest[7]]);
+        if !ty.0.iter().all(u8::is_ascii_alphabetic) {
+            return Err(DecodeError::BadChunkType {
+                offset: pos,
+                chunk: ty,
+            });
+        }
+        if length > MAX_CHUNK_LEN {
+            return Err(DecodeError::ChunkTooLong {
+                chunk: ty,
+                offset: pos,
+                length,
+            });
+        }
+        let len = length as usize;
+        if rest.len() - 8 < len || rest.len() - 8 - len < 4 {
+            return Err(DecodeError::Truncated {
+                offset: input.len(),
+                chunk: Some(ty),
+            });
+        }
+        Ok(Chunk {
+            ty,
+            data: &rest[8..8 + len],
+            offset: pos,
+            stored_crc: be32(&rest[8 + len..]),
+        })
+    }
+}

@@ -1,0 +1,150 @@
+//! PNG reading: [`decode`], [`decode_with`] and [`read_header`].
+//!
+//! The whole file is in memory, so chunks are slices of the input: nothing is
+//! allocated from a chunk's length field. The order of work is
+//!
+//! 1. signature, IHDR, then the chunks before the first IDAT (PLTE, tRNS; the
+//!    other ancillary chunks are skipped);
+//! 2. the output size is computed from IHDR and checked against [`Limits`]
+//!    before anything the size of the image is allocated;
+//! 3. the IDAT payloads are inflated as one zlib stream into a buffer of
+//!    exactly the size IHDR calls for (more data is an error, not growth);
+//! 4. rows are unfiltered (and expanded) as soon as they are complete;
+//! 5. the chunks after the image data are checked up to IEND.
+//!
+//! Two row pipelines share the code. The *direct* one covers the plain layouts
+//! (8- or 16-bit gray, gray + alpha, RGB, RGBA without tRNS, not interlaced):
+//! the stream is inflated straight into the output buffer, laid out as rows of
+//! `1 + stride` bytes, and each row is unfiltered in place and moved down over
+//! the filter bytes once the inflater's 32 KiB window has passed it. The
+//! *row* pipeline covers everything else (palette, low bit depths, tRNS,
+//! stripping 16 bits, Adam7): the stream is inflated into a ring (32 or 64
+//! KiB), each row is unfiltered in a row buffer and expanded (and for Adam7
+//! scattered) into the output.
+//!
+//! The inflate engine is `fdeflate` with the `std` feature and `miniz_oxide`
+//! without; `decode/inflate.rs` hides the difference.
+//!
+//! The result equals the `png` crate's with `Transformations::EXPAND`,
+//! including its treatment of questionable ancillary data (a tRNS chunk that
+//! is too long, duplicated or misplaced is ignored).
+
+// Without `alloc` only the row decoder's part of the reader is built; the
+// whole-image plan fields and the engine choice have no reader then.
+#![cfg_attr(not(feature = "alloc"), allow(dead_code, unused_imports))]
+
+#[cfg(feature = "alloc")]
+use crate::image::ImageBuf;
+
+#[cfg(feature = "alloc")]
+mod direct;
+mod error;
+mod expand;
+mod header;
+mod inflate;
+mod options;
+mod plan;
+#[cfg(feature = "alloc")]
+mod ring;
+mod rows;
+#[cfg(all(test, feature = "std"))]
+mod tests;
+mod unfilter;
+
+pub use super::chunk::ChunkType;
+pub use error::{DecodeError, HeaderField, OrderProblem, ZlibProblem};
+pub use header::{ColorType, Header};
+pub use options::{DecodeOptions, LimitKind, Limits};
+#[cfg(fuzzing)]
+pub(crate) use rows::fuzz_row_pipeline;
+pub use rows::RowDecoder;
+
+use super::chunk::{read_chunk, Chunk};
+#[cfg(feature = "alloc")]
+use direct::decode_direct;
+use header::{finish_chunks, Preamble, Trns};
+use plan::{output_format, raw_row_bytes, Budget, Plan};
+#[cfg(feature = "alloc")]
+use ring::decode_rows;
+
+#[cfg(feature = "alloc")]
+use inflate::Inflater;
+use inflate::{Engine, Idat};
+
+// ---------------------------------------------------------------------------
+// Entry points.
+
+#[cfg(feature = "alloc")]
+/// Decodes a PNG file with the default [`DecodeOptions`].
+///
+/// The result is 8-bit unless the file is 16-bit; palette images become RGB,
+/// or RGBA with a tRNS chunk; gray below 8 bits is scaled to 8; a tRNS colour
+/// key on gray or RGB adds an alpha channel. That is the `png` crate's output
+/// with `Transformations::EXPAND`.
+pub fn decode(data: &[u8]) -> Result<ImageBuf, DecodeError> {
+    decode_with(data, &DecodeOptions::new())
+}
+
+#[cfg(feature = "alloc")]
+/// Decodes a PNG file.
+pub fn decode_with(data: &[u8], opts: &DecodeOptions) -> Result<ImageBuf, DecodeError> {
+    decode_engine(data, opts, Engine::DEFAULT)
+}
+
+#[cfg(feature = "alloc")]
+/// [`decode_with`] with a chosen inflate engine.
+fn decode_engine(
+    data: &[u8],
+    opts: &DecodeOptions,
+    engine: Engine,
+) -> Result<ImageBuf, DecodeError> {
+    let pre = Preamble::parse(data, opts.checksums)?;
+    let plan = Plan::new(&pre, opts, engine)?;
+    let idat = Idat::new(data, &pre.first_idat, opts.checksums);
+    let mut inflater = Inflater::new(engine, idat, opts.checksums);
+    let pixels = if plan.direct {
+        decode_direct(&plan, &mut inflater, opts)?
+    } else {
+        decode_rows(&plan, &pre, &mut inflater, opts, engine)?
+    };
+    finish_chunks(data, inflater.idat.next, opts.checksums)?;
+    // Cannot fail: IHDR was validated and the plan sized the buffer from
+    // it. Mapped rather than unwrapped so that no input can reach a panic.
+    ImageBuf::with_depth(
+        pre.width,
+        pre.height,
+        plan.out_channels,
+        plan.out_depth,
+        pixels,
+    )
+    .map_err(|_| DecodeError::OutOfMemory {
+        bytes: plan.out_len,
+    })
+}
+
+/// Reads the header (and whether a tRNS chunk adds alpha) without
+/// decompressing anything; the output description is for the default options.
+pub fn read_header(data: &[u8]) -> Result<Header, DecodeError> {
+    read_header_with(data, &DecodeOptions::new())
+}
+
+/// [`read_header`] with options (they change the output depth when
+/// stripping 16 bits; the checksum setting applies to IHDR and PLTE).
+pub fn read_header_with(data: &[u8], opts: &DecodeOptions) -> Result<Header, DecodeError> {
+    let pre = Preamble::parse(data, opts.checksums)?;
+    Ok(header_of(&pre, opts))
+}
+
+fn header_of(pre: &Preamble<'_>, opts: &DecodeOptions) -> Header {
+    let (channels, depth) = output_format(pre, opts);
+    Header {
+        width: pre.width,
+        height: pre.height,
+        color_type: pre.color,
+        bit_depth: pre.bit_depth,
+        interlaced: pre.interlaced,
+        transparency: pre.trns.is_some(),
+        channels,
+        depth,
+    }
+}

@@ -1,0 +1,168 @@
+//! Decoder settings and the size bounds checked before allocating.
+
+use crate::image::ChannelOrder;
+
+/// What [`Limits`] bound.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LimitKind {
+    /// Image width in pixels.
+    Width,
+    /// Image height in pixels.
+    Height,
+    /// Bytes the decoder allocates for the image (see [`Limits::with_max_bytes`]).
+    Bytes,
+}
+
+/// Bounds checked against IHDR before the decoder allocates anything the
+/// size of the image.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Limits {
+    pub(super) max_width: u32,
+    pub(super) max_height: u32,
+    pub(super) max_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::new()
+    }
+}
+
+impl Limits {
+    /// Default bound on allocated bytes: 256 MiB.
+    pub const DEFAULT_MAX_BYTES: usize = 256 << 20;
+    /// Default bound on either dimension: 2^20 pixels.
+    pub const DEFAULT_MAX_DIMENSION: u32 = 1 << 20;
+
+    /// The defaults: 2^20 pixels either way and 256 MiB.
+    pub const fn new() -> Self {
+        Limits {
+            max_width: Self::DEFAULT_MAX_DIMENSION,
+            max_height: Self::DEFAULT_MAX_DIMENSION,
+            max_bytes: Self::DEFAULT_MAX_BYTES,
+        }
+    }
+
+    /// No bounds beyond PNG's own (2^31 - 1 pixels) and the address space.
+    /// Only for trusted input: a 60-byte file can ask for terabytes.
+    pub const fn none() -> Self {
+        Limits {
+            max_width: u32::MAX,
+            max_height: u32::MAX,
+            max_bytes: usize::MAX,
+        }
+    }
+
+    /// Largest accepted width.
+    pub const fn with_max_width(mut self, n: u32) -> Self {
+        self.max_width = n;
+        self
+    }
+
+    /// Largest accepted height.
+    pub const fn with_max_height(mut self, n: u32) -> Self {
+        self.max_height = n;
+        self
+    }
+
+    /// Most bytes the decoder may allocate for the image: the output pixels
+    /// plus its working buffers. That is `height` bytes more than the pixels
+    /// for the plain layouts (the filter bytes share the output buffer), and
+    /// two rows plus the inflate ring more for the expanded ones (palette,
+    /// low bit depths, tRNS, Adam7, stripped 16 bits): 32 KiB without the
+    /// `std` feature (`miniz_oxide`), with it (`fdeflate`) 64 KiB or the
+    /// decompressed stream plus one byte, whichever is less. Beyond it the
+    /// decoder only uses the inflater state, a fixed ~12 KiB (`miniz_oxide`)
+    /// or ~20 KiB (`fdeflate`; a checksum error adds the ~12 KiB of
+    /// `miniz_oxide` to report the values). For [`RowDecoder`] it bounds
+    /// the scratch ([`RowDecoder::scratch_len`]), not the image.
+    pub const fn with_max_bytes(mut self, n: usize) -> Self {
+        self.max_bytes = n;
+        self
+    }
+
+    /// The width bound.
+    pub const fn max_width(&self) -> u32 {
+        self.max_width
+    }
+    /// The height bound.
+    pub const fn max_height(&self) -> u32 {
+        self.max_height
+    }
+    /// The allocation bound.
+    pub const fn max_bytes(&self) -> usize {
+        self.max_bytes
+    }
+}
+
+/// PNG decoder settings. `DecodeOptions::default()` has the default
+/// [`Limits`], RGB order, 16-bit samples kept, checksums verified.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct DecodeOptions {
+    pub(super) limits: Limits,
+    pub(super) order: ChannelOrder,
+    pub(super) strip_16: bool,
+    pub(super) checksums: bool,
+}
+
+impl Default for DecodeOptions {
+    fn default() -> Self {
+        DecodeOptions::new()
+    }
+}
+
+impl DecodeOptions {
+    /// The defaults, as a `const`.
+    pub const fn new() -> Self {
+        DecodeOptions {
+            limits: Limits::new(),
+            order: ChannelOrder::Rgb,
+            strip_16: false,
+            checksums: true,
+        }
+    }
+
+    /// The size bounds.
+    pub const fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The order of the colour samples in the output (`Bgr` swaps samples 0
+    /// and 2 of 3- and 4-channel output).
+    pub const fn with_channel_order(mut self, order: ChannelOrder) -> Self {
+        self.order = order;
+        self
+    }
+
+    /// Reduce 16-bit samples to 8 bits by keeping the high byte.
+    pub const fn with_strip_16(mut self, strip: bool) -> Self {
+        self.strip_16 = strip;
+        self
+    }
+
+    /// Verify the critical chunks' CRC-32 and the zlib Adler-32 (default
+    /// `true`). Turning it off saves a few percent on trusted input and lets
+    /// a damaged file decode as far as its data allows.
+    pub const fn with_checksums(mut self, verify: bool) -> Self {
+        self.checksums = verify;
+        self
+    }
+
+    /// The size bounds.
+    pub const fn limits(&self) -> Limits {
+        self.limits
+    }
+    /// The output channel order.
+    pub const fn channel_order(&self) -> ChannelOrder {
+        self.order
+    }
+    /// Whether 16-bit samples are reduced to 8 bits.
+    pub const fn strip_16(&self) -> bool {
+        self.strip_16
+    }
+    /// Whether checksums are verified.
+    pub const fn checksums(&self) -> bool {
+        self.checksums
+    }
+}

@@ -1,0 +1,211 @@
+//! The plan of a decode: output format, passes, buffer sizes, and the
+//! allocation check against [`Limits`](super::Limits).
+
+#[cfg(feature = "alloc")]
+use alloc::vec::Vec;
+
+use super::header::Preamble;
+use super::inflate::Engine;
+use super::{rows, ColorType, DecodeError, DecodeOptions, LimitKind};
+use crate::image::Depth;
+
+// ---------------------------------------------------------------------------
+// Layout.
+
+/// Output channels and depth for the file and options.
+pub(crate) fn output_format(pre: &Preamble<'_>, opts: &DecodeOptions) -> (u8, Depth) {
+    let alpha = u8::from(pre.trns.is_some());
+    let channels = match pre.color {
+        ColorType::Gray => 1 + alpha,
+        ColorType::Rgb => 3 + alpha,
+        ColorType::Indexed => 3 + alpha,
+        ColorType::GrayAlpha => 2,
+        ColorType::Rgba => 4,
+    };
+    let depth = if pre.bit_depth == 16 && !opts.strip_16 {
+        Depth::Sixteen
+    } else {
+        Depth::Eight
+    };
+    (channels, depth)
+}
+
+/// Adam7 passes: (x0, y0, dx, dy).
+pub(crate) const ADAM7: [(u32, u32, u32, u32); 7] = [
+    (0, 0, 8, 8),
+    (4, 0, 8, 8),
+    (0, 4, 4, 8),
+    (2, 0, 4, 4),
+    (0, 2, 2, 4),
+    (1, 0, 2, 2),
+    (0, 1, 1, 2),
+];
+
+/// One pass (the whole image when not interlaced).
+#[derive(Clone, Copy)]
+pub(crate) struct Pass {
+    pub(crate) x0: usize,
+    pub(crate) y0: usize,
+    pub(crate) dx: usize,
+    pub(crate) dy: usize,
+    pub(crate) width: usize,
+    pub(crate) height: usize,
+}
+
+/// Everything the row pipelines need, computed from IHDR.
+pub(crate) struct Plan {
+    pub(crate) width: usize,
+    pub(crate) height: usize,
+    /// Bits per pixel in the file.
+    pub(crate) bits_pp: usize,
+    /// The filter's "bytes per pixel" (at least 1).
+    pub(crate) bpp: usize,
+    pub(crate) out_channels: u8,
+    pub(crate) out_depth: Depth,
+    pub(crate) out_bpp: usize,
+    pub(crate) out_len: usize,
+    /// Decompressed stream length: rows plus filter bytes, all passes. (In
+    /// the row pipeline it is only counted, never allocated, so it is not
+    /// bounded by the allocation check; `u64` holds every valid case.)
+    pub(crate) raw_len: u64,
+    pub(crate) passes: [Option<Pass>; 7],
+    /// Adam7: rows are scattered into the output.
+    pub(crate) interlaced: bool,
+    /// The direct pipeline applies.
+    pub(crate) direct: bool,
+}
+
+/// Bytes of one row of `width` pixels in the file (without the filter byte).
+/// Sizes are computed in `u128`: IHDR allows 2^31 - 1 pixels each way and 64
+/// bits per pixel, which overflows `u64` (2^65 bytes).
+pub(crate) fn raw_row_bytes(width: u128, bits_pp: u128) -> u128 {
+    (width * bits_pp).div_ceil(8)
+}
+
+/// What [`Limits::with_max_bytes`] bounds.
+#[derive(Clone, Copy)]
+pub(crate) enum Budget {
+    /// The whole-image decode with this engine: output and working buffers.
+    Image(Engine),
+    /// [`RowDecoder`]: its scratch (ring and two rows).
+    Rows,
+}
+
+impl Plan {
+    pub(crate) fn new(
+        pre: &Preamble<'_>,
+        opts: &DecodeOptions,
+        engine: Engine,
+    ) -> Result<Plan, DecodeError> {
+        Plan::with_budget(pre, opts, Budget::Image(engine))
+    }
+
+    pub(crate) fn with_budget(
+        pre: &Preamble<'_>,
+        opts: &DecodeOptions,
+        budget: Budget,
+    ) -> Result<Plan, DecodeError> {
+        let lim = &opts.limits;
+        if pre.width > lim.max_width {
+            return Err(DecodeError::LimitExceeded {
+                limit: LimitKind::Width,
+                value: pre.width.into(),
+                max: lim.max_width.into(),
+            });
+        }
+        if pre.height > lim.max_height {
+            return Err(DecodeError::LimitExceeded {
+                limit: LimitKind::Height,
+                value: pre.height.into(),
+                max: lim.max_height.into(),
+            });
+        }
+        let (out_channels, out_depth) = output_format(pre, opts);
+        let (w, h) = (u128::from(pre.width), u128::from(pre.height));
+        let bits_pp = u128::from(pre.color.samples()) * u128::from(pre.bit_depth);
+        let out_bpp = u128::from(out_channels) * out_depth.bytes() as u128;
+        let out_len = w * h * out_bpp;
+        let mut passes = [None; 7];
+        let raw_len = if pre.interlaced {
+            let mut total = 0;
+            for (slot, &(x0, y0, dx, dy)) in passes.iter_mut().zip(&ADAM7) {
+                let pw = (pre.width + dx - 1 - x0) / dx;
+                let ph = (pre.height + dy - 1 - y0) / dy;
+                if pre.width > x0 && pre.height > y0 && pw > 0 && ph > 0 {
+                    total += u128::from(ph) * (1 + raw_row_bytes(pw.into(), bits_pp));
+                    *slot = Some(Pass {
+                        x0: x0 as usize,
+                        y0: y0 as usize,
+                        dx: dx as usize,
+                        dy: dy as usize,
+                        width: pw as usize,
+                        height: ph as usize,
+                    });
+                }
+            }
+            total
+        } else {
+            passes[0] = Some(Pass {
+                x0: 0,
+                y0: 0,
+                dx: 1,
+                dy: 1,
+                width: pre.width as usize,
+                height: pre.height as usize,
+            });
+            h * (1 + raw_row_bytes(w, bits_pp))
+        };
+        let direct = !pre.interlaced
+            && pre.bit_depth >= 8
+            && pre.color != ColorType::Indexed
+            && pre.trns.is_none()
+            && !(pre.bit_depth == 16 && opts.strip_16);
+        // What will be allocated: the direct pipeline shares one buffer; the
+        // row pipeline has the output, the inflate ring, two raw rows and
+        // (for Adam7) one expanded row; the row decoder has its scratch.
+        let alloc = match budget {
+            Budget::Rows => rows::scratch_bytes(w, bits_pp, out_bpp),
+            Budget::Image(_) if direct => raw_len,
+            Budget::Image(engine) => {
+                let row = 1 + raw_row_bytes(w, bits_pp);
+                let ring = engine.ring_len(u64::try_from(raw_len).unwrap_or(u64::MAX));
+                out_len + ring as u128 + 2 * row + if pre.interlaced { w * out_bpp } else { 0 }
+            }
+        };
+        // `Limits::none()` leaves usize::MAX, so this also rejects sizes the
+        // address space cannot hold.
+        if alloc > lim.max_bytes as u128 {
+            return Err(DecodeError::LimitExceeded {
+                limit: LimitKind::Bytes,
+                value: u64::try_from(alloc).unwrap_or(u64::MAX),
+                max: lim.max_bytes as u64,
+            });
+        }
+        // Cannot fail after the check above (both are at most `alloc`).
+        let to_usize = |v: u128| usize::try_from(v).unwrap_or(usize::MAX);
+        Ok(Plan {
+            width: pre.width as usize,
+            height: pre.height as usize,
+            bits_pp: bits_pp as usize,
+            bpp: (bits_pp as usize).div_ceil(8),
+            out_channels,
+            out_depth,
+            out_bpp: out_bpp as usize,
+            out_len: to_usize(out_len),
+            raw_len: u64::try_from(raw_len).unwrap_or(u64::MAX),
+            passes,
+            interlaced: pre.interlaced,
+            direct,
+        })
+    }
+}
+
+#[cfg(feature = "alloc")]
+/// A zeroed buffer of `n` bytes, or an error if the allocator refuses.
+pub(crate) fn alloc_zeroed(n: usize) -> Result<Vec<u8>, DecodeError> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(n)
+        .map_err(|_| DecodeError::OutOfMemory { bytes: n })?;
+    v.resize(n, 0);
+    Ok(v)
+}
