@@ -3,6 +3,7 @@
 
 use alloc::vec::Vec;
 
+use super::header::Ending;
 use super::inflate::{Inflater, Out, WINDOW};
 use super::plan::Plan;
 use super::{expand, unfilter, DecodeError, DecodeOptions};
@@ -58,7 +59,7 @@ pub(crate) fn decode_direct(
             row += 1;
         }
     }
-    inf.finish(&mut buf, raw_len, Out::Image, raw_len as u64)?;
+    Ending::of(opts).stream_end(inf.finish(&mut buf, raw_len, Out::Image, raw_len as u64))?;
     while row < plan.height {
         direct_row(&mut buf, row, stride, plan.bpp, swap, plan.out_depth)?;
         row += 1;

@@ -267,78 +267,111 @@ impl<'a> Preamble<'a> {
     }
 }
 
-/// The chunks after the image data: more IDAT (only right after the stream),
-/// ancillary chunks, IEND, then nothing.
-pub(crate) fn finish_chunks(
-    input: &[u8],
-    mut pos: usize,
-    checksums: bool,
-) -> Result<(), DecodeError> {
-    // IDAT chunks left over after the zlib stream ended, if they directly
-    // follow the ones used, are checked and ignored (as libpng and the `png`
-    // crate do); later ones break the contiguity rule.
-    let mut in_idat_run = true;
-    loop {
-        if pos == input.len() {
-            return Err(DecodeError::MissingChunk {
-                chunk: ChunkType::IEND,
-                offset: pos,
-            });
+/// How the reader treats what follows a complete image (see
+/// [`DecodeOptions::with_strict`](super::DecodeOptions::with_strict)).
+#[derive(Clone, Copy)]
+pub(crate) struct Ending {
+    pub(crate) checksums: bool,
+    pub(crate) strict: bool,
+}
+
+impl Ending {
+    pub(crate) fn of(opts: &super::DecodeOptions) -> Self {
+        Ending {
+            checksums: opts.checksums,
+            strict: opts.strict,
         }
-        let c = read_chunk(input, pos)?;
-        match c.ty {
-            ChunkType::IDAT if in_idat_run => {
-                if checksums {
-                    c.crc_ok()?;
-                }
-            }
-            ChunkType::IDAT => {
-                return Err(DecodeError::ChunkOrder {
-                    chunk: c.ty,
+    }
+
+    /// The result of driving the zlib stream to its end once the image is
+    /// complete: surplus data is an error only when strict (libpng warns
+    /// "extra compressed data" and stops reading the stream).
+    pub(crate) fn stream_end(self, r: Result<(), DecodeError>) -> Result<(), DecodeError> {
+        match r {
+            Err(DecodeError::ImageDataLong { .. }) if !self.strict => Ok(()),
+            r => r,
+        }
+    }
+
+    /// The chunks after the image data, from `pos` (the chunk after the last
+    /// IDAT read) to IEND.
+    ///
+    /// Strict: more IDAT only right after the stream, ancillary chunks, an
+    /// empty IEND with a good CRC, then nothing. Lenient, as libpng through
+    /// OpenCV: every chunk up to IEND must be whole and named with letters,
+    /// an IDAT's CRC must match and no unknown critical chunk or IHDR may
+    /// come; IDAT anywhere and PLTE are skipped; IEND's length, CRC and
+    /// whatever follows it are not looked at.
+    pub(crate) fn chunks(self, input: &[u8], mut pos: usize) -> Result<(), DecodeError> {
+        let checksums = self.checksums;
+        // IDAT chunks left over after the zlib stream ended, if they directly
+        // follow the ones used, are checked and ignored (as libpng and the `png`
+        // crate do); later ones break the contiguity rule when strict.
+        let mut in_idat_run = true;
+        loop {
+            if pos == input.len() {
+                return Err(DecodeError::MissingChunk {
+                    chunk: ChunkType::IEND,
                     offset: pos,
-                    problem: OrderProblem::ImageDataNotContiguous,
-                })
+                });
             }
-            ChunkType::IEND => {
-                if !c.data.is_empty() {
-                    return Err(DecodeError::BadChunkLength {
+            let c = read_chunk(input, pos)?;
+            match c.ty {
+                ChunkType::IDAT if in_idat_run || !self.strict => {
+                    if checksums {
+                        c.crc_ok()?;
+                    }
+                }
+                ChunkType::IDAT => {
+                    return Err(DecodeError::ChunkOrder {
                         chunk: c.ty,
                         offset: pos,
-                        length: c.data.len() as u32,
-                    });
+                        problem: OrderProblem::ImageDataNotContiguous,
+                    })
                 }
-                if checksums {
-                    c.crc_ok()?;
+                ChunkType::IEND if !self.strict => return Ok(()),
+                ChunkType::IEND => {
+                    if !c.data.is_empty() {
+                        return Err(DecodeError::BadChunkLength {
+                            chunk: c.ty,
+                            offset: pos,
+                            length: c.data.len() as u32,
+                        });
+                    }
+                    if checksums {
+                        c.crc_ok()?;
+                    }
+                    let end = c.end();
+                    return if end == input.len() {
+                        Ok(())
+                    } else {
+                        Err(DecodeError::TrailingData { offset: end })
+                    };
                 }
-                let end = c.end();
-                return if end == input.len() {
-                    Ok(())
-                } else {
-                    Err(DecodeError::TrailingData { offset: end })
-                };
+                ChunkType::PLTE if !self.strict => in_idat_run = false,
+                ChunkType::PLTE => {
+                    return Err(DecodeError::ChunkOrder {
+                        chunk: c.ty,
+                        offset: pos,
+                        problem: OrderProblem::AfterImageData,
+                    })
+                }
+                ChunkType::IHDR => {
+                    return Err(DecodeError::ChunkOrder {
+                        chunk: c.ty,
+                        offset: pos,
+                        problem: OrderProblem::Duplicate,
+                    })
+                }
+                t if t.is_critical() => {
+                    return Err(DecodeError::UnsupportedChunk {
+                        chunk: t,
+                        offset: pos,
+                    })
+                }
+                _ => in_idat_run = false,
             }
-            ChunkType::PLTE => {
-                return Err(DecodeError::ChunkOrder {
-                    chunk: c.ty,
-                    offset: pos,
-                    problem: OrderProblem::AfterImageData,
-                })
-            }
-            ChunkType::IHDR => {
-                return Err(DecodeError::ChunkOrder {
-                    chunk: c.ty,
-                    offset: pos,
-                    problem: OrderProblem::Duplicate,
-                })
-            }
-            t if t.is_critical() => {
-                return Err(DecodeError::UnsupportedChunk {
-                    chunk: t,
-                    offset: pos,
-                })
-            }
-            _ => in_idat_run = false,
+            pos = c.end();
         }
-        pos = c.end();
     }
 }

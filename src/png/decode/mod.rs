@@ -62,7 +62,7 @@ pub use rows::RowDecoder;
 use super::chunk::{read_chunk, Chunk};
 #[cfg(feature = "alloc")]
 use direct::decode_direct;
-use header::{finish_chunks, Preamble, Trns};
+use header::{Ending, Preamble, Trns};
 use plan::{output_format, raw_row_bytes, Budget, Plan};
 #[cfg(feature = "alloc")]
 use ring::decode_rows;
@@ -107,7 +107,7 @@ fn decode_engine(
     } else {
         decode_rows(&plan, &pre, &mut inflater, opts, engine)?
     };
-    finish_chunks(data, inflater.idat.next, opts.checksums)?;
+    Ending::of(opts).chunks(data, inflater.idat.next)?;
     // Cannot fail: IHDR was validated and the plan sized the buffer from
     // it. Mapped rather than unwrapped so that no input can reach a panic.
     ImageBuf::with_depth(

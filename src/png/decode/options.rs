@@ -96,13 +96,15 @@ impl Limits {
 }
 
 /// PNG decoder settings. `DecodeOptions::default()` has the default
-/// [`Limits`], RGB order, 16-bit samples kept, checksums verified.
+/// [`Limits`], RGB order, 16-bit samples kept, checksums verified, and the
+/// end of the file read the way libpng reads it (see [`with_strict`](Self::with_strict)).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct DecodeOptions {
     pub(super) limits: Limits,
     pub(super) order: ChannelOrder,
     pub(super) strip_16: bool,
     pub(super) checksums: bool,
+    pub(super) strict: bool,
 }
 
 impl Default for DecodeOptions {
@@ -119,6 +121,7 @@ impl DecodeOptions {
             order: ChannelOrder::Rgb,
             strip_16: false,
             checksums: true,
+            strict: false,
         }
     }
 
@@ -149,6 +152,33 @@ impl DecodeOptions {
         self
     }
 
+    /// Read the end of the file by the letter of the PNG specification
+    /// (default `false`).
+    ///
+    /// By default the reader accepts what libpng (and so OpenCV) accepts
+    /// once the image is complete: surplus image data in the zlib stream
+    /// (more rows, or bytes after its end; the stream is not read further,
+    /// so its Adler-32 is not checked then), IDAT chunks after the stream
+    /// wherever they are, PLTE after the image data, an IEND chunk with a
+    /// wrong CRC or a non-zero length, and any bytes after IEND. It still
+    /// rejects what libpng rejects: a missing or cut-off IEND chunk, a chunk
+    /// cut short or with an invalid type, an IDAT CRC error, an unknown
+    /// critical chunk or a second IHDR before IEND.
+    ///
+    /// Strict, each of those is an error ([`DecodeError::ImageDataLong`],
+    /// [`DecodeError::ChunkOrder`], [`DecodeError::BadChunkLength`],
+    /// [`DecodeError::BadCrc`], [`DecodeError::TrailingData`]).
+    ///
+    /// [`DecodeError::ImageDataLong`]: super::DecodeError::ImageDataLong
+    /// [`DecodeError::ChunkOrder`]: super::DecodeError::ChunkOrder
+    /// [`DecodeError::BadChunkLength`]: super::DecodeError::BadChunkLength
+    /// [`DecodeError::BadCrc`]: super::DecodeError::BadCrc
+    /// [`DecodeError::TrailingData`]: super::DecodeError::TrailingData
+    pub const fn with_strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
     /// The size bounds.
     pub const fn limits(&self) -> Limits {
         self.limits
@@ -164,5 +194,9 @@ impl DecodeOptions {
     /// Whether checksums are verified.
     pub const fn checksums(&self) -> bool {
         self.checksums
+    }
+    /// Whether the end of the file is read strictly.
+    pub const fn strict(&self) -> bool {
+        self.strict
     }
 }

@@ -5,7 +5,7 @@
 use alloc::vec::Vec;
 
 use super::expand::Expand;
-use super::header::Preamble;
+use super::header::{Ending, Preamble};
 use super::inflate::{Engine, Inflater, Out};
 use super::plan::{alloc_zeroed, raw_row_bytes, Plan};
 use super::{unfilter, DecodeError, DecodeOptions};
@@ -109,14 +109,18 @@ pub(crate) fn decode_rows(
             core::mem::swap(&mut cur, &mut prev);
         }
     }
-    if avail > 0 {
-        return Err(DecodeError::ImageDataLong {
+    // The image is complete; the rest of the stream may hold only the end
+    // of the last block and the checksum, or surplus data (see `Ending`).
+    let end = if avail > 0 {
+        Err(DecodeError::ImageDataLong {
             expected: plan.raw_len,
-        });
-    }
-    if ring_pos == ring.len() {
-        ring_pos = engine.ring_restart(&mut ring);
-    }
-    inf.finish(&mut ring, ring_pos, Out::Ring, plan.raw_len)?;
+        })
+    } else {
+        if ring_pos == ring.len() {
+            ring_pos = engine.ring_restart(&mut ring);
+        }
+        inf.finish(&mut ring, ring_pos, Out::Ring, plan.raw_len)
+    };
+    Ending::of(opts).stream_end(end)?;
     Ok(out)
 }

@@ -27,10 +27,11 @@ use miniz_oxide::inflate::core::DecompressorOxide;
 
 use super::super::scratch::Scratch;
 use super::expand::Expand;
+use super::header::Ending;
 use super::inflate::{mz_finish, mz_run, Idat, WINDOW};
 use super::{
-    finish_chunks, header_of, raw_row_bytes, unfilter, Budget, ColorType, DecodeError,
-    DecodeOptions, Header, Plan, Preamble,
+    header_of, raw_row_bytes, unfilter, Budget, ColorType, DecodeError, DecodeOptions, Header,
+    Plan, Preamble,
 };
 
 /// Scratch bytes for rows of `width` pixels of `bits_pp` bits in the file
@@ -112,7 +113,7 @@ pub struct RowDecoder<'a> {
 /// Everything but the scratch.
 struct Core<'a> {
     input: &'a [u8],
-    checksums: bool,
+    ending: Ending,
     header: Header,
     expand: Expand,
     /// ~11 KiB, inline on purpose: no allocation on the `with_scratch` path.
@@ -242,7 +243,7 @@ impl<'a> Core<'a> {
         debug_assert!(pre.color != ColorType::Indexed || pre.palette.is_some());
         Ok(Core {
             input: data,
-            checksums: opts.checksums,
+            ending: Ending::of(opts),
             header: header_of(&pre, opts),
             expand: Expand::new(&pre, opts),
             inflater: DecompressorOxide::new(),
@@ -298,26 +299,28 @@ impl<'a> Core<'a> {
         if self.row == self.height {
             // The image is complete; the rest of the stream may hold only
             // the end of the last block and the checksum.
-            if self.avail > 0 {
-                return Err(DecodeError::ImageDataLong {
+            let end = if self.avail > 0 {
+                Err(DecodeError::ImageDataLong {
                     expected: self.raw_len,
-                });
-            }
-            if self.ring_pos == ring.len() {
-                self.ring_pos = 0;
-                self.lapped = true;
-            }
-            mz_finish(
-                &mut self.inflater,
-                self.flags,
-                &mut self.idat,
-                &mut self.stream_done,
-                ring,
-                self.ring_pos,
-                !self.lapped,
-                self.raw_len,
-            )?;
-            finish_chunks(self.input, self.idat.next, self.checksums)?;
+                })
+            } else {
+                if self.ring_pos == ring.len() {
+                    self.ring_pos = 0;
+                    self.lapped = true;
+                }
+                mz_finish(
+                    &mut self.inflater,
+                    self.flags,
+                    &mut self.idat,
+                    &mut self.stream_done,
+                    ring,
+                    self.ring_pos,
+                    !self.lapped,
+                    self.raw_len,
+                )
+            };
+            self.ending.stream_end(end)?;
+            self.ending.chunks(self.input, self.idat.next)?;
             return Ok(None);
         }
         let (cur, prev, out_at) = if self.cur_first {
@@ -415,7 +418,7 @@ pub(crate) fn fuzz_row_pipeline(
         let idat = Idat::new(data, &pre.first_idat, opts.checksums);
         let mut inf = Inflater::new(Engine::Miniz, idat, opts.checksums);
         let px = decode_rows(&plan, &pre, &mut inf, opts, Engine::Miniz)?;
-        finish_chunks(data, inf.idat.next, opts.checksums)?;
+        Ending::of(opts).chunks(data, inf.idat.next)?;
         Ok(Some(px))
     };
     run().transpose()
@@ -624,7 +627,7 @@ mod tests {
         let idat = Idat::new(data, &pre.first_idat, opts.checksums);
         let mut inf = super::super::Inflater::new(Engine::Miniz, idat, opts.checksums);
         let px = super::super::decode_rows(&plan, &pre, &mut inf, opts, Engine::Miniz)?;
-        finish_chunks(data, inf.idat.next, opts.checksums)?;
+        Ending::of(opts).chunks(data, inf.idat.next)?;
         Ok(px)
     }
 }
