@@ -194,6 +194,31 @@ fn read_header_reports_expansion() {
     assert_eq!(h.byte_len(), Some(32 * 32));
 }
 
+/// `read_header` needs the file only up to the first IDAT chunk's type: on
+/// that prefix it gives what it gives on the whole file, one byte less is
+/// `Truncated`, and the decoder still needs the whole file.
+#[test]
+fn read_header_reads_a_prefix() {
+    let mut n = 0;
+    for (name, data) in pngs("pngsuite").into_iter().chain(pngs("photos")) {
+        let Ok(whole) = png::read_header(&data) else {
+            continue;
+        };
+        let at = data.windows(4).position(|w| w == b"IDAT").unwrap() + 4;
+        assert_eq!(png::read_header(&data[..at]), Ok(whole), "{name}");
+        assert!(
+            matches!(
+                png::read_header(&data[..at - 1]),
+                Err(DecodeError::Truncated { .. })
+            ),
+            "{name}"
+        );
+        assert!(png::decode(&data[..at]).is_err(), "{name}");
+        n += 1;
+    }
+    assert!(n > 150);
+}
+
 #[test]
 fn limits_are_checked_before_decoding() {
     let data = fs::read(data_dir("pngsuite").join("basn2c08.png")).unwrap(); // 32x32 RGB

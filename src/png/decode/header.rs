@@ -109,6 +109,17 @@ pub(crate) struct Preamble<'a> {
 
 impl<'a> Preamble<'a> {
     pub(crate) fn parse(input: &'a [u8], checksums: bool) -> Result<Self, DecodeError> {
+        Self::parse_to(input, checksums, true)
+    }
+
+    /// [`parse`](Self::parse) that stops at the first IDAT chunk's type:
+    /// its data need not be in `input` (then `first_idat` is empty and not
+    /// checked), so a prefix of the file is enough for the header.
+    pub(crate) fn parse_head(input: &'a [u8], checksums: bool) -> Result<Self, DecodeError> {
+        Self::parse_to(input, checksums, false)
+    }
+
+    fn parse_to(input: &'a [u8], checksums: bool, whole: bool) -> Result<Self, DecodeError> {
         if let Some(i) = input.iter().zip(&SIGNATURE).position(|(a, b)| a != b) {
             return Err(DecodeError::NotPng { offset: i });
         }
@@ -183,10 +194,20 @@ impl<'a> Preamble<'a> {
                     offset: pos,
                 });
             }
-            let c = read_chunk(input, pos)?;
+            let at_idat = input.get(pos + 4..pos + 8) == Some(b"IDAT");
+            let c = if at_idat && !whole {
+                Chunk {
+                    ty: ChunkType::IDAT,
+                    data: &[],
+                    offset: pos,
+                    stored_crc: 0,
+                }
+            } else {
+                read_chunk(input, pos)?
+            };
             match c.ty {
                 ChunkType::IDAT => {
-                    if checksums {
+                    if checksums && whole {
                         c.crc_ok()?;
                     }
                     if color == ColorType::Indexed && palette.is_none() {

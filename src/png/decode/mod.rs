@@ -124,14 +124,21 @@ fn decode_engine(
 
 /// Reads the header (and whether a tRNS chunk adds alpha) without
 /// decompressing anything; the output description is for the default options.
+/// A prefix of the file is enough (see [`read_header_with`]).
 pub fn read_header(data: &[u8]) -> Result<Header, DecodeError> {
     read_header_with(data, &DecodeOptions::new())
 }
 
 /// [`read_header`] with options (they change the output depth when
 /// stripping 16 bits; the checksum setting applies to IHDR and PLTE).
+///
+/// Only the bytes up to the first IDAT chunk's type are read, so `data` may
+/// be a prefix of the file: the first few hundred bytes of most files, the
+/// first 64 KiB of nearly all (large ICC profiles or text chunks come
+/// before the image data). A prefix that stops earlier is
+/// [`DecodeError::Truncated`].
 pub fn read_header_with(data: &[u8], opts: &DecodeOptions) -> Result<Header, DecodeError> {
-    let pre = Preamble::parse(data, opts.checksums)?;
+    let pre = Preamble::parse_head(data, opts.checksums)?;
     Ok(header_of(&pre, opts))
 }
 
