@@ -280,9 +280,10 @@ fn decode(args: &DecodeArgs) -> Result<(), Failure> {
 
 fn info(args: &InfoArgs) -> Result<(), Failure> {
     let mut input = Input::open(args.input.as_deref())?;
-    let bytes = input.read_all()?;
+    let name = input.name.clone();
+    let reader = std::mem::replace(&mut input.reader, Box::new(io::empty()));
+    let facts = report::Facts::read(reader, &name)?;
     input.done();
-    let facts = report::Facts::of(bytes)?;
     let mut out = io::stdout().lock();
     let text = if args.json {
         facts.json()

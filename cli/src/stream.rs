@@ -57,7 +57,7 @@ pub fn encode(
 }
 
 /// Fills `buf` as far as the input goes (for sniffing the first bytes).
-fn read_full(input: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+pub fn read_full(input: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut n = 0;
     while n < buf.len() {
         match read_some(input, &mut buf[n..])? {

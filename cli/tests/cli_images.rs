@@ -257,12 +257,68 @@ fn image_errors_are_one_line() {
     let e = fails(&run(&["info"], b"data:nocomma"));
     assert!(e.contains("data: URL"), "{e}");
     let mut bad = std::fs::read(data("pngsuite/basn2c08.png")).unwrap();
-    let n = bad.len();
-    bad[n - 20] ^= 0xFF; // inside the IDAT data or its CRC
+    bad[20] ^= 0xFF; // the IHDR's height
     let e = fails(&run(&["info"], &bad));
-    assert!(e.contains("PNG"), "{e}");
+    assert!(e.contains("PNG") && e.contains("CRC"), "{e}");
     let out = run(&["encode", "--png", "--level", "12"], b"");
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// `info` reads the header only: a file cut after its first IDAT chunk's
+/// type, or with damaged image data, gives the whole file's dimensions, and
+/// the sizes count every byte of the input.
+#[test]
+fn info_reads_the_header_only() {
+    let file = std::fs::read(data("pngsuite/basn2c08.png")).unwrap();
+    let whole = String::from_utf8(ok(&run(&["info", "--json"], &file))).unwrap();
+    assert!(
+        whole.contains("\"width\":32,\"height\":32,\"channels\":3"),
+        "{whole}"
+    );
+    assert!(
+        whole.contains(&format!("\"png_bytes\":{}", file.len())),
+        "{whole}"
+    );
+    let mut bad = file.clone();
+    let n = bad.len();
+    bad[n - 20] ^= 0xFF; // inside the IDAT data or its CRC
+    assert_eq!(
+        String::from_utf8(ok(&run(&["info", "--json"], &bad))).unwrap(),
+        whole
+    );
+    let at = file.windows(4).position(|w| w == b"IDAT").unwrap() + 4;
+    let cut = String::from_utf8(ok(&run(&["info", "--json"], &file[..at]))).unwrap();
+    assert!(
+        cut.contains("\"width\":32,\"height\":32,\"channels\":3"),
+        "{cut}"
+    );
+    assert!(cut.contains(&format!("\"png_bytes\":{at},")), "{cut}");
+    // Through base64, the decoded bytes are counted.
+    let text = base64::engine::general_purpose::STANDARD.encode(&file);
+    let b64 = String::from_utf8(ok(&run(&["info", "--json"], text.as_bytes()))).unwrap();
+    assert!(
+        b64.contains(&format!("\"png_bytes\":{}", file.len())),
+        "{b64}"
+    );
+    // An image larger than what `info` keeps: 3000 x 2000 pixels of noise.
+    let mut x = 0x9E37_79B9_7F4A_7C15u64;
+    let noise = (0..3000 * 2000 * 3)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect();
+    let big = pixb64::ImageBuf::new(3000, 2000, 3, noise).unwrap();
+    let big = pixb64::png::encode(&big.as_image(), &pixb64::png::EncodeOptions::new());
+    assert!(big.len() > 2 << 20);
+    let facts = String::from_utf8(ok(&run(&["info", "--json"], &big))).unwrap();
+    assert!(facts.contains("\"width\":3000,\"height\":2000"), "{facts}");
+    assert!(
+        facts.contains(&format!("\"png_bytes\":{},", big.len())),
+        "{facts}"
+    );
 }
 
 #[test]
