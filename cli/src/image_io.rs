@@ -67,12 +67,22 @@ pub fn kind(bytes: &[u8]) -> Option<&'static str> {
 /// Reads an image from a file's bytes: PNG, PGM/PPM/PAM, or raw pixels
 /// described by `raw`.
 pub fn load(bytes: Vec<u8>, raw: Option<RawSpec>) -> Result<ImageBuf, Failure> {
+    load_with(bytes, raw, &png::DecodeOptions::new())
+}
+
+/// [`load`] with the decoder's options (PNG; the channel order applies to
+/// netpbm too).
+pub fn load_with(
+    bytes: Vec<u8>,
+    raw: Option<RawSpec>,
+    opts: &png::DecodeOptions,
+) -> Result<ImageBuf, Failure> {
     if let Some(r) = raw {
         return ImageBuf::with_depth(r.width, r.height, r.channels, r.depth, bytes)
             .map_err(|e| Failure::Image(format!("raw pixels: {e}")));
     }
     match kind(&bytes) {
-        Some("PNG") => png::decode(&bytes).map_err(|e| Failure::Image(format!("PNG: {e}"))),
+        Some("PNG") => png::decode_with(&bytes, opts).map_err(|e| image_failure("PNG", e)),
         Some(_) => {
             let p = netpbm::decode(&bytes).map_err(|e| Failure::Image(e.to_string()))?;
             let depth = if p.sixteen {
@@ -80,12 +90,45 @@ pub fn load(bytes: Vec<u8>, raw: Option<RawSpec>) -> Result<ImageBuf, Failure> {
             } else {
                 Depth::Eight
             };
-            ImageBuf::with_depth(p.width, p.height, p.channels, depth, p.data)
+            let mut data = p.data;
+            if opts.channel_order() == pixb64::ChannelOrder::Bgr && p.channels >= 3 {
+                // Samples 0 and 2 of each pixel trade places.
+                let s = depth.bytes();
+                for px in data.chunks_exact_mut(usize::from(p.channels) * s) {
+                    for i in 0..s {
+                        px.swap(i, 2 * s + i);
+                    }
+                }
+            }
+            ImageBuf::with_depth(p.width, p.height, p.channels, depth, data)
                 .map_err(|e| Failure::Image(e.to_string()))
         }
         None => Err(Failure::Image(
             "not an image pixb64 reads (PNG, PGM/PPM/PAM; or give --raw WxHxC)".into(),
         )),
+    }
+}
+
+/// A decoder's error for the command line: limits in words, with the flag
+/// that raises them.
+pub fn image_failure(format: &str, e: png::DecodeError) -> Failure {
+    let mb = |n: u64| n as f64 / 1e6;
+    match e {
+        png::DecodeError::LimitExceeded {
+            limit: png::LimitKind::Bytes,
+            value,
+            max,
+        } => Failure::Image(format!(
+            "{format}: the image needs {:.0} MB; the limit is {:.0} MB; raise it with --max-bytes {}M or lift it with --no-limits",
+            mb(value),
+            mb(max),
+            value.div_ceil(1 << 20)
+        )),
+        png::DecodeError::LimitExceeded { limit, value, max } => Failure::Image(format!(
+            "{format}: the image is {value} pixels {}; the limit is {max}; lift it with --no-limits",
+            if limit == png::LimitKind::Width { "wide" } else { "high" }
+        )),
+        e => Failure::Image(format!("{format}: {e}")),
     }
 }
 

@@ -120,6 +120,30 @@ struct DecodeArgs {
     /// Decode the bytes as an image (PNG or netpbm) and write it in this format
     #[arg(long, value_name = "FORMAT")]
     to: Option<Format>,
+    /// With --to: write colour samples in BGR(A) order (OpenCV's)
+    #[arg(long, requires = "to")]
+    bgr: bool,
+    /// With --to: allow images needing up to SIZE bytes (e.g. 2G, 512M; default 256M)
+    #[arg(long, value_name = "SIZE", requires = "to", conflicts_with = "no_limits", value_parser = parse_size)]
+    max_bytes: Option<usize>,
+    /// With --to: no bounds on the image's size but the machine's
+    #[arg(long, requires = "to")]
+    no_limits: bool,
+}
+
+/// `512M`, `2G`, `1000000`: bytes, with an optional K, M or G (powers of 1024).
+fn parse_size(s: &str) -> Result<usize, String> {
+    let t = s.trim();
+    let (num, shift) = match t.as_bytes().last() {
+        Some(b'K' | b'k') => (&t[..t.len() - 1], 10),
+        Some(b'M' | b'm') => (&t[..t.len() - 1], 20),
+        Some(b'G' | b'g') => (&t[..t.len() - 1], 30),
+        _ => (t, 0),
+    };
+    num.parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_mul(1 << shift))
+        .ok_or_else(|| format!("expected a size such as 512M, 2G or 1000000, not {s:?}"))
 }
 
 #[derive(clap::Args, Debug)]
@@ -266,7 +290,22 @@ fn decode(args: &DecodeArgs) -> Result<(), Failure> {
             let mut bytes = Vec::new();
             dec.read_to_end(&mut bytes)
                 .map_err(|e| stream::read_failure(e, &name))?;
-            let img = image_io::load(bytes, None)?;
+            let mut limits = png::Limits::new();
+            if let Some(n) = args.max_bytes {
+                limits = limits.with_max_bytes(n);
+            }
+            if args.no_limits {
+                limits = png::Limits::none();
+            }
+            let order = if args.bgr {
+                ChannelOrder::Bgr
+            } else {
+                ChannelOrder::Rgb
+            };
+            let opts = png::DecodeOptions::new()
+                .with_limits(limits)
+                .with_channel_order(order);
+            let img = image_io::load_with(bytes, None, &opts)?;
             let file = image_io::save(&img.as_image(), fmt);
             with_output(args.output.as_deref(), |out, out_name| {
                 out.write_all(&file)

@@ -339,3 +339,112 @@ fn bench_lists_backends_and_levels() {
         );
     }
 }
+
+/// A PNG whose IHDR says `w` x `h` RGB and whose one IDAT holds too little.
+fn header_only_png(w: u32, h: u32) -> Vec<u8> {
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&w.to_be_bytes());
+    ihdr.extend_from_slice(&h.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    for (ty, data) in [
+        (&b"IHDR"[..], &ihdr[..]),
+        (b"IDAT", &[0x78, 0x01][..]),
+        (b"IEND", &[]),
+    ] {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let start = out.len();
+        out.extend_from_slice(ty);
+        out.extend_from_slice(data);
+        let crc = crc32(&out[start..]);
+        out.extend_from_slice(&crc.to_be_bytes());
+    }
+    out
+}
+
+#[test]
+fn decode_limits_in_words_and_flags_to_raise_them() {
+    let b64 = |d: &[u8]| {
+        base64::engine::general_purpose::STANDARD
+            .encode(d)
+            .into_bytes()
+    };
+    // 12000 x 8000 RGB: 288 MB against the default 256 MiB (268 MB).
+    let big = b64(&header_only_png(12000, 8000));
+    let e = fails(&run(&["decode", "--to", "raw"], &big));
+    assert!(
+        e.contains("needs 288 MB; the limit is 268 MB; raise it with --max-bytes 275M"),
+        "{e}"
+    );
+    // Raised, the limit passes and the missing data is the error.
+    let e = fails(&run(
+        &["decode", "--to", "raw", "--max-bytes", "275M"],
+        &big,
+    ));
+    assert!(!e.contains("limit") && e.contains("PNG"), "{e}");
+    let e = fails(&run(&["decode", "--to", "raw", "--no-limits"], &big));
+    assert!(!e.contains("limit"), "{e}");
+    // Lowered, a real file fails and then passes.
+    let file = std::fs::read(data("pngsuite/basn2c08.png")).unwrap();
+    let e = fails(&run(
+        &["decode", "--to", "raw", "--max-bytes", "1K"],
+        &b64(&file),
+    ));
+    assert!(
+        e.contains("needs 0 MB") || e.contains("the limit is 0 MB"),
+        "{e}"
+    );
+    ok(&run(
+        &["decode", "--to", "raw", "--max-bytes", "1M"],
+        &b64(&file),
+    ));
+    let out = run(
+        &["decode", "--to", "raw", "--max-bytes", "lots"],
+        &b64(&file),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("512M"));
+}
+
+#[test]
+fn decode_bgr_swaps_red_and_blue() {
+    let b64 = |d: &[u8]| {
+        base64::engine::general_purpose::STANDARD
+            .encode(d)
+            .into_bytes()
+    };
+    for name in ["basn2c08", "basn6a08", "basn2c16", "basn0g08"] {
+        let file = std::fs::read(data(&format!("pngsuite/{name}.png"))).unwrap();
+        let rgb = ok(&run(&["decode", "--to", "raw"], &b64(&file)));
+        let bgr = ok(&run(&["decode", "--to", "raw", "--bgr"], &b64(&file)));
+        let img = pixb64::png::decode(&file).unwrap();
+        let (c, s) = (img.channels() as usize, img.depth().bytes());
+        let mut want = rgb.clone();
+        if c >= 3 {
+            for px in want.chunks_exact_mut(c * s) {
+                for i in 0..s {
+                    px.swap(i, 2 * s + i);
+                }
+            }
+        } else {
+            assert_eq!(rgb, bgr, "{name}");
+        }
+        assert_eq!(bgr, want, "{name}");
+    }
+}
+
+/// CRC-32 (PNG's), bit by bit.
+fn crc32(data: &[u8]) -> u32 {
+    let mut c = !0u32;
+    for &b in data {
+        c ^= u32::from(b);
+        for _ in 0..8 {
+            c = if c & 1 != 0 {
+                (c >> 1) ^ 0xEDB8_8320
+            } else {
+                c >> 1
+            };
+        }
+    }
+    !c
+}
