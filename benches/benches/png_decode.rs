@@ -1,13 +1,17 @@
 //! PNG decoding: pixb64 against the `png` crate (0.18, `EXPAND`) and
 //! `zune-png` (0.5), in one process, on the 24 Kodak photos (768x512 RGB)
-//! written two ways at bench start: by the `png` crate at
-//! `Compression::Balanced`, and by pixb64 at level 1.
+//! written four ways at bench start: by the `png` crate at
+//! `Compression::Balanced`, by OpenCV's `cv2.imencode` with its defaults
+//! (through `$PYTHON`, skipped without cv2), and by pixb64 at levels 1 and
+//! 6; and on the mixed and real-world sets as stored (screenshots, diagrams,
+//! palette and gray files written by many tools).
 //!
 //! ```text
 //! cargo bench -p pixb64-benches --bench png_decode
+//! PIXB64_BENCH_SETS=kodak,mixed PIXB64_BENCH_ROUNDS=21 cargo bench ...
 //! ```
 //!
-//! Groups are `decode/png-balanced` and `decode/pixb64-l1`; functions are
+//! Groups are `decode/<set>`; functions are
 //! `pixb64`, `pixb64-nocheck` (CRC and Adler-32 skipped), `png-0.18`,
 //! `png-0.18-nocheck` (its `ignore_checksums(true)`) and `zune-png-0.5`.
 //! Each iteration decodes all 24 files, including the output allocation
@@ -63,9 +67,9 @@ fn encode_png_crate(p: &Photo) -> Vec<u8> {
     out
 }
 
-fn encode_pixb64(p: &Photo) -> Vec<u8> {
+fn encode_pixb64(p: &Photo, level: u8) -> Vec<u8> {
     let img = Image::new(p.width, p.height, 3, &p.rgb).unwrap();
-    pixb64::png::encode(&img, &EncodeOptions::new().with_level(1))
+    pixb64::png::encode(&img, &EncodeOptions::new().with_level(level))
 }
 
 fn decode_png_crate(data: &[u8]) -> Vec<u8> {
@@ -110,39 +114,141 @@ const DECODERS: [(&str, Decoder); 5] = [
     ("zune-png-0.5", decode_zune),
 ];
 
+/// Every PNG of `tests/data/<sub>` as it is stored (written by many tools).
+fn stored(sub: &str) -> Vec<(String, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/data")
+        .join(sub);
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "png"))
+        .collect();
+    names.sort();
+    names
+        .iter()
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(p).unwrap())
+        })
+        .collect()
+}
+
+/// The photos as `cv2.imencode('.png', img)` writes them with OpenCV's
+/// defaults (the recipe's own files), through `$PYTHON` (default
+/// `python3`); `None` when it has no cv2.
+fn encode_opencv(photos: &[Photo]) -> Option<Vec<Vec<u8>>> {
+    let dir = std::env::temp_dir().join(format!("pixb64-bench-cv-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).ok()?;
+    for (i, p) in photos.iter().enumerate() {
+        std::fs::write(dir.join(format!("{i}.rgb")), &p.rgb).ok()?;
+    }
+    let script = format!(
+        "import cv2, numpy as np\nfor i, (w, h) in enumerate({:?}):\n    a = np.fromfile('{d}/%d.rgb' % i, np.uint8).reshape(h, w, 3)[:, :, ::-1]\n    ok, b = cv2.imencode('.png', a)\n    assert ok\n    b.tofile('{d}/%d.png' % i)\n",
+        photos.iter().map(|p| (p.width, p.height)).collect::<Vec<_>>(),
+        d = dir.display()
+    );
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+    let ok = std::process::Command::new(python)
+        .args(["-c", &script])
+        .status()
+        .is_ok_and(|s| s.success());
+    let files = ok.then(|| {
+        (0..photos.len())
+            .map(|i| std::fs::read(dir.join(format!("{i}.png"))).unwrap())
+            .collect()
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+    files
+}
+
+/// One set of files to decode, with the pixel bytes they decode to.
+struct Set {
+    name: &'static str,
+    names: Vec<String>,
+    files: Vec<Vec<u8>>,
+    pixels: usize,
+}
+
+fn sets(photos: &[Photo]) -> Vec<Set> {
+    let numbered = |n: usize| (0..n).map(|i| format!("kodim{:02}", i + 1)).collect();
+    let pixels = |files: &[Vec<u8>]| {
+        files
+            .iter()
+            .map(|f| decode_png_crate(f).len())
+            .sum::<usize>()
+    };
+    let mut kodak: Vec<(&'static str, Vec<Vec<u8>>)> = vec![(
+        "kodak/png-balanced",
+        photos.iter().map(encode_png_crate).collect(),
+    )];
+    match encode_opencv(photos) {
+        Some(f) => kodak.push(("kodak/opencv", f)),
+        None => println!("kodak/opencv skipped: no cv2 in $PYTHON (default python3)"),
+    }
+    kodak.push((
+        "kodak/pixb64-l1",
+        photos.iter().map(|p| encode_pixb64(p, 1)).collect(),
+    ));
+    kodak.push((
+        "kodak/pixb64-l6",
+        photos.iter().map(|p| encode_pixb64(p, 6)).collect(),
+    ));
+    let mut out: Vec<Set> = kodak
+        .into_iter()
+        .map(|(name, files)| Set {
+            name,
+            names: numbered(files.len()),
+            pixels: pixels(&files),
+            files,
+        })
+        .collect();
+    for (name, sub) in [("mixed", "mixed"), ("realworld", "realworld")] {
+        let (names, files): (Vec<_>, Vec<_>) = stored(sub).into_iter().unzip();
+        out.push(Set {
+            name,
+            names,
+            pixels: pixels(&files),
+            files,
+        });
+    }
+    out
+}
+
 fn bench(c: &mut Criterion) {
     let photos = photos();
-    let pixels: usize = photos.iter().map(|p| p.rgb.len()).sum();
-    let corpora: [(&str, Vec<Vec<u8>>); 2] = [
-        (
-            "png-balanced",
-            photos.iter().map(encode_png_crate).collect(),
-        ),
-        ("pixb64-l1", photos.iter().map(encode_pixb64).collect()),
-    ];
+    let sets = sets(&photos);
     // Every decoder must give the same pixels before anything is timed.
-    for (name, files) in &corpora {
-        for (f, p) in files.iter().zip(&photos) {
+    for set in &sets {
+        for (f, n) in set.files.iter().zip(&set.names) {
+            let want = decode_png_crate(f);
             for (dname, d) in DECODERS {
-                assert!(d(f) == p.rgb, "{dname} on {name}");
+                assert!(d(f) == want, "{dname} on {} {n}", set.name);
             }
         }
     }
-    for (name, files) in &corpora {
-        let compressed: usize = files.iter().map(Vec::len).sum();
+    let only = std::env::var("PIXB64_BENCH_SETS").ok();
+    let chosen = |s: &Set| {
+        only.as_deref()
+            .is_none_or(|o| o.split(',').any(|x| s.name.starts_with(x)))
+    };
+    for set in sets.iter().filter(|s| chosen(s)) {
+        let compressed: usize = set.files.iter().map(Vec::len).sum();
         println!(
-            "{name}: {} files, {pixels} pixel bytes, {compressed} compressed ({:.1}%)",
-            files.len(),
-            100.0 * compressed as f64 / pixels as f64
+            "{}: {} files, {} pixel bytes, {compressed} compressed ({:.1}%)",
+            set.name,
+            set.files.len(),
+            set.pixels,
+            100.0 * compressed as f64 / set.pixels as f64
         );
-        let mut g = c.benchmark_group(format!("decode/{name}"));
-        g.throughput(Throughput::Bytes(pixels as u64));
-        g.sample_size(20);
-        g.measurement_time(Duration::from_secs(6));
+        let mut g = c.benchmark_group(format!("decode/{}", set.name));
+        g.throughput(Throughput::Bytes(set.pixels as u64));
+        g.sample_size(10);
+        g.measurement_time(Duration::from_secs(3));
         for (dname, d) in DECODERS {
             g.bench_function(dname, |b| {
                 b.iter(|| {
-                    for f in files {
+                    for f in &set.files {
                         black_box(d(black_box(f)));
                     }
                 })
@@ -150,41 +256,72 @@ fn bench(c: &mut Criterion) {
         }
         g.finish();
     }
-    summary(&corpora, pixels);
+    summary(sets.iter().filter(|s| chosen(s)));
 }
 
-/// Interleaved rounds (every decoder once per round, so machine noise hits
-/// all alike), median per decoder, ratio to the `png` crate.
-fn summary(corpora: &[(&str, Vec<Vec<u8>>)], pixels: usize) {
-    const ROUNDS: usize = 15;
+/// Interleaved rounds (every decoder once per round and file, so machine
+/// noise hits all alike), median per decoder and file; per set the ratio of
+/// the summed medians to the `png` crate's, and the slowest single file
+/// against the `png` crate and `zune-png`.
+fn summary<'a>(sets: impl Iterator<Item = &'a Set>) {
+    let rounds: usize = std::env::var("PIXB64_BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(11);
+    println!("\nsummary: median of {rounds} interleaved rounds per file, MB/s of pixels (ratio to png-0.18)");
     println!(
-        "\nsummary: median of {ROUNDS} interleaved rounds, MB/s of pixels (ratio to png-0.18)"
+        "| set | {} | worst file: pixb64 / png | worst file: pixb64 / zune |",
+        DECODERS.map(|d| d.0).join(" | ")
     );
-    for (name, files) in corpora {
-        let mut times = vec![Vec::new(); DECODERS.len()];
-        for _ in 0..ROUNDS {
-            for (i, (_, d)) in DECODERS.iter().enumerate() {
-                let t = Instant::now();
-                for f in files {
+    println!("|---|{}---:|---:|", "---:|".repeat(DECODERS.len()));
+    for set in sets {
+        // times[file][decoder]
+        let mut times = vec![vec![Vec::new(); DECODERS.len()]; set.files.len()];
+        for _ in 0..rounds {
+            for (fi, f) in set.files.iter().enumerate() {
+                for (i, (_, d)) in DECODERS.iter().enumerate() {
+                    let t = Instant::now();
                     black_box(d(black_box(f)));
+                    times[fi][i].push(t.elapsed().as_secs_f64());
                 }
-                times[i].push(t.elapsed().as_secs_f64());
             }
         }
-        let mbs: Vec<f64> = times
+        let med: Vec<Vec<f64>> = times
             .iter_mut()
-            .map(|t| {
-                t.sort_by(f64::total_cmp);
-                pixels as f64 / t[ROUNDS / 2] / 1e6
+            .map(|per| {
+                per.iter_mut()
+                    .map(|t| {
+                        t.sort_by(f64::total_cmp);
+                        t[rounds / 2]
+                    })
+                    .collect()
             })
             .collect();
-        let base = mbs[2];
-        let cells: Vec<String> = DECODERS
-            .iter()
-            .zip(&mbs)
-            .map(|((n, _), m)| format!("{n} {m:.0} ({:.2}x)", m / base))
+        let total = |i: usize| med.iter().map(|m| m[i]).sum::<f64>();
+        let mbs: Vec<f64> = (0..DECODERS.len())
+            .map(|i| set.pixels as f64 / total(i) / 1e6)
             .collect();
-        println!("  {name:14} {}", cells.join("  "));
+        let base = mbs[2];
+        let cells: Vec<String> = mbs
+            .iter()
+            .map(|m| format!("{m:.0} ({:.2}x)", m / base))
+            .collect();
+        // Speed ratio per file (>1: pixb64 faster); the worst file.
+        let worst = |peer: usize| {
+            med.iter()
+                .zip(&set.names)
+                .map(|(m, n)| (m[peer] / m[0], n))
+                .min_by(|a, b| a.0.total_cmp(&b.0))
+                .map(|(r, n)| format!("{r:.2}x ({n})"))
+                .unwrap_or_default()
+        };
+        println!(
+            "| {} | {} | {} | {} |",
+            set.name,
+            cells.join(" | "),
+            worst(2),
+            worst(4)
+        );
     }
 }
 
