@@ -1,6 +1,7 @@
 //! Any bytes through the PNG decoder under a small limit: no panic, memory
 //! within the limit (a counting allocator checks the peak), and where the
-//! `png` crate also decodes the file, the same pixels.
+//! `png` crate also decodes the file, the same pixels; what the strict
+//! reading accepts, the default accepts with the same pixels.
 #![no_main]
 
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -46,6 +47,10 @@ fuzz_target!(|data: &[u8]| {
     let peak = PEAK.load(Ordering::Relaxed) - base;
     // The limit plus a small constant (inflater state, ring, rows).
     assert!(peak <= LIMIT + (256 << 10), "peak {peak} bytes");
+    // Strict reading accepts a subset, with the same pixels.
+    if let Ok(strict) = png::decode_with(data, &opts.with_strict(true)) {
+        assert_eq!(ours.as_ref().ok(), Some(&strict), "strict accepts, default does not");
+    }
     let Ok(img) = ours else { return };
     // The one known difference: a tRNS chunk with a bad CRC is discarded by
     // us (and libpng) but applied by the `png` crate 0.18.
