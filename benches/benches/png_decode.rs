@@ -257,6 +257,64 @@ fn bench(c: &mut Criterion) {
         g.finish();
     }
     summary(sets.iter().filter(|s| chosen(s)));
+    base64_summary(sets.iter().filter(|s| chosen(s)));
+}
+
+/// The recipe's way back from text: base64 text to pixels, pixb64's
+/// `png::decode_base64` against `base64` 0.23 then the `png` crate, summed
+/// per set over interleaved per-file medians.
+fn base64_summary<'a>(sets: impl Iterator<Item = &'a Set>) {
+    use base64::Engine as _;
+    let rounds: usize = std::env::var("PIXB64_BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(11);
+    println!(
+        "\nbase64 text to pixels: median of {rounds} interleaved rounds per file, MB/s of pixels"
+    );
+    println!("| set | pixb64 decode_base64 | base64 0.23 + png 0.18 | ratio | worst file |");
+    println!("|---|---:|---:|---:|---:|");
+    let peer = base64::engine::general_purpose::STANDARD;
+    for set in sets {
+        let texts: Vec<String> = set.files.iter().map(|f| peer.encode(f)).collect();
+        for t in &texts {
+            let ours = pixb64::png::decode_base64(t, &pixb64::base64::STANDARD).unwrap();
+            assert!(ours.into_vec() == decode_png_crate(&peer.decode(t).unwrap()));
+        }
+        let mut med = Vec::new();
+        for t in &texts {
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            for _ in 0..rounds {
+                let s = Instant::now();
+                black_box(
+                    pixb64::png::decode_base64(black_box(t), &pixb64::base64::STANDARD).unwrap(),
+                );
+                a.push(s.elapsed().as_secs_f64());
+                let s = Instant::now();
+                black_box(decode_png_crate(&peer.decode(black_box(t)).unwrap()));
+                b.push(s.elapsed().as_secs_f64());
+            }
+            a.sort_by(f64::total_cmp);
+            b.sort_by(f64::total_cmp);
+            med.push((a[rounds / 2], b[rounds / 2]));
+        }
+        let (ta, tb): (f64, f64) = med.iter().fold((0.0, 0.0), |(x, y), m| (x + m.0, y + m.1));
+        let worst = med
+            .iter()
+            .zip(&set.names)
+            .map(|(m, n)| (m.1 / m.0, n))
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(r, n)| format!("{r:.2}x ({n})"))
+            .unwrap_or_default();
+        let mb = |t: f64| set.pixels as f64 / t / 1e6;
+        println!(
+            "| {} | {:.0} | {:.0} | {:.2}x | {worst} |",
+            set.name,
+            mb(ta),
+            mb(tb),
+            tb / ta
+        );
+    }
 }
 
 /// Interleaved rounds (every decoder once per round and file, so machine
