@@ -60,3 +60,43 @@ pub(crate) use deflate::fuzz_deflate;
 
 /// The PNG signature.
 pub(crate) const SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+
+/// The unfilter kernels one by one, for `benches/benches/png_unfilter.rs`
+/// (feature `bench-hooks`; not part of the API).
+#[cfg(feature = "bench-hooks")]
+#[doc(hidden)]
+pub mod bench_hooks {
+    /// Unfilters `cur` in place (`prev`: the row above, `None` for the
+    /// first) with `level` 0 the scalar code, 1 the SSE2 kernels, 2 the
+    /// AVX2 ones; `false` (and `cur` untouched) where that level has no
+    /// kernel for this filter and pixel size or the CPU lacks it. `filter`
+    /// 0..=4, `bpp` 1, 2, 3, 4, 6 or 8.
+    pub fn unfilter(
+        level: u8,
+        filter: u8,
+        bpp: usize,
+        prev: Option<&[u8]>,
+        cur: &mut [u8],
+    ) -> bool {
+        assert!(filter <= 4 && matches!(bpp, 1 | 2 | 3 | 4 | 6 | 8));
+        assert!(prev.is_none_or(|p| p.len() >= cur.len()));
+        if level == 0 {
+            #[cfg(not(pixb64_small))]
+            super::decode::unfilter::unfilter_scalar(filter, bpp, prev, cur);
+            #[cfg(pixb64_small)]
+            super::decode::unfilter::unfilter(filter, bpp, prev, cur);
+            return true;
+        }
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse2", not(pixb64_small)))]
+        {
+            use super::arch::unfilter::{unfilter_with, Level};
+            let level = match level {
+                1 => Level::Sse2,
+                _ => Level::Avx2,
+            };
+            level.available() && unfilter_with(level, filter, bpp, prev, cur)
+        }
+        #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2", not(pixb64_small))))]
+        false
+    }
+}

@@ -4,15 +4,19 @@
 //! Average and Paeth depend on the pixel to the left, so a row cannot be
 //! split across lanes; the technique (libpng's `filter_sse2_intrinsics.c`,
 //! also used by Chromium and stb-derived decoders) is to hold *one pixel* in
-//! a vector register and step along the row, so that the 3, 4, 6 or 8 bytes
-//! of a pixel are computed together by single instructions whatever the
-//! pixel size; the scalar code only manages that for 4 and 8 bytes. Pixels
-//! are moved in and out through `[u8; 8]` arrays and `movd`/`movq`, so no
-//! load or store touches a byte outside the pixel (rows of any length, the
-//! last pixel included) and the kernels need no `unsafe` at all.
+//! a vector register and step along the row, so that the 2 to 8 bytes of a
+//! pixel are computed together by single instructions whatever the pixel
+//! size; the scalar code only manages that for 4 and 8 bytes. Pixels come
+//! in with one `movd`/`movq` of 4 or 8 bytes from the pixel on where the
+//! slice has them (assembled in an array at the row's end) and leave
+//! through an array of which only the pixel's bytes are copied, all through
+//! checked slice indexing: the kernel bodies hold no `unsafe`, and no access
+//! can leave the row whatever its length. The one unsafe operation is the
+//! call into a `#[target_feature]` function, in [`unfilter_with`].
 //!
-//! - Average in 8-bit lanes: `(a + b) >> 1` is `pavgb(a, b)` (which rounds
-//!   up) minus `(a ^ b) & 1`.
+//! - Average in 8-bit lanes: `(a + b) >> 1` is `!pavgb(!a, !b)` (`pavgb`
+//!   rounds up), so the kernel carries the left pixel complemented and
+//!   spends two instructions per pixel on the serial dependency.
 //! - Paeth in 16-bit lanes, branch-free, in the min/max form of stb_image
 //!   (the scalar code's form): with `t = 3c - (a + b)`, the prediction is
 //!   `max(a, b)` if `t <= min(a, b)`, else `min(a, b)` if `max(a, b) <= t`,
@@ -44,7 +48,8 @@ impl Level {
         }
     }
 
-    /// Whether this CPU runs `self`.
+    /// Whether this CPU runs `self` (for the tests and the bench hook).
+    #[cfg(any(test, feature = "bench-hooks"))]
     pub(crate) fn available(self) -> bool {
         match self {
             Level::Sse2 => true,
@@ -71,16 +76,23 @@ pub(crate) fn unfilter_with(
     prev: Option<&[u8]>,
     cur: &mut [u8],
 ) -> bool {
-    let kind = match (filter, prev) {
-        (3, Some(_)) => Kind::Avg,
-        (4, Some(_)) => Kind::Paeth,
+    // Where the kernels win (benches/benches/png_unfilter.rs): Average and
+    // Paeth at 2 to 8 bytes per pixel; at 1 byte, where a register step
+    // does one byte, the scalar code is faster. Sub only at 2 bytes, where
+    // the scalar loop is pathologically slow (a tenth of its speed at 1
+    // or 3 bytes); elsewhere the compiler's code is as fast.
+    let kind = match (filter, prev, bpp) {
+        // Paeth with no row above is Sub (b = c = 0 predicts a).
+        (1, _, 2) | (4, None, 2) => Kind::Sub,
+        (3, Some(_), 2 | 3 | 4 | 6 | 8) => Kind::Avg,
+        (4, Some(_), 2 | 3 | 4 | 6 | 8) => Kind::Paeth,
         _ => return false,
     };
-    if !matches!(bpp, 3 | 4 | 6 | 8) {
-        return false;
-    }
-    let prev = prev.unwrap_or(&[]);
-    let prev = &prev[..cur.len()];
+    // Sub never reads `prev` (an empty slice when there is none).
+    let prev = match prev {
+        Some(p) => &p[..cur.len()],
+        None => &[],
+    };
     if level == Level::Avx2 && crate::base64::arch::x86_64::features().avx2() {
         // SAFETY: the CPU has AVX2 (with OS support), checked on this line
         // by the same cached probe as the base64 dispatch; that is the only
@@ -96,6 +108,7 @@ pub(crate) fn unfilter_with(
 
 #[derive(Clone, Copy)]
 enum Kind {
+    Sub,
     Avg,
     Paeth,
 }
@@ -108,14 +121,18 @@ macro_rules! kernels {
         use super::Kind;
         use core::arch::x86_64::*;
 
-        /// Runs the kernel for `kind` at pixel size `bpp` (3, 4, 6 or 8).
+        /// Runs the kernel for `kind` at pixel size `bpp` (2 for Sub; 2, 3,
+        /// 4, 6 or 8 for the others).
         #[target_feature(enable = $feature)]
         pub(super) fn run(kind: Kind, bpp: usize, prev: &[u8], cur: &mut [u8]) {
             match (kind, bpp) {
+                (Kind::Sub, _) => sub::<2>(cur),
+                (Kind::Avg, 2) => avg::<2>(prev, cur),
                 (Kind::Avg, 3) => avg::<3>(prev, cur),
                 (Kind::Avg, 4) => avg::<4>(prev, cur),
                 (Kind::Avg, 6) => avg::<6>(prev, cur),
                 (Kind::Avg, _) => avg::<8>(prev, cur),
+                (Kind::Paeth, 2) => paeth::<2>(prev, cur),
                 (Kind::Paeth, 3) => paeth::<3>(prev, cur),
                 (Kind::Paeth, 4) => paeth::<4>(prev, cur),
                 (Kind::Paeth, 6) => paeth::<6>(prev, cur),
@@ -123,11 +140,21 @@ macro_rules! kernels {
             }
         }
 
-        /// Pixel `s[i..i + N]` (N ≤ 8) in the low bytes of a register, the
-        /// rest 0.
+        /// Pixel `s[i..i + N]` (N ≤ 8) in the low bytes of a register.
         #[target_feature(enable = $feature)]
         #[inline]
         fn load<const N: usize>(s: &[u8], i: usize) -> __m128i {
+            // One `movd`/`movq` of the pixel and the bytes after it where
+            // the slice has them (the kernels work lane by lane and store
+            // only the low `N` bytes, so the extra lanes are never used);
+            // the pixel alone, assembled in an array, at the row's end.
+            if N <= 4 {
+                if let Some(w) = s.get(i..i + 4) {
+                    return _mm_cvtsi32_si128(i32::from_le_bytes(w.try_into().unwrap()));
+                }
+            } else if let Some(w) = s.get(i..i + 8) {
+                return _mm_cvtsi64_si128(i64::from_le_bytes(w.try_into().unwrap()));
+            }
             let mut t = [0u8; 8];
             t[..N].copy_from_slice(&s[i..i + N]);
             _mm_cvtsi64_si128(i64::from_le_bytes(t))
@@ -150,19 +177,33 @@ macro_rules! kernels {
 
         #[target_feature(enable = $feature)]
         #[inline]
-        fn avg<const N: usize>(prev: &[u8], cur: &mut [u8]) {
-            let one = _mm_set1_epi8(1);
+        fn sub<const N: usize>(cur: &mut [u8]) {
             let mut a = _mm_setzero_si128();
             let mut i = 0;
             while i + N <= cur.len() {
-                let b = load::<N>(prev, i);
-                let x = load::<N>(cur, i);
-                // (a + b) >> 1 = pavgb(a, b) - ((a ^ b) & 1); x + that, with
-                // the add first so the two halves of the dependency on `a`
-                // overlap.
-                let odd = _mm_and_si128(_mm_xor_si128(a, b), one);
-                a = _mm_sub_epi8(_mm_add_epi8(x, _mm_avg_epu8(a, b)), odd);
+                a = _mm_add_epi8(a, load::<N>(cur, i));
                 store::<N>(cur, i, a);
+                i += N;
+            }
+        }
+
+        #[target_feature(enable = $feature)]
+        #[inline]
+        fn avg<const N: usize>(prev: &[u8], cur: &mut [u8]) {
+            // With `pavgb` rounding up, floor((a + b) / 2) is
+            // `!pavgb(!a, !b)`; carried as the complement `na = !a`, the
+            // step is `na' = pavgb(na, !b) - x`: two instructions on the
+            // dependency from one pixel to the next (the textbook
+            // `pavgb(a, b) - ((a ^ b) & 1)` has four).
+            let ones = _mm_set1_epi8(-1);
+            let zero = _mm_setzero_si128();
+            let mut na = ones;
+            let mut i = 0;
+            while i + N <= cur.len() {
+                let nb = _mm_xor_si128(load::<N>(prev, i), ones);
+                let neg_x = _mm_sub_epi8(zero, load::<N>(cur, i));
+                na = _mm_add_epi8(_mm_avg_epu8(na, nb), neg_x);
+                store::<N>(cur, i, _mm_xor_si128(na, ones));
                 i += N;
             }
         }

@@ -49,7 +49,7 @@ mod ring;
 mod rows;
 #[cfg(all(test, feature = "std"))]
 mod tests;
-mod unfilter;
+pub(super) mod unfilter;
 
 pub use super::chunk::ChunkType;
 pub use error::{DecodeError, HeaderField, OrderProblem, ZlibProblem};

@@ -18,7 +18,7 @@
 /// it); everything else runs the scalar code below.
 #[cfg(not(pixb64_small))]
 #[inline]
-pub(super) fn unfilter(filter: u8, bpp: usize, prev: Option<&[u8]>, cur: &mut [u8]) {
+pub(crate) fn unfilter(filter: u8, bpp: usize, prev: Option<&[u8]>, cur: &mut [u8]) {
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
     if crate::png::arch::unfilter::unfilter(filter, bpp, prev, cur) {
         return;
@@ -43,7 +43,7 @@ pub(crate) fn unfilter_scalar(filter: u8, bpp: usize, prev: Option<&[u8]>, cur: 
 /// the pixel size at run time, instead of a copy of each filter per pixel
 /// size (several KiB of flash).
 #[cfg(pixb64_small)]
-pub(super) fn unfilter(filter: u8, bpp: usize, prev: Option<&[u8]>, cur: &mut [u8]) {
+pub(crate) fn unfilter(filter: u8, bpp: usize, prev: Option<&[u8]>, cur: &mut [u8]) {
     if filter == 0 {
         return;
     }
