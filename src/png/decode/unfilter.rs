@@ -250,7 +250,7 @@ mod tests {
     /// (and, for whole pixels, the specification): every filter, bpp 1..=8,
     /// every row length 0..=300 and a few large ones, first rows included.
     /// Under Miri (CI's `miri-x86` job, built with `+ssse3,+avx2`) the
-    /// lengths are 0..=40 and one of 200.
+    /// lengths are 0..=20, 33 and 64, against the scalar unfilter only.
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2", not(pixb64_small)))]
     #[test]
     fn simd_kernels_equal_scalar() {
@@ -265,7 +265,7 @@ mod tests {
             s as u8
         };
         let lens: Vec<usize> = if cfg!(miri) {
-            (0..=40).chain([200]).collect()
+            (0..=20).chain([33, 64]).collect()
         } else {
             (0..=300).chain([1021, 4096 * 3 + 7, 65536 * 3]).collect()
         };
@@ -283,7 +283,7 @@ mod tests {
                         let up = (!first).then_some(&prev[..]);
                         let mut want = row.clone();
                         unfilter_scalar(filter, bpp, up, &mut want);
-                        if n % bpp == 0 && matches!(bpp, 1 | 2 | 3 | 4 | 6 | 8) {
+                        if !cfg!(miri) && n % bpp == 0 && matches!(bpp, 1 | 2 | 3 | 4 | 6 | 8) {
                             let mut spec = row.clone();
                             reference(filter, bpp, if first { &zeros } else { &prev }, &mut spec);
                             assert_eq!(want, spec, "scalar: filter {filter} bpp {bpp} n {n}");
