@@ -53,6 +53,10 @@ impl Level {
         }
     }
 
+    /// Every level, best last (for the tests).
+    #[cfg(test)]
+    pub(crate) const ALL: [Level; 2] = [Level::Sse2, Level::Avx2];
+
     /// Whether this CPU runs `self` (for the tests and the bench hook).
     #[cfg(any(test, feature = "bench-hooks"))]
     pub(crate) fn available(self) -> bool {

@@ -13,9 +13,9 @@
 /// treats as zeros). `filter` is 0..=4 (checked by the caller); `bpp` is
 /// bytes per complete pixel, at least 1.
 ///
-/// On x86_64, Average and Paeth at 3, 4, 6 and 8 bytes per pixel go to the
-/// SIMD kernels in `png::arch::unfilter` (SSE2, or AVX2 where the CPU has
-/// it); everything else runs the scalar code below.
+/// On x86_64 (SSE2, or AVX2 where the CPU has it), the SIMD kernels in
+/// `png::arch::unfilter` take the filters and pixel sizes where they beat
+/// this code (see there); everything else runs the scalar code below.
 #[cfg(not(pixb64_small))]
 #[inline]
 pub(crate) fn unfilter(filter: u8, bpp: usize, prev: Option<&[u8]>, cur: &mut [u8]) {
@@ -269,10 +269,8 @@ mod tests {
         } else {
             (0..=300).chain([1021, 4096 * 3 + 7, 65536 * 3]).collect()
         };
-        let levels: Vec<Level> = [Level::Sse2, Level::Avx2]
-            .into_iter()
-            .filter(|l| l.available())
-            .collect();
+        let levels: Vec<Level> = Level::ALL.into_iter().filter(|l| l.available()).collect();
+        let mut handled = alloc::vec![0usize; levels.len()];
         for &n in &lens {
             let prev: Vec<u8> = (0..n).map(|_| next()).collect();
             let row: Vec<u8> = (0..n).map(|_| next()).collect();
@@ -288,17 +286,51 @@ mod tests {
                             reference(filter, bpp, if first { &zeros } else { &prev }, &mut spec);
                             assert_eq!(want, spec, "scalar: filter {filter} bpp {bpp} n {n}");
                         }
-                        for &level in &levels {
+                        for (k, &level) in levels.iter().enumerate() {
                             let mut got = row.clone();
                             if !unfilter_with(level, filter, bpp, up, &mut got) {
                                 continue;
                             }
+                            handled[k] += 1;
                             assert_eq!(
                                 got, want,
                                 "{level:?}: filter {filter} bpp {bpp} n {n} first {first}"
                             );
                         }
                     }
+                }
+            }
+        }
+        // Every level ran kernels (a dispatch returning `false` everywhere
+        // would pass the comparisons vacuously).
+        assert!(handled.iter().all(|&h| h > 0), "{handled:?}");
+    }
+
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2", not(pixb64_small)))]
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(
+            if cfg!(miri) { 4 } else { 512 }
+        ))]
+        /// Random rows of random pixel counts: each kernel level against
+        /// the scalar unfilter (failures print the inputs; proptest keeps
+        /// the seeds of failing cases).
+        #[test]
+        fn simd_kernels_equal_scalar_random(
+            filter in 0u8..=4,
+            bpp in proptest::sample::select(alloc::vec![1usize, 2, 3, 4, 6, 8]),
+            data in proptest::collection::vec(proptest::num::u8::ANY, 0..3000),
+            first in proptest::bool::ANY,
+        ) {
+            use crate::png::arch::unfilter::{unfilter_with, Level};
+            let n = data.len() / 2 / bpp * bpp;
+            let (prev, row) = (&data[..n], &data[n..2 * n]);
+            let up = (!first).then_some(prev);
+            let mut want = row.to_vec();
+            unfilter_scalar(filter, bpp, up, &mut want);
+            for level in Level::ALL {
+                let mut got = row.to_vec();
+                if level.available() && unfilter_with(level, filter, bpp, up, &mut got) {
+                    proptest::prop_assert_eq!(&got, &want, "{:?}", level);
                 }
             }
         }
