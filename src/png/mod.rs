@@ -12,7 +12,10 @@
 //! [`Base64Sink`].
 
 mod adler;
-#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[cfg(any(
+    all(target_arch = "x86_64", target_feature = "sse2"),
+    all(target_arch = "aarch64", target_feature = "neon")
+))]
 #[allow(unsafe_code)] // the SIMD kernels (UNSAFE.md)
 mod arch;
 #[cfg(feature = "alloc")]
@@ -67,8 +70,8 @@ pub(crate) const SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A,
 #[doc(hidden)]
 pub mod bench_hooks {
     /// Unfilters `cur` in place (`prev`: the row above, `None` for the
-    /// first) with `level` 0 the scalar code, 1 the SSE2 kernels, 2 the
-    /// AVX2 ones; `false` (and `cur` untouched) where that level has no
+    /// first) with `level` 0 the scalar code, 1 the SSE2 (aarch64: NEON)
+    /// kernels, 2 the AVX2 ones; `false` (and `cur` untouched) where that level has no
     /// kernel for this filter and pixel size or the CPU lacks it. `filter`
     /// 0..=4, `bpp` 1, 2, 3, 4, 6 or 8.
     pub fn unfilter(
@@ -96,7 +99,15 @@ pub mod bench_hooks {
             };
             level.available() && unfilter_with(level, filter, bpp, prev, cur)
         }
-        #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2", not(pixb64_small))))]
+        #[cfg(all(target_arch = "aarch64", target_feature = "neon", not(pixb64_small)))]
+        {
+            use super::arch::unfilter::{unfilter_with, Level};
+            level == 1 && unfilter_with(Level::Neon, filter, bpp, prev, cur)
+        }
+        #[cfg(not(any(
+            all(target_arch = "x86_64", target_feature = "sse2", not(pixb64_small)),
+            all(target_arch = "aarch64", target_feature = "neon", not(pixb64_small))
+        )))]
         false
     }
 }

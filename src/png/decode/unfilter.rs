@@ -13,13 +13,17 @@
 /// treats as zeros). `filter` is 0..=4 (checked by the caller); `bpp` is
 /// bytes per complete pixel, at least 1.
 ///
-/// On x86_64 (SSE2, or AVX2 where the CPU has it), the SIMD kernels in
-/// `png::arch::unfilter` take the filters and pixel sizes where they beat
-/// this code (see there); everything else runs the scalar code below.
+/// On x86_64 (SSE2, or AVX2 where the CPU has it) and aarch64 (NEON),
+/// the SIMD kernels in `png::arch::unfilter` take the filters and pixel
+/// sizes where they beat this code (see there); everything else runs the
+/// scalar code below.
 #[cfg(not(pixb64_small))]
 #[inline]
 pub(crate) fn unfilter(filter: u8, bpp: usize, prev: Option<&[u8]>, cur: &mut [u8]) {
-    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    #[cfg(any(
+        all(target_arch = "x86_64", target_feature = "sse2"),
+        all(target_arch = "aarch64", target_feature = "neon")
+    ))]
     if crate::png::arch::unfilter::unfilter(filter, bpp, prev, cur) {
         return;
     }
@@ -251,7 +255,13 @@ mod tests {
     /// every row length 0..=300 and a few large ones, first rows included.
     /// Under Miri (CI's `miri-x86` job, built with `+ssse3,+avx2`) the
     /// lengths are 0..=20, 33 and 64, against the scalar unfilter only.
-    #[cfg(all(target_arch = "x86_64", target_feature = "sse2", not(pixb64_small)))]
+    #[cfg(all(
+        any(
+            all(target_arch = "x86_64", target_feature = "sse2"),
+            all(target_arch = "aarch64", target_feature = "neon")
+        ),
+        not(pixb64_small)
+    ))]
     #[test]
     fn simd_kernels_equal_scalar() {
         use crate::png::arch::unfilter::{unfilter_with, Level};
@@ -306,7 +316,13 @@ mod tests {
         assert!(handled.iter().all(|&h| h > 0), "{handled:?}");
     }
 
-    #[cfg(all(target_arch = "x86_64", target_feature = "sse2", not(pixb64_small)))]
+    #[cfg(all(
+        any(
+            all(target_arch = "x86_64", target_feature = "sse2"),
+            all(target_arch = "aarch64", target_feature = "neon")
+        ),
+        not(pixb64_small)
+    ))]
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(
             if cfg!(miri) { 4 } else { 512 }
