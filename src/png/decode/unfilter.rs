@@ -324,9 +324,16 @@ mod tests {
         not(pixb64_small)
     ))]
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(
-            if cfg!(miri) { 4 } else { 512 }
-        ))]
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: if cfg!(miri) { 4 } else { 512 },
+            // Miri isolates the file system (failures are kept in files).
+            failure_persistence: if cfg!(miri) {
+                None
+            } else {
+                proptest::prelude::ProptestConfig::default().failure_persistence
+            },
+            ..proptest::prelude::ProptestConfig::default()
+        })]
         /// Random rows of random pixel counts: each kernel level against
         /// the scalar unfilter (failures print the inputs; proptest keeps
         /// the seeds of failing cases).
