@@ -54,7 +54,7 @@ pub(super) mod unfilter;
 pub use super::chunk::ChunkType;
 pub use error::{DecodeError, HeaderField, OrderProblem, ZlibProblem};
 pub use header::{ColorType, Header};
-pub use options::{DecodeOptions, LimitKind, Limits};
+pub use options::{Channels, DecodeOptions, LimitKind, Limits};
 #[cfg(fuzzing)]
 pub(crate) use rows::fuzz_row_pipeline;
 pub use rows::RowDecoder;

@@ -95,12 +95,52 @@ impl Limits {
     }
 }
 
+/// The channels of the decoded pixels.
+///
+/// Conversions follow libpng as OpenCV drives it (`cv2.imdecode`), so that
+/// the presets [`DecodeOptions::imread_color`] and friends give OpenCV's
+/// pixels exactly:
+///
+/// * colour to gray: `(9797 R + 19234 G + 3737 B) >> 15`, libpng's
+///   `png_set_rgb_to_gray` fixed-point weights for OpenCV's 0.299 / 0.587;
+///   see [`Channels::Gray`] for the details (16-bit files, gAMA);
+/// * gray to colour: the sample is replicated;
+/// * alpha dropped: simply dropped, not composited over a background;
+/// * alpha added: opaque (255, or 65535 at 16 bits).
+///
+/// A tRNS chunk counts as alpha: it becomes an alpha channel where the
+/// output has one and is dropped where it has none.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Channels {
+    /// The file's channels after the `png` crate's `EXPAND`: palette to RGB
+    /// (RGBA with tRNS), gray below 8 bits to 8 bits, a tRNS colour key to
+    /// an alpha channel. Gray 1, gray + alpha 2, RGB 3, RGBA 4. The default.
+    #[default]
+    AsStored,
+    /// One channel. Colour is converted with libpng's weights (see the
+    /// enum's documentation), alpha and tRNS are dropped.
+    Gray,
+    /// Three channels: gray replicated, alpha and tRNS dropped.
+    Rgb,
+    /// Four channels: gray replicated, alpha from the file, from tRNS, or
+    /// opaque.
+    Rgba,
+    /// What OpenCV's `IMREAD_UNCHANGED` gives for PNG: gray stays one
+    /// channel (a tRNS key is dropped), gray + alpha becomes four channels
+    /// (gray replicated), RGB three, or four with tRNS; palette three, or
+    /// four with tRNS; RGBA four.
+    OpencvUnchanged,
+}
+
 /// PNG decoder settings. `DecodeOptions::default()` has the default
-/// [`Limits`], RGB order, 16-bit samples kept, checksums verified, and the
-/// end of the file read the way libpng reads it (see [`with_strict`](Self::with_strict)).
+/// [`Limits`], the stored channels ([`Channels::AsStored`]), RGB order,
+/// 16-bit samples kept, checksums verified, and the end of the file read
+/// the way libpng reads it (see [`with_strict`](Self::with_strict)).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct DecodeOptions {
     pub(super) limits: Limits,
+    pub(super) channels: Channels,
     pub(super) order: ChannelOrder,
     pub(super) strip_16: bool,
     pub(super) checksums: bool,
@@ -118,6 +158,7 @@ impl DecodeOptions {
     pub const fn new() -> Self {
         DecodeOptions {
             limits: Limits::new(),
+            channels: Channels::AsStored,
             order: ChannelOrder::Rgb,
             strip_16: false,
             checksums: true,
@@ -125,9 +166,47 @@ impl DecodeOptions {
         }
     }
 
+    /// What `cv2.imdecode(buf, cv2.IMREAD_UNCHANGED)` gives for a PNG file:
+    /// [`Channels::OpencvUnchanged`], BGR order, 16 bits kept.
+    pub const fn imread_unchanged() -> Self {
+        DecodeOptions::new()
+            .with_channels(Channels::OpencvUnchanged)
+            .with_channel_order(ChannelOrder::Bgr)
+    }
+
+    /// What `cv2.imdecode(buf, cv2.IMREAD_COLOR)` gives for a PNG file:
+    /// three channels ([`Channels::Rgb`]) in BGR order, 16-bit samples cut
+    /// to their high byte.
+    ///
+    /// OpenCV also turns the image by an eXIf chunk's orientation tag in
+    /// this mode and in `IMREAD_GRAYSCALE` (not in `IMREAD_UNCHANGED`);
+    /// the decoder does not yet.
+    pub const fn imread_color() -> Self {
+        DecodeOptions::new()
+            .with_channels(Channels::Rgb)
+            .with_channel_order(ChannelOrder::Bgr)
+            .with_strip_16(true)
+    }
+
+    /// What `cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE)` gives for a PNG file:
+    /// one channel ([`Channels::Gray`]), 16-bit samples cut to their high
+    /// byte (after the conversion to gray, as libpng does).
+    pub const fn imread_grayscale() -> Self {
+        DecodeOptions::new()
+            .with_channels(Channels::Gray)
+            .with_channel_order(ChannelOrder::Bgr)
+            .with_strip_16(true)
+    }
+
     /// The size bounds.
     pub const fn with_limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
+        self
+    }
+
+    /// The channels of the output (default [`Channels::AsStored`]).
+    pub const fn with_channels(mut self, channels: Channels) -> Self {
+        self.channels = channels;
         self
     }
 
@@ -182,6 +261,10 @@ impl DecodeOptions {
     /// The size bounds.
     pub const fn limits(&self) -> Limits {
         self.limits
+    }
+    /// The output channels.
+    pub const fn channels(&self) -> Channels {
+        self.channels
     }
     /// The output channel order.
     pub const fn channel_order(&self) -> ChannelOrder {
