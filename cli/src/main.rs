@@ -129,6 +129,10 @@ struct DecodeArgs {
     /// With --to: no bounds on the image's size but the machine's
     #[arg(long, requires = "to")]
     no_limits: bool,
+    /// With --to: decode a PNG as OpenCV's cv2.imdecode does with this read mode
+    /// (channels, BGR order, bit depth)
+    #[arg(long, value_name = "MODE", requires = "to")]
+    mode: Option<ReadMode>,
 }
 
 /// `512M`, `2G`, `1000000`: bytes, with an optional K, M or G (powers of 1024).
@@ -144,6 +148,28 @@ fn parse_size(s: &str) -> Result<usize, String> {
         .ok()
         .and_then(|n| n.checked_mul(1 << shift))
         .ok_or_else(|| format!("expected a size such as 512M, 2G or 1000000, not {s:?}"))
+}
+
+/// OpenCV's `cv2.IMREAD_*` modes for `decode --mode`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum ReadMode {
+    /// cv2.IMREAD_UNCHANGED: 1 (gray), 3 or 4 channels (BGR/BGRA), 16 bits kept
+    Unchanged,
+    /// cv2.IMREAD_COLOR: 3 channels, BGR, 8-bit
+    Color,
+    /// cv2.IMREAD_GRAYSCALE: 1 channel, 8-bit
+    Grayscale,
+}
+
+impl ReadMode {
+    fn options(self) -> pixb64::png::DecodeOptions {
+        use pixb64::png::DecodeOptions;
+        match self {
+            ReadMode::Unchanged => DecodeOptions::imread_unchanged(),
+            ReadMode::Color => DecodeOptions::imread_color(),
+            ReadMode::Grayscale => DecodeOptions::imread_grayscale(),
+        }
+    }
 }
 
 #[derive(clap::Args, Debug)]
@@ -302,9 +328,17 @@ fn decode(args: &DecodeArgs) -> Result<(), Failure> {
             } else {
                 ChannelOrder::Rgb
             };
-            let opts = png::DecodeOptions::new()
-                .with_limits(limits)
-                .with_channel_order(order);
+            // --mode: OpenCV's read mode (its BGR order included).
+            let mut opts = args
+                .mode
+                .map_or(png::DecodeOptions::new(), ReadMode::options)
+                .with_limits(limits);
+            if args.mode.is_none() || args.bgr {
+                opts = opts.with_channel_order(order);
+            }
+            if args.mode.is_some() && image_io::kind(&bytes) != Some("PNG") {
+                return Err(Failure::Image("--mode reads PNG input only".into()));
+            }
             let img = image_io::load_with(bytes, None, &opts)?;
             let file = image_io::save(&img.as_image(), fmt);
             with_output(args.output.as_deref(), |out, out_name| {

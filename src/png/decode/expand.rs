@@ -3,8 +3,14 @@
 //! red/blue swap. Each function is the `png` crate's `EXPAND` transform for
 //! one case, so the outputs agree byte for byte.
 
+use super::convert::Convert;
 use super::{ColorType, DecodeOptions, Preamble, Trns};
 use crate::image::{ChannelOrder, Depth};
+
+/// Pixels per piece when a row is converted in two stages: the first
+/// stage's output for one piece (at most 8 bytes a pixel) stays on the
+/// stack.
+const PIECE: usize = 64;
 
 /// How an unfiltered row becomes output pixels.
 // The palette table (1 KiB) makes one variant large; there is one `Kind` per
@@ -37,6 +43,11 @@ enum Kind {
 
 pub(super) struct Expand {
     kind: Kind,
+    /// The second stage, when the requested channels differ from the
+    /// `EXPAND` output.
+    convert: Option<Convert>,
+    /// Bits per pixel in the file.
+    bits_pp: usize,
     /// Swap samples 0 and 2 of each output pixel.
     swap: bool,
     out_bpp: usize,
@@ -46,8 +57,13 @@ pub(super) struct Expand {
 impl Expand {
     pub(super) fn new(pre: &Preamble<'_>, opts: &DecodeOptions) -> Self {
         let (channels, depth) = super::output_format(pre, opts);
+        let stored = super::plan::stored_channels(pre);
+        let convert =
+            (channels != stored).then(|| Convert::new(pre, stored, channels, opts.strip_16));
         let bits = pre.bit_depth;
-        let strip = bits == 16 && opts.strip_16;
+        // With a second stage, 16 bits are reduced there (after the gray
+        // conversion, as libpng does).
+        let strip = bits == 16 && opts.strip_16 && convert.is_none();
         let kind = match (pre.color, pre.trns) {
             (ColorType::Indexed, trns) => {
                 let pal = pre.palette.unwrap_or(&[]);
@@ -99,6 +115,8 @@ impl Expand {
         };
         Expand {
             kind,
+            convert,
+            bits_pp: usize::from(pre.color.samples()) * usize::from(bits),
             swap: opts.order == ChannelOrder::Bgr && channels >= 3,
             out_bpp: usize::from(channels) * depth.bytes(),
             depth,
@@ -108,6 +126,31 @@ impl Expand {
     /// Expands one unfiltered row of `width` pixels into `out`
     /// (`width * out_bpp` bytes).
     pub(super) fn row(&self, raw: &[u8], width: usize, out: &mut [u8]) {
+        match &self.convert {
+            None => self.stage1(raw, width, out),
+            Some(conv) => {
+                let mut mid = [0u8; PIECE * 8];
+                let in_bpp = conv.in_bpp();
+                let mut p = 0;
+                while p < width {
+                    let n = PIECE.min(width - p);
+                    // PIECE * bits_pp is a whole number of bytes.
+                    let r0 = p * self.bits_pp / 8;
+                    let r1 = (r0 + (n * self.bits_pp).div_ceil(8)).min(raw.len());
+                    let m = &mut mid[..n * in_bpp];
+                    self.stage1(&raw[r0..r1], n, m);
+                    conv.run(m, &mut out[p * self.out_bpp..(p + n) * self.out_bpp]);
+                    p += n;
+                }
+            }
+        }
+        if self.swap {
+            swap_red_blue(out, self.out_bpp, self.depth);
+        }
+    }
+
+    /// The `EXPAND` output of `width` pixels.
+    fn stage1(&self, raw: &[u8], width: usize, out: &mut [u8]) {
         match self.kind {
             Kind::Copy => out.copy_from_slice(&raw[..out.len()]),
             Kind::Strip16 => {
@@ -184,9 +227,6 @@ impl Expand {
                     }
                 }
             }
-        }
-        if self.swap {
-            swap_red_blue(out, self.out_bpp, self.depth);
         }
     }
 }

@@ -105,6 +105,9 @@ pub(crate) struct Preamble<'a> {
     pub(crate) trns: Option<Trns<'a>>,
     /// The first IDAT chunk (CRC already checked).
     pub(crate) first_idat: Chunk<'a>,
+    /// The file up to the first IDAT chunk (for the chunks only some
+    /// options read, such as gAMA).
+    pub(crate) head: &'a [u8],
 }
 
 impl<'a> Preamble<'a> {
@@ -225,6 +228,7 @@ impl<'a> Preamble<'a> {
                         palette,
                         trns,
                         first_idat: c,
+                        head: &input[..pos],
                     });
                 }
                 ChunkType::PLTE => {

@@ -28,6 +28,13 @@
 //! The result equals the `png` crate's with `Transformations::EXPAND`,
 //! including its treatment of questionable ancillary data (a tRNS chunk that
 //! is too long, duplicated or misplaced is ignored).
+//!
+//! With [`Channels`] other than `AsStored` the expansion has a second stage
+//! (`decode/convert.rs`): the `EXPAND` output of each row, in pieces of 64
+//! pixels on the stack, is converted to the requested channels with
+//! libpng's rules as OpenCV uses them. A conversion always takes the row
+//! pipeline; the direct one keeps the layouts whose output is the stored
+//! bytes (with the BGR swap), such as `imread_color` on 8-bit RGB.
 
 // Without `alloc` only the row decoder's part of the reader is built; the
 // whole-image plan fields and the engine choice have no reader then.
@@ -36,6 +43,7 @@
 #[cfg(feature = "alloc")]
 use crate::image::ImageBuf;
 
+mod convert;
 #[cfg(feature = "alloc")]
 mod direct;
 mod error;
@@ -129,8 +137,10 @@ pub fn read_header(data: &[u8]) -> Result<Header, DecodeError> {
     read_header_with(data, &DecodeOptions::new())
 }
 
-/// [`read_header`] with options (they change the output depth when
-/// stripping 16 bits; the checksum setting applies to IHDR and PLTE).
+/// [`read_header`] with options (the channels and depth of the output
+/// follow [`DecodeOptions::with_channels`] and
+/// [`DecodeOptions::with_strip_16`]; the checksum setting applies to IHDR
+/// and PLTE).
 ///
 /// Only the bytes up to the first IDAT chunk's type are read, so `data` may
 /// be a prefix of the file: the first few hundred bytes of most files, the

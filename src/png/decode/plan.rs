@@ -6,21 +6,39 @@ use alloc::vec::Vec;
 
 use super::header::Preamble;
 use super::inflate::Engine;
-use super::{rows, ColorType, DecodeError, DecodeOptions, LimitKind};
+use super::{rows, Channels, ColorType, DecodeError, DecodeOptions, LimitKind};
 use crate::image::Depth;
 
 // ---------------------------------------------------------------------------
 // Layout.
 
-/// Output channels and depth for the file and options.
-pub(crate) fn output_format(pre: &Preamble<'_>, opts: &DecodeOptions) -> (u8, Depth) {
+/// Channels of the `EXPAND` output ([`Channels::AsStored`]).
+pub(crate) fn stored_channels(pre: &Preamble<'_>) -> u8 {
     let alpha = u8::from(pre.trns.is_some());
-    let channels = match pre.color {
+    match pre.color {
         ColorType::Gray => 1 + alpha,
         ColorType::Rgb => 3 + alpha,
         ColorType::Indexed => 3 + alpha,
         ColorType::GrayAlpha => 2,
         ColorType::Rgba => 4,
+    }
+}
+
+/// Output channels and depth for the file and options.
+pub(crate) fn output_format(pre: &Preamble<'_>, opts: &DecodeOptions) -> (u8, Depth) {
+    let stored = stored_channels(pre);
+    let channels = match opts.channels {
+        Channels::AsStored => stored,
+        Channels::Gray => 1,
+        Channels::Rgb => 3,
+        Channels::Rgba => 4,
+        // OpenCV's IMREAD_UNCHANGED: gray stays one channel (tRNS
+        // dropped), gray + alpha becomes BGRA, the rest as stored.
+        Channels::OpencvUnchanged => match pre.color {
+            ColorType::Gray => 1,
+            ColorType::GrayAlpha => 4,
+            _ => stored,
+        },
     };
     let depth = if pre.bit_depth == 16 && !opts.strip_16 {
         Depth::Sixteen
@@ -159,7 +177,8 @@ impl Plan {
             && pre.bit_depth >= 8
             && pre.color != ColorType::Indexed
             && pre.trns.is_none()
-            && !(pre.bit_depth == 16 && opts.strip_16);
+            && !(pre.bit_depth == 16 && opts.strip_16)
+            && out_channels == pre.color.samples();
         // What will be allocated: the direct pipeline shares one buffer; the
         // row pipeline has the output, the inflate ring, two raw rows and
         // (for Adam7) one expanded row; the row decoder has its scratch.

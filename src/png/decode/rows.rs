@@ -202,8 +202,11 @@ impl<'a> RowDecoder<'a> {
     /// with this header: 32 KiB plus twice the larger of the filtered row
     /// (with its filter byte) and the output row. Take the header from
     /// [`read_header_with`](super::read_header_with) with the decoding
-    /// options, or from [`read_header`](super::read_header) (its output rows
-    /// are never shorter). `usize::MAX` when the size does not fit.
+    /// options (or from [`read_header`](super::read_header) when the
+    /// options keep [`Channels::AsStored`](super::Channels::AsStored): its
+    /// output rows are never shorter then; a conversion to more channels,
+    /// such as gray to RGB, needs the header of the same options).
+    /// `usize::MAX` when the size does not fit.
     pub fn scratch_len(header: &Header) -> usize {
         let bits_pp = u128::from(header.color_type.samples()) * u128::from(header.bit_depth);
         let out_bpp = u128::from(header.channels) * header.depth.bytes() as u128;
