@@ -185,6 +185,47 @@ fn gray_through_gamma_matches_opencv() {
     }
 }
 
+/// The same at 16 bits: libpng's 16-bit gamma tables, whose index is the
+/// sample shifted by 5 bits when stripping (more with a small sBIT), and
+/// its 16-to-8 table for pixels of equal samples (4256 gives 17, not
+/// 4256 >> 8 = 16). Values from OpenCV 5.1 / libpng 1.6.59.
+#[test]
+fn gray_16_through_gamma_matches_opencv() {
+    let px: [[u16; 3]; 8] = [
+        [51400, 25700, 12850],
+        [2570, 5140, 7710],
+        [65535, 0, 0],
+        [4256, 4256, 4256],
+        [4240, 4240, 4240],
+        [300, 301, 302],
+        [65000, 65000, 65000],
+        [32768, 100, 40000],
+    ];
+    let cases: [(u32, Option<u8>, [u8; 8]); 3] = [
+        (45455, None, [137, 18, 147, 17, 16, 0, 253, 91]),
+        (45455, Some(9), [136, 15, 147, 16, 16, 0, 253, 91]),
+        (250000, None, [118, 17, 12, 17, 16, 1, 253, 20]),
+    ];
+    for (gama, sbit, want) in cases {
+        let mut f = Vec::from(&b"\x89PNG\r\n\x1a\n"[..]);
+        let mut ihdr = Vec::new();
+        ihdr.extend_from_slice(&8u32.to_be_bytes());
+        ihdr.extend_from_slice(&1u32.to_be_bytes());
+        ihdr.extend_from_slice(&[16, 2, 0, 0, 0]);
+        chunk(&mut f, b"IHDR", &ihdr);
+        chunk(&mut f, b"gAMA", &gama.to_be_bytes());
+        if let Some(b) = sbit {
+            chunk(&mut f, b"sBIT", &[b; 3]);
+        }
+        let mut raw = vec![0u8];
+        raw.extend(px.iter().flatten().flat_map(|v| v.to_be_bytes()));
+        chunk(&mut f, b"IDAT", &stored_zlib(&raw));
+        chunk(&mut f, b"IEND", b"");
+        let (_, _, g) = dec(&f, &DecodeOptions::imread_grayscale());
+        assert_eq!(g, want, "gAMA {gama} sBIT {sbit:?}");
+    }
+}
+
 fn chunk(out: &mut Vec<u8>, ty: &[u8; 4], data: &[u8]) {
     out.extend_from_slice(&(data.len() as u32).to_be_bytes());
     out.extend_from_slice(ty);

@@ -2,7 +2,9 @@
 """OpenCV's PNG read modes against `pixb64 decode --mode M --to pam`.
 
 For every PNG in tests/data/{pngsuite,mixed,realworld,photos} and each of
-IMREAD_UNCHANGED, IMREAD_COLOR and IMREAD_GRAYSCALE, the file is base64
+IMREAD_UNCHANGED, IMREAD_COLOR and IMREAD_GRAYSCALE (and for synthetic files written here:
+8- and 16-bit RGB and RGBA under gAMA, sRGB and sBIT chunks, where libpng's
+gray conversion goes through its gamma tables), the file is base64
 encoded and piped through `pixb64 decode --mode M --to pam`; the PAM's
 pixels must equal `cv2.imdecode(buf, flag)` exactly: shape (H x W for one
 channel, H x W x C otherwise), dtype (uint8, or uint16 for MAXVAL 65535) and
@@ -15,8 +17,10 @@ import base64
 import concurrent.futures
 import glob
 import os
+import struct
 import subprocess
 import sys
+import zlib
 
 import cv2
 import numpy as np
@@ -48,12 +52,51 @@ def parse_pam(data):
     return arr.reshape(shape)
 
 
+def chunk(ty, data):
+    return (struct.pack(">I", len(data)) + ty + data
+            + struct.pack(">I", zlib.crc32(ty + data) & 0xFFFFFFFF))
+
+
+def synthetic():
+    """(name, bytes): RGB(A) files with gamma chunks, random pixels, one row
+    of equal samples and a sweep of gray values."""
+    rng = np.random.default_rng(0x6761)
+    for bits in (8, 16):
+        hi = 1 << bits
+        for ct, nch in ((2, 3), (6, 4)):
+            for gama, srgb, sbit in ((45455, False, None), (35000, False, 13),
+                                     (250000, False, 4), (100000, True, None),
+                                     (None, False, 9), (103000, False, None)):
+                w = 512
+                px = rng.integers(0, hi, size=(3, w, nch))
+                px[1, :, 1] = px[1, :, 2] = px[1, :, 0]
+                px[2, :, :3] = (np.arange(w) * (hi // w))[:, None]
+                px = px.astype(">u2" if bits == 16 else np.uint8)
+                raw = b"".join(b"\0" + px[y].tobytes() for y in range(3))
+                parts = [chunk(b"IHDR", struct.pack(">IIBBBBB", w, 3, bits, ct, 0, 0, 0))]
+                if gama:
+                    parts.append(chunk(b"gAMA", struct.pack(">I", gama)))
+                if srgb:
+                    parts.append(chunk(b"sRGB", b"\0"))
+                if sbit:
+                    parts.append(chunk(b"sBIT", bytes([min(sbit, bits)] * nch)))
+                parts += [chunk(b"IDAT", zlib.compress(raw)), chunk(b"IEND", b"")]
+                name = f"synthetic ct{ct} {bits}-bit gAMA {gama} sRGB {srgb} sBIT {sbit}"
+                yield name, b"\x89PNG\r\n\x1a\n" + b"".join(parts)
+
+
 def check(path):
-    raw = open(path, "rb").read()
+    if isinstance(path, tuple):
+        name, raw = path
+        return check_bytes(name, raw)
+    return check_bytes(os.path.relpath(path, ROOT), open(path, "rb").read())
+
+
+def check_bytes(name, raw):
+    path = name
     b64 = base64.b64encode(raw)
     buf = np.frombuffer(raw, np.uint8)
     problems = []
-    name = os.path.relpath(path, ROOT)
     for mode, flag in MODES.items():
         want = cv2.imdecode(buf, flag)
         r = subprocess.run([PIXB64, "decode", "--mode", mode, "--to", "pam"],
@@ -80,6 +123,7 @@ def main():
     files = []
     for d in ("pngsuite", "mixed", "realworld", "photos"):
         files += sorted(glob.glob(os.path.join(ROOT, "tests", "data", d, "*.png")))
+    files += list(synthetic())
     # libpng's warnings about the broken files go to stderr; keep the log short.
     cv2.setLogLevel(0) if hasattr(cv2, "setLogLevel") else None
     with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as ex:

@@ -13,8 +13,15 @@
 //!   outside 1 +- 0.05: the samples go through libpng's 8-bit table to
 //!   linear (`gamma_to_1`), are weighted with rounding (`+ 16384`), and come
 //!   back through the table from linear (`gamma_from_1`);
-//! * 16 bits: `(rc R + gc G + bc B + 16384) >> 15` at 16 bits, before the
-//!   reduction to 8 bits.
+//! * 16 bits, no gamma: `(rc R + gc G + bc B + 16384) >> 15` at 16 bits,
+//!   before the reduction to 8 bits;
+//! * 16 bits with gamma (`std` only): libpng's 16-bit tables, indexed by
+//!   the sample shifted right by `gamma_shift` (16 - sBIT, at least 5 when
+//!   16 bits are stripped, at most 8), and for pixels of equal samples its
+//!   16-to-8 (or 16-bit) identity table instead of the plain value.
+//!
+//! All of it checked against OpenCV 5.1 (libpng 1.6.59) by
+//! `.ci/interop/opencv_modes.py`.
 
 use super::header::Preamble;
 use super::ChunkType;
@@ -36,6 +43,9 @@ pub(super) struct Convert {
     /// 8-bit gamma tables to and from linear, when the file's gamma is
     /// significant and colour becomes gray.
     gamma: Option<[[u8; 256]; 2]>,
+    /// The same at 16 bits (`std` only).
+    #[cfg(feature = "std")]
+    gamma16: Option<alloc::boxed::Box<Gamma16>>,
 }
 
 impl Convert {
@@ -46,12 +56,20 @@ impl Convert {
         } else {
             None
         };
+        #[cfg(feature = "std")]
+        let gamma16 = if to == 1 && from >= 3 && sixteen {
+            Gamma16::new(pre, strip).map(alloc::boxed::Box::new)
+        } else {
+            None
+        };
         Convert {
             from,
             to,
             sixteen,
             strip: sixteen && strip,
             gamma,
+            #[cfg(feature = "std")]
+            gamma16,
         }
     }
 
@@ -104,7 +122,7 @@ impl Convert {
                 }
             };
             match to {
-                1 => put(0, if from <= 2 { v[0] } else { gray16(v) }),
+                1 => put(0, if from <= 2 { v[0] } else { self.gray16(v) }),
                 _ => {
                     for (i, &x) in v.iter().enumerate() {
                         put(i, x);
@@ -133,6 +151,17 @@ impl Convert {
     }
 }
 
+impl Convert {
+    #[inline(always)]
+    fn gray16(&self, v: [u16; 3]) -> u16 {
+        #[cfg(feature = "std")]
+        if let Some(t) = &self.gamma16 {
+            return t.gray(v);
+        }
+        gray16(v)
+    }
+}
+
 #[inline(always)]
 fn gray16([r, g, b]: [u16; 3]) -> u16 {
     if r == g && r == b {
@@ -144,13 +173,31 @@ fn gray16([r, g, b]: [u16; 3]) -> u16 {
 /// The file's gamma as libpng sees it for `png_set_rgb_to_gray` (the
 /// chunks before IDAT; sRGB stands for 45455), in units of 1/100000.
 fn file_gamma(pre: &Preamble<'_>) -> Option<u32> {
+    file_chunks(pre).0
+}
+
+/// The file's gamma (see [`file_gamma`]) and the largest colour sBIT value
+/// (0 without a valid sBIT chunk).
+fn file_chunks(pre: &Preamble<'_>) -> (Option<u32>, u8) {
     let head = pre.head;
     let mut pos = 8;
     let mut gama = None;
+    let mut srgb = false;
+    let mut sbit = 0;
     while pos < head.len() {
         let Ok(c) = read_chunk(head, pos) else { break };
         if c.ty == ChunkType(*b"sRGB") && c.data.len() == 1 {
-            return Some(45455);
+            srgb = true;
+        }
+        let truelen = match pre.color {
+            super::ColorType::Rgba => 4,
+            _ => 3,
+        };
+        if c.ty == ChunkType(*b"sBIT") && c.data.len() == truelen && sbit == 0 {
+            let d = c.data;
+            if d.iter().all(|&b| b != 0 && b <= pre.bit_depth) {
+                sbit = d[0].max(d[1]).max(d[2]);
+            }
         }
         if c.ty == ChunkType(*b"gAMA") && c.data.len() == 4 && gama.is_none() {
             let g = u32::from_be_bytes([c.data[0], c.data[1], c.data[2], c.data[3]]);
@@ -160,7 +207,7 @@ fn file_gamma(pre: &Preamble<'_>) -> Option<u32> {
         }
         pos = c.end();
     }
-    gama
+    (if srgb { Some(45455) } else { gama }, sbit)
 }
 
 /// libpng's `png_gamma_significant`: outside 1 +- 0.05.
@@ -209,4 +256,153 @@ fn gamma_tables(pre: &Preamble<'_>) -> Option<[[u8; 256]; 2]> {
     let _ = file_gamma(pre);
     let _ = significant;
     None
+}
+
+/// libpng's 16-bit gray conversion with gamma (`png_do_rgb_to_gray`, the
+/// `gamma_16_to_1` / `gamma_16_from_1` tables), indexed by the sample
+/// shifted right by `shift` (libpng's `gamma_shift`: from sBIT, at least 5
+/// when 16 bits are stripped), and the table of pixels whose samples are
+/// equal (`gamma_16_table`, identity gamma: libpng's 16-to-8 table when
+/// stripping, else its 16-bit table).
+#[cfg(feature = "std")]
+struct Gamma16 {
+    shift: u32,
+    to1: alloc::vec::Vec<u16>,
+    from1: alloc::vec::Vec<u16>,
+    equal: alloc::vec::Vec<u16>,
+}
+
+#[cfg(feature = "std")]
+impl Gamma16 {
+    fn new(pre: &Preamble<'_>, strip: bool) -> Option<Self> {
+        let (g, sbit) = file_chunks(pre);
+        let g = f64::from(g?);
+        let screen = reciprocal(g);
+        if !significant(g) && !significant(screen) {
+            return None;
+        }
+        let mut shift = if sbit > 0 && sbit < 16 {
+            16 - u32::from(sbit)
+        } else {
+            0
+        };
+        if strip {
+            shift = shift.max(16 - 11);
+        }
+        shift = shift.min(8);
+        let n = 1usize << (16 - shift);
+        let table16 = |gv: f64| -> alloc::vec::Vec<u16> {
+            let max = (n - 1) as f64;
+            (0..n)
+                .map(|ig| {
+                    if significant(gv) {
+                        (65535.0 * (ig as f64 / max).powf(gv * 0.00001) + 0.5).floor() as u16
+                    } else if shift != 0 {
+                        ((ig as u32 * 65535 + (1 << (15 - shift))) / (n as u32 - 1)) as u16
+                    } else {
+                        ig as u16
+                    }
+                })
+                .collect()
+        };
+        // png_reciprocal2(g, screen): 1e15 / g / screen, rounded.
+        let unity = (1e15 / g / screen + 0.5).floor();
+        let equal = if strip {
+            // png_build_16to8_table.
+            let mut t = alloc::vec![65535u16; n];
+            let mut last = 0usize;
+            let max = n as u64 - 1;
+            for i in 0..255u32 {
+                let out = (i * 257) as u16;
+                let v = f64::from(out) + 128.0;
+                let corrected = if significant(unity) && v > 0.0 && v < 65535.0 {
+                    (65535.0 * (v / 65535.0).powf(unity * 0.00001) + 0.5).floor() as u64
+                } else {
+                    v as u64
+                };
+                let bound = ((corrected * max + 32768) / 65535 + 1) as usize;
+                while last < bound.min(n) {
+                    t[last] = out;
+                    last += 1;
+                }
+            }
+            t
+        } else {
+            table16(unity)
+        };
+        Some(Gamma16 {
+            shift,
+            to1: table16(reciprocal(g)),
+            from1: table16(reciprocal(screen)),
+            equal,
+        })
+    }
+
+    fn gray(&self, [r, g, b]: [u16; 3]) -> u16 {
+        let s = self.shift;
+        if r == g && r == b {
+            return self.equal[usize::from(r >> s)];
+        }
+        let lin = |x: u16| u32::from(self.to1[usize::from(x >> s)]);
+        let y = (RC * lin(r) + GC * lin(g) + BC * lin(b) + 16384) >> 15;
+        self.from1[(y >> s) as usize]
+    }
+}
+
+#[cfg(all(test, feature = "std"))]
+mod tests {
+    use super::super::header::Preamble;
+    use super::super::inflate::Engine;
+    use super::super::plan::Plan;
+    use super::super::{Channels, DecodeOptions};
+    use crate::image::Image;
+    use crate::png::{encode, EncodeOptions};
+
+    /// Which pipeline a conversion takes: the direct one only when the
+    /// output is the stored bytes (plus the BGR swap).
+    #[test]
+    fn conversions_take_the_row_pipeline() {
+        let px = [7u8; 4 * 2 * 4];
+        for (channels, cases) in [
+            (
+                1,
+                &[
+                    (DecodeOptions::imread_grayscale(), true),
+                    (DecodeOptions::imread_color(), false),
+                    (DecodeOptions::imread_unchanged(), true),
+                ][..],
+            ),
+            (
+                2,
+                &[
+                    (DecodeOptions::imread_unchanged(), false),
+                    (DecodeOptions::new().with_channels(Channels::AsStored), true),
+                ],
+            ),
+            (
+                3,
+                &[
+                    (DecodeOptions::imread_color(), true),
+                    (DecodeOptions::imread_unchanged(), true),
+                    (DecodeOptions::imread_grayscale(), false),
+                    (DecodeOptions::new().with_channels(Channels::Rgba), false),
+                ],
+            ),
+            (
+                4,
+                &[
+                    (DecodeOptions::imread_unchanged(), true),
+                    (DecodeOptions::imread_color(), false),
+                ],
+            ),
+        ] {
+            let img = Image::new(4, 2, channels, &px[..4 * 2 * usize::from(channels)]).unwrap();
+            let file = encode(&img, &EncodeOptions::default());
+            let pre = Preamble::parse(&file, true).unwrap();
+            for (opts, direct) in cases {
+                let plan = Plan::new(&pre, opts, Engine::DEFAULT).unwrap();
+                assert_eq!(plan.direct, *direct, "{channels} channels, {opts:?}");
+            }
+        }
+    }
 }

@@ -119,7 +119,11 @@ pub enum Channels {
     #[default]
     AsStored,
     /// One channel. Colour is converted with libpng's weights (see the
-    /// enum's documentation), alpha and tRNS are dropped.
+    /// enum's documentation), alpha and tRNS are dropped. As in libpng, a
+    /// gAMA chunk (or sRGB) whose gamma is not within 1 +- 0.05 makes the
+    /// conversion go through linear light with libpng's gamma tables (and at
+    /// 16 bits sBIT sets their precision); that needs the `std` feature
+    /// (`powf`): without it the plain formula is used for those files.
     Gray,
     /// Three channels: gray replicated, alpha and tRNS dropped.
     Rgb,
