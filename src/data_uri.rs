@@ -20,7 +20,7 @@ use core::fmt;
 
 use crate::base64::{FORGIVING, STANDARD};
 use crate::image::{Image, ImageBuf};
-use crate::png::EncodeOptions;
+use crate::png::{DecodeOptions, EncodeOptions};
 use crate::Error;
 
 /// A parsed `data:` URL: its MIME type and its body bytes.
@@ -120,11 +120,17 @@ pub fn encode_png(img: &Image<'_>, opts: &EncodeOptions) -> String {
     s
 }
 
-/// A `data:` URI of a PNG back to pixels (any MIME type is accepted: the
-/// bytes decide), with the default PNG decode limits.
+/// A `data:` URI of a PNG (or, with the `jpeg` feature, a JPEG) back to
+/// pixels, with the default [`DecodeOptions`] (limits on). Any MIME type is
+/// accepted: the bytes decide.
 pub fn decode_image(uri: &str) -> Result<ImageBuf, Error> {
+    decode_image_with(uri, &DecodeOptions::new())
+}
+
+/// [`decode_image`] with options: [`crate::decode_image`] on the URL's body.
+pub fn decode_image_with(uri: &str, opts: &DecodeOptions) -> Result<ImageBuf, Error> {
     let d = parse(uri)?;
-    Ok(crate::png::decode(d.data())?)
+    crate::decode_image(d.data(), opts)
 }
 
 /// The exact length of [`encode`]`(mime, data)` for `data_len` bytes, or

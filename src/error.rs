@@ -6,7 +6,10 @@ use core::fmt;
 use crate::base64::DecodeError as Base64Error;
 use crate::data_uri::DataUriError;
 use crate::image::ImageError;
+#[cfg(feature = "jpeg")]
+use crate::jpeg::JpegError;
 use crate::png::DecodeError as PngError;
+use crate::sniff::UnsupportedFormat;
 
 /// What went wrong in a one-call helper; [`source`](core::error::Error::source)
 /// is the layer's own error.
@@ -21,6 +24,13 @@ pub enum Error {
     DataUri(DataUriError),
     /// The image description is invalid.
     Image(ImageError),
+    /// The bytes are not a valid JPEG, or exceed the decode limits.
+    #[cfg(feature = "jpeg")]
+    Jpeg(JpegError),
+    /// The bytes are neither PNG nor JPEG, or a JPEG without the `jpeg`
+    /// feature ([`decode_image`](crate::decode_image) and the helpers built
+    /// on it).
+    Unsupported(UnsupportedFormat),
 }
 
 impl fmt::Display for Error {
@@ -30,6 +40,9 @@ impl fmt::Display for Error {
             Error::Png(e) => write!(f, "invalid PNG: {e}"),
             Error::DataUri(e) => write!(f, "invalid data: URL: {e}"),
             Error::Image(e) => write!(f, "invalid image: {e}"),
+            #[cfg(feature = "jpeg")]
+            Error::Jpeg(e) => write!(f, "invalid JPEG: {e}"),
+            Error::Unsupported(e) => write!(f, "unsupported image: {e}"),
         }
     }
 }
@@ -41,6 +54,9 @@ impl core::error::Error for Error {
             Error::Png(e) => Some(e),
             Error::DataUri(e) => Some(e),
             Error::Image(e) => Some(e),
+            #[cfg(feature = "jpeg")]
+            Error::Jpeg(e) => Some(e),
+            Error::Unsupported(e) => Some(e),
         }
     }
 }
@@ -63,5 +79,16 @@ impl From<DataUriError> for Error {
 impl From<ImageError> for Error {
     fn from(e: ImageError) -> Self {
         Error::Image(e)
+    }
+}
+#[cfg(feature = "jpeg")]
+impl From<JpegError> for Error {
+    fn from(e: JpegError) -> Self {
+        Error::Jpeg(e)
+    }
+}
+impl From<UnsupportedFormat> for Error {
+    fn from(e: UnsupportedFormat) -> Self {
+        Error::Unsupported(e)
     }
 }

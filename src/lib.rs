@@ -35,6 +35,7 @@
 //! | (none) | `encode_to_slice`, `decode_to_slice`, `decode_in_place`, `encode_wrapped_to_slice`, the resumable [`base64::Encoder`] and [`base64::Decoder`], [`Image`], [`Sizes`]; PNG row by row in caller memory: [`png::RowEncoder::with_scratch`] (levels 0 and 1) and [`png::Base64Sink`] |
 //! | `png-read` | [`png::RowDecoder::with_scratch`]: PNG rows out of a file in caller memory, no allocator (`miniz_oxide`'s core inflater) |
 //! | `alloc` | `png-read`; `encode`, `decode`, `encode_wrapped` returning `String` / `Vec<u8>`; the rest of [`png`] (whole images, every level, `RowEncoder::new`, `RowDecoder::new`), [`data_uri`], [`ImageBuf`], [`Error`] |
+//! | `jpeg` | `alloc`; [`jpeg`]: JPEG to pixels (`zune-jpeg`), and JPEG in [`decode_image`], `png::decode_base64`, `data_uri::decode_image` |
 //! | `std` (default) | streaming [`base64::EncoderWriter`] / [`base64::DecoderReader`], `png::encode_to_writer`, threads, `fdeflate` for inflate, and runtime CPU feature detection |
 //! | `small` | the small form: the base64 scalar backend without tables and with plain loops, the PNG row encoder and decoder in smaller pieces, tables and loops (KiBs less flash and stack, slower): already the default on targets without a SIMD backend (microcontrollers) |
 #![no_std]
@@ -57,8 +58,12 @@ pub mod data_uri;
 #[cfg(feature = "alloc")]
 mod error;
 mod image;
+#[cfg(feature = "jpeg")]
+pub mod jpeg;
 pub mod png;
 pub mod sizes;
+#[cfg(feature = "alloc")]
+mod sniff;
 
 /// Entry points for the fuzz targets (built by cargo-fuzz with
 /// `--cfg fuzzing`; not part of the API).
@@ -102,3 +107,5 @@ pub use error::Error;
 pub use image::ImageBuf;
 pub use image::{ChannelOrder, Depth, Image, ImageError};
 pub use sizes::Sizes;
+#[cfg(feature = "alloc")]
+pub use sniff::{decode_image, UnsupportedFormat};

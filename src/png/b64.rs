@@ -3,7 +3,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::{encode_to_sink, Base64Sink, EncodeOptions};
+use super::{encode_to_sink, Base64Sink, DecodeOptions, EncodeOptions};
 use crate::base64::Base64;
 use crate::image::{Image, ImageBuf};
 use crate::Error;
@@ -29,10 +29,28 @@ pub fn encode_base64(img: &Image<'_>, opts: &EncodeOptions, config: &Base64) -> 
     String::from_utf8(sink.finish()).unwrap_or_default()
 }
 
-/// Base64 text (in `config`'s rules; `FORGIVING` takes wrapped text) of a
-/// PNG, back to pixels, with the default [`DecodeOptions`](super::DecodeOptions)
-/// (limits on).
+/// Base64 text of a PNG (or, with the `jpeg` feature, a JPEG) back to
+/// pixels, with the default [`DecodeOptions`] (limits on): see
+/// [`decode_base64_with`].
 pub fn decode_base64(text: impl AsRef<[u8]>, config: &Base64) -> Result<ImageBuf, Error> {
-    let png = config.decode(text)?;
-    Ok(super::decode(&png)?)
+    decode_base64_with(text, config, &DecodeOptions::new())
+}
+
+/// Base64 text in `config`'s alphabet and padding rules, of a PNG or (with
+/// the `jpeg` feature) a JPEG, back to pixels with `opts`
+/// ([`crate::decode_image`]).
+///
+/// ASCII whitespace (space, TAB, LF, FF, CR) is skipped anywhere in the
+/// text, whatever `config` says: line-wrapped base64 (MIME's 76 columns,
+/// PEM's 64), CRLF line ends and the newline `pixb64 encode` writes all
+/// decode, as they do with Python's `base64.b64decode`. Python's default
+/// mode also discards every other byte outside the alphabet (and vertical
+/// tab); pixb64 rejects those with the offset of the first one.
+pub fn decode_base64_with(
+    text: impl AsRef<[u8]>,
+    config: &Base64,
+    opts: &DecodeOptions,
+) -> Result<ImageBuf, Error> {
+    let bytes = config.with_whitespace_skipped(true).decode(text)?;
+    crate::decode_image(&bytes, opts)
 }

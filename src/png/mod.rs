@@ -45,7 +45,7 @@ mod strips;
 
 pub use crate::image::Depth;
 #[cfg(feature = "alloc")]
-pub use b64::{decode_base64, encode_base64};
+pub use b64::{decode_base64, decode_base64_with, encode_base64};
 #[cfg(feature = "png-read")]
 pub use decode::*;
 #[cfg(feature = "alloc")]

@@ -149,6 +149,7 @@ pub struct DecodeOptions {
     pub(super) strip_16: bool,
     pub(super) checksums: bool,
     pub(super) strict: bool,
+    pub(super) exif_orientation: bool,
 }
 
 impl Default for DecodeOptions {
@@ -167,6 +168,7 @@ impl DecodeOptions {
             strip_16: false,
             checksums: true,
             strict: false,
+            exif_orientation: false,
         }
     }
 
@@ -184,9 +186,11 @@ impl DecodeOptions {
     ///
     /// OpenCV also turns the image by an eXIf chunk's orientation tag in
     /// this mode and in `IMREAD_GRAYSCALE` (not in `IMREAD_UNCHANGED`);
-    /// the decoder does not yet.
+    /// the PNG decoder does not yet. For a JPEG both presets apply the EXIF
+    /// orientation ([`with_exif_orientation`](Self::with_exif_orientation)).
     pub const fn imread_color() -> Self {
         DecodeOptions::new()
+            .with_exif_orientation(true)
             .with_channels(Channels::Rgb)
             .with_channel_order(ChannelOrder::Bgr)
             .with_strip_16(true)
@@ -197,6 +201,7 @@ impl DecodeOptions {
     /// byte (after the conversion to gray, as libpng does).
     pub const fn imread_grayscale() -> Self {
         DecodeOptions::new()
+            .with_exif_orientation(true)
             .with_channels(Channels::Gray)
             .with_channel_order(ChannelOrder::Bgr)
             .with_strip_16(true)
@@ -260,6 +265,21 @@ impl DecodeOptions {
     pub const fn with_strict(mut self, strict: bool) -> Self {
         self.strict = strict;
         self
+    }
+
+    /// Turn a JPEG upright by its EXIF orientation tag (APP1 `Exif`, IFD0
+    /// tag 0x0112: flips and quarter turns, width and height swapped for
+    /// 5-8), as `cv2.imdecode` does in `IMREAD_COLOR` and
+    /// `IMREAD_GRAYSCALE` (default `false`; the `imread_color` and
+    /// `imread_grayscale` presets set it). PNG files are not turned.
+    pub const fn with_exif_orientation(mut self, apply: bool) -> Self {
+        self.exif_orientation = apply;
+        self
+    }
+
+    /// Whether a JPEG's EXIF orientation is applied.
+    pub const fn exif_orientation(&self) -> bool {
+        self.exif_orientation
     }
 
     /// The size bounds.

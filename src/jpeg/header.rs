@@ -1,0 +1,176 @@
+//! The segments before the first scan: frame size and components, the Adobe
+//! colour transform, the EXIF orientation. Every read is bounds-checked;
+//! nothing is allocated.
+
+use super::JpegError;
+
+/// What a JPEG's headers say, read without decoding any pixel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct JpegHeader {
+    /// Width in pixels (1..=65535).
+    pub width: u32,
+    /// Height in pixels (1..=65535).
+    pub height: u32,
+    /// Components in the frame: 1 (gray), 3 (YCbCr or RGB) or 4 (CMYK or YCCK).
+    pub components: u8,
+    /// Progressive (SOF2) rather than sequential (SOF0, SOF1).
+    pub progressive: bool,
+    /// The EXIF orientation (IFD0 tag 0x0112), 1..=8, if the file has a valid one.
+    pub orientation: Option<u8>,
+    /// The three components are YCbCr (the usual case), as opposed to RGB
+    /// (component ids `R`, `G`, `B`, or an Adobe transform of 0).
+    pub(crate) ycbcr: bool,
+}
+
+/// Reads the headers of a JPEG up to its first scan.
+pub fn read_header(data: &[u8]) -> Result<JpegHeader, JpegError> {
+    if data.len() < 2 || data[0] != 0xFF || data[1] != 0xD8 {
+        return Err(JpegError::NotJpeg);
+    }
+    let mut frame: Option<JpegHeader> = None;
+    let mut ids = [0u8; 3];
+    let mut adobe: Option<u8> = None;
+    let mut orientation = None;
+    let mut pos = 2;
+    loop {
+        // Bytes before a marker are tolerated (libjpeg warns, as does
+        // zune-jpeg), so are fill bytes (FF FF ...).
+        while pos < data.len() && data[pos] != 0xFF {
+            pos += 1;
+        }
+        while pos < data.len() && data[pos] == 0xFF {
+            pos += 1;
+        }
+        let Some(&marker) = data.get(pos) else {
+            return Err(JpegError::Truncated { offset: data.len() });
+        };
+        let at = pos - 1;
+        pos += 1;
+        match marker {
+            // Standalone markers: TEM, RST0-7, a second SOI; 00 is a stuffed byte.
+            0x00 | 0x01 | 0xD0..=0xD8 => continue,
+            0xD9 => return Err(JpegError::NoFrame),
+            _ => {}
+        }
+        let len = match data.get(pos..pos + 2) {
+            Some(b) => usize::from(u16::from_be_bytes([b[0], b[1]])),
+            None => return Err(JpegError::Truncated { offset: data.len() }),
+        };
+        if len < 2 {
+            return Err(JpegError::BadHeader {
+                offset: at,
+                what: "segment length below 2",
+            });
+        }
+        let end = pos + len;
+        let Some(seg) = data.get(pos + 2..end) else {
+            return Err(JpegError::Truncated { offset: data.len() });
+        };
+        match marker {
+            0xDA => {
+                let mut h = frame.ok_or(JpegError::NoFrame)?;
+                h.orientation = orientation;
+                h.ycbcr = h.components == 3 && ids != *b"RGB" && adobe != Some(0);
+                return Ok(h);
+            }
+            0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => {
+                if !matches!(marker, 0xC0..=0xC2) {
+                    return Err(JpegError::UnsupportedProcess { marker });
+                }
+                if frame.is_some() {
+                    return Err(JpegError::BadHeader {
+                        offset: at,
+                        what: "second frame header",
+                    });
+                }
+                if seg.len() < 6 {
+                    return Err(JpegError::BadHeader {
+                        offset: at,
+                        what: "frame header too short",
+                    });
+                }
+                if seg[0] != 8 {
+                    return Err(JpegError::UnsupportedPrecision { bits: seg[0] });
+                }
+                let height = u32::from(u16::from_be_bytes([seg[1], seg[2]]));
+                let width = u32::from(u16::from_be_bytes([seg[3], seg[4]]));
+                let components = seg[5];
+                if width == 0 || height == 0 {
+                    return Err(JpegError::BadHeader {
+                        offset: at,
+                        what: "zero width or height (DNL is not supported)",
+                    });
+                }
+                if !matches!(components, 1 | 3 | 4) {
+                    return Err(JpegError::UnsupportedComponents { components });
+                }
+                if seg.len() < 6 + 3 * usize::from(components) {
+                    return Err(JpegError::BadHeader {
+                        offset: at,
+                        what: "frame header too short for its components",
+                    });
+                }
+                if components == 3 {
+                    ids = [seg[6], seg[9], seg[12]];
+                }
+                frame = Some(JpegHeader {
+                    width,
+                    height,
+                    components,
+                    progressive: marker == 0xC2,
+                    orientation: None,
+                    ycbcr: false,
+                });
+            }
+            0xE1 if orientation.is_none() => {
+                if let Some(tiff) = seg.strip_prefix(b"Exif\0\0") {
+                    orientation = exif_orientation(tiff);
+                }
+            }
+            0xEE if seg.len() >= 12 && seg.starts_with(b"Adobe") => adobe = Some(seg[11]),
+            _ => {}
+        }
+        pos = end;
+    }
+}
+
+/// The orientation tag (0x0112, SHORT, 1..=8) of IFD0 of an EXIF TIFF
+/// structure; `None` when absent, out of range or out of bounds.
+pub(crate) fn exif_orientation(tiff: &[u8]) -> Option<u8> {
+    let big = match tiff.get(..4)? {
+        [b'I', b'I', 42, 0] => false,
+        [b'M', b'M', 0, 42] => true,
+        _ => return None,
+    };
+    let u16_at = |i: usize| -> Option<u16> {
+        let b = tiff.get(i..i.checked_add(2)?)?;
+        Some(if big {
+            u16::from_be_bytes([b[0], b[1]])
+        } else {
+            u16::from_le_bytes([b[0], b[1]])
+        })
+    };
+    let u32_at = |i: usize| -> Option<u32> {
+        let b = tiff.get(i..i.checked_add(4)?)?;
+        let b = [b[0], b[1], b[2], b[3]];
+        Some(if big {
+            u32::from_be_bytes(b)
+        } else {
+            u32::from_le_bytes(b)
+        })
+    };
+    let ifd = usize::try_from(u32_at(4)?).ok()?;
+    let count = usize::from(u16_at(ifd)?);
+    for k in 0..count {
+        let e = ifd.checked_add(2)?.checked_add(k.checked_mul(12)?)?;
+        if u16_at(e)? == 0x0112 {
+            // SHORT, one value, left-justified in the value field.
+            if u16_at(e + 2)? != 3 || u32_at(e + 4)? != 1 {
+                return None;
+            }
+            let v = u16_at(e + 8)?;
+            return u8::try_from(v).ok().filter(|v| (1..=8).contains(v));
+        }
+    }
+    None
+}
