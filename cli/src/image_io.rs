@@ -1,6 +1,7 @@
-//! Images in and out of the CLI: PNG (through pixb64's own decoder), netpbm,
-//! or raw pixels with given dimensions.
+//! Images in and out of the CLI: PNG and JPEG (through pixb64's own
+//! decoders), netpbm, or raw pixels with given dimensions.
 
+use pixb64::jpeg::JpegError;
 use pixb64::png;
 use pixb64::{Depth, Image, ImageBuf};
 
@@ -57,6 +58,8 @@ pub enum Format {
 pub fn kind(bytes: &[u8]) -> Option<&'static str> {
     if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
         Some("PNG")
+    } else if bytes.starts_with(b"\xFF\xD8\xFF") {
+        Some("JPEG")
     } else if netpbm::sniff(bytes) {
         Some("netpbm")
     } else {
@@ -64,14 +67,14 @@ pub fn kind(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
-/// Reads an image from a file's bytes: PNG, PGM/PPM/PAM, or raw pixels
+/// Reads an image from a file's bytes: PNG, JPEG, PGM/PPM/PAM, or raw pixels
 /// described by `raw`.
 pub fn load(bytes: Vec<u8>, raw: Option<RawSpec>) -> Result<ImageBuf, Failure> {
     load_with(bytes, raw, &png::DecodeOptions::new())
 }
 
-/// [`load`] with the decoder's options (PNG; the channel order applies to
-/// netpbm too).
+/// [`load`] with the decoder's options (PNG and JPEG; the channel order
+/// applies to netpbm too).
 pub fn load_with(
     bytes: Vec<u8>,
     raw: Option<RawSpec>,
@@ -83,6 +86,12 @@ pub fn load_with(
     }
     match kind(&bytes) {
         Some("PNG") => png::decode_with(&bytes, opts).map_err(|e| image_failure("PNG", e)),
+        Some("JPEG") => pixb64::jpeg::decode_with(&bytes, opts).map_err(|e| match e {
+            JpegError::LimitExceeded { limit, value, max } => {
+                limit_failure("JPEG", limit, value, max)
+            }
+            e => Failure::Image(format!("JPEG: {e}")),
+        }),
         Some(_) => {
             let p = netpbm::decode(&bytes).map_err(|e| Failure::Image(e.to_string()))?;
             let depth = if p.sixteen {
@@ -103,32 +112,44 @@ pub fn load_with(
             ImageBuf::with_depth(p.width, p.height, p.channels, depth, data)
                 .map_err(|e| Failure::Image(e.to_string()))
         }
-        None => Err(Failure::Image(
-            "not an image pixb64 reads (PNG, PGM/PPM/PAM; or give --raw WxHxC)".into(),
-        )),
+        None => {
+            // pixb64::decode_image names what it finds (GIF, WebP, the first bytes...).
+            let found = match pixb64::decode_image(&bytes, opts) {
+                Err(pixb64::Error::Unsupported(u)) => format!(": {u}"),
+                _ => String::new(),
+            };
+            Err(Failure::Image(format!(
+                "not an image pixb64 reads (PNG, JPEG, PGM/PPM/PAM; or give --raw WxHxC){found}"
+            )))
+        }
     }
 }
 
 /// A decoder's error for the command line: limits in words, with the flag
 /// that raises them.
 pub fn image_failure(format: &str, e: png::DecodeError) -> Failure {
-    let mb = |n: u64| n as f64 / 1e6;
     match e {
-        png::DecodeError::LimitExceeded {
-            limit: png::LimitKind::Bytes,
-            value,
-            max,
-        } => Failure::Image(format!(
+        png::DecodeError::LimitExceeded { limit, value, max } => {
+            limit_failure(format, limit, value, max)
+        }
+        e => Failure::Image(format!("{format}: {e}")),
+    }
+}
+
+/// A limit error in words, with the flag that raises the limit.
+fn limit_failure(format: &str, limit: png::LimitKind, value: u64, max: u64) -> Failure {
+    let mb = |n: u64| n as f64 / 1e6;
+    match limit {
+        png::LimitKind::Bytes => Failure::Image(format!(
             "{format}: the image needs {:.0} MB; the limit is {:.0} MB; raise it with --max-bytes {}M or lift it with --no-limits",
             mb(value),
             mb(max),
             value.div_ceil(1 << 20)
         )),
-        png::DecodeError::LimitExceeded { limit, value, max } => Failure::Image(format!(
+        _ => Failure::Image(format!(
             "{format}: the image is {value} pixels {}; the limit is {max}; lift it with --no-limits",
             if limit == png::LimitKind::Width { "wide" } else { "high" }
         )),
-        e => Failure::Image(format!("{format}: {e}")),
     }
 }
 

@@ -117,7 +117,7 @@ struct DecodeArgs {
     /// Accept input without `=` padding (padded input still decodes)
     #[arg(long)]
     no_pad: bool,
-    /// Decode the bytes as an image (PNG or netpbm) and write it in this format
+    /// Decode the bytes as an image (PNG, JPEG or netpbm) and write it in this format
     #[arg(long, value_name = "FORMAT")]
     to: Option<Format>,
     /// With --to: write colour samples in BGR(A) order (OpenCV's)
@@ -129,7 +129,7 @@ struct DecodeArgs {
     /// With --to: no bounds on the image's size but the machine's
     #[arg(long, requires = "to")]
     no_limits: bool,
-    /// With --to: decode a PNG as OpenCV's cv2.imdecode does with this read mode
+    /// With --to: decode a PNG or JPEG as OpenCV's cv2.imdecode does with this read mode
     /// (channels, BGR order, bit depth)
     #[arg(long, value_name = "MODE", requires = "to")]
     mode: Option<ReadMode>,
@@ -155,9 +155,9 @@ fn parse_size(s: &str) -> Result<usize, String> {
 enum ReadMode {
     /// cv2.IMREAD_UNCHANGED: 1 (gray), 3 or 4 channels (BGR/BGRA), 16 bits kept
     Unchanged,
-    /// cv2.IMREAD_COLOR: 3 channels, BGR, 8-bit
+    /// cv2.IMREAD_COLOR: 3 channels, BGR, 8-bit; a JPEG turned by its EXIF orientation
     Color,
-    /// cv2.IMREAD_GRAYSCALE: 1 channel, 8-bit
+    /// cv2.IMREAD_GRAYSCALE: 1 channel, 8-bit; a JPEG turned by its EXIF orientation
     Grayscale,
 }
 

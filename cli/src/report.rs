@@ -314,7 +314,7 @@ pub struct Facts {
 }
 
 impl Facts {
-    /// Reads an image file (PNG or netpbm), a base64 text of one, or a
+    /// Reads an image file (PNG, JPEG or netpbm), a base64 text of one, or a
     /// data: URI of one, in constant memory for PNG: only the first
     /// [`HEAD`] bytes of the image are kept (the header is read from them),
     /// the rest is counted (decoded from base64 on the way, if it is text).
@@ -388,7 +388,11 @@ impl Facts {
                 let img = image_io::load(file, None)?;
                 // Sizes as PNG at the default level.
                 let png_len = png::encode(&img.as_image(), &EncodeOptions::new()).len();
-                let s = if source == "image" { "netpbm" } else { source };
+                let s = match (source, kind) {
+                    ("image", Some("JPEG")) => "jpeg",
+                    ("image", _) => "netpbm",
+                    _ => source,
+                };
                 (
                     s,
                     png_len,
@@ -397,7 +401,7 @@ impl Facts {
             }
             None => {
                 return Err(Failure::Image(format!(
-                    "the {} is not a PNG or netpbm image",
+                    "the {} is not a PNG, JPEG or netpbm image",
                     if source == "image" {
                         "input"
                     } else {
@@ -450,7 +454,7 @@ impl Facts {
             s.data_uri,
             s.data_uri_ratio()
         );
-        if self.source == "netpbm" {
+        if matches!(self.source, "netpbm" | "jpeg") {
             t.push_str("(PNG at the default level)\n");
         }
         t
