@@ -18,8 +18,8 @@ const DIR: &str = "tests/data/jpeg";
 
 /// Largest absolute difference from OpenCV allowed for any sample, and for
 /// the mean over the image (measured: see the README's table).
-const MAX_TOL: u8 = 16;
-const MEAN_TOL: f64 = 1.5;
+const MAX_TOL: u8 = 6;
+const MEAN_TOL: f64 = 0.5;
 
 fn read(name: &str) -> Vec<u8> {
     fs::read(Path::new(DIR).join(name)).unwrap()

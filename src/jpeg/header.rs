@@ -20,6 +20,8 @@ pub struct JpegHeader {
     /// The three components are YCbCr (the usual case), as opposed to RGB
     /// (component ids `R`, `G`, `B`, or an Adobe transform of 0).
     pub(crate) ycbcr: bool,
+    /// The four components are CMYK (no Adobe transform 2, YCCK).
+    pub(crate) cmyk: bool,
 }
 
 /// Reads the headers of a JPEG up to its first scan.
@@ -71,6 +73,7 @@ pub fn read_header(data: &[u8]) -> Result<JpegHeader, JpegError> {
                 let mut h = frame.ok_or(JpegError::NoFrame)?;
                 h.orientation = orientation;
                 h.ycbcr = h.components == 3 && ids != *b"RGB" && adobe != Some(0);
+                h.cmyk = h.components == 4 && adobe != Some(2);
                 return Ok(h);
             }
             0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => {
@@ -120,6 +123,7 @@ pub fn read_header(data: &[u8]) -> Result<JpegHeader, JpegError> {
                     progressive: marker == 0xC2,
                     orientation: None,
                     ycbcr: false,
+                    cmyk: false,
                 });
             }
             0xE1 if orientation.is_none() => {

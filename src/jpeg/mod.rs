@@ -64,7 +64,9 @@ pub fn decode_with(data: &[u8], opts: &DecodeOptions) -> Result<ImageBuf, JpegEr
     // What zune-jpeg is asked for; the rest is converted here. Its own
     // conversions are used where they exist for the input (YCbCr to gray,
     // RGB, RGBA; gray to gray, RGB).
+    // CMYK comes out as stored and is converted here the way OpenCV does.
     let (cs, zune_ch) = match out_ch {
+        _ if h.cmyk => (ColorSpace::CMYK, 4),
         1 if gray_in || h.ycbcr => (ColorSpace::Luma, 1),
         4 if h.ycbcr => (ColorSpace::RGBA, 4),
         _ => (ColorSpace::RGB, 3),
@@ -80,8 +82,9 @@ pub fn decode_with(data: &[u8], opts: &DecodeOptions) -> Result<ImageBuf, JpegEr
         let pad = |n: u32| u64::from(n.div_ceil(16) * 16);
         budget += pad(h.width) * pad(h.height) * 2 * u64::from(h.components);
     }
-    if zune_ch != out_ch || orientation != 1 {
-        budget += (pixels * zune_ch.max(out_ch)) as u64;
+    if zune_ch != out_ch || h.cmyk || orientation != 1 {
+        // zune-jpeg's output, and the RGB made of CMYK.
+        budget += (pixels * (zune_ch.max(out_ch) + if h.cmyk { 3 } else { 0 })) as u64;
     }
     let max_bytes = limits.max_bytes();
     if budget > max_bytes as u64 {
@@ -109,6 +112,10 @@ pub fn decode_with(data: &[u8], opts: &DecodeOptions) -> Result<ImageBuf, JpegEr
     let mut px = alloc_zeroed(pixels * zune_ch)?;
     dec.decode_into(&mut px).map_err(zune_error)?;
     drop(dec);
+    if h.cmyk {
+        px = cmyk_to_rgb(&px, alloc_zeroed(pixels * 3)?);
+    }
+    let zune_ch = if h.cmyk { 3 } else { zune_ch };
 
     let mut px = match (zune_ch, out_ch) {
         (a, b) if a == b => px,
@@ -174,6 +181,18 @@ fn alloc_zeroed(n: usize) -> Result<Vec<u8>, JpegError> {
         .map_err(|_| JpegError::OutOfMemory { bytes: n })?;
     v.resize(n, 0);
     Ok(v)
+}
+
+/// Adobe's inverted CMYK (as stored in the JPEG) to RGB, OpenCV's
+/// `icvCvt_CMYK2BGR_8u_C4C3R`: `R = K - ((255 - C) * K >> 8)`, and so on.
+fn cmyk_to_rgb(cmyk: &[u8], mut out: Vec<u8>) -> Vec<u8> {
+    for (o, p) in out.chunks_exact_mut(3).zip(cmyk.chunks_exact(4)) {
+        let k = u32::from(p[3]);
+        for (o, &c) in o.iter_mut().zip(&p[..3]) {
+            *o = (k - (((255 - u32::from(c)) * k) >> 8)) as u8;
+        }
+    }
+    out
 }
 
 /// Colour to gray with OpenCV's `cvtColor` weights (0.299, 0.587, 0.114 in
