@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 if ! python3 -c 'import cv2, numpy' 2>/dev/null; then
     python3 -m pip install --quiet --disable-pip-version-check opencv-python-headless numpy
 fi
+if ! python3 -c 'import PIL' 2>/dev/null; then
+    python3 -m pip install --quiet --disable-pip-version-check Pillow
+fi
 if ! command -v chromium >/dev/null; then
     if [ "$(id -u)" = 0 ]; then
         apt-get update -qq
@@ -22,4 +25,5 @@ bin=${CARGO_TARGET_DIR:-target}/release/pixb64
 python3 .ci/interop/opencv_recipe.py "$bin"
 python3 .ci/interop/opencv_leniency.py 2>/dev/null
 python3 .ci/interop/opencv_modes.py "$bin" 2>/dev/null
+python3 .ci/interop/opencv_jpeg.py "$bin"
 python3 .ci/interop/chromium_canvas.py "$bin" chromium 2>/dev/null
