@@ -40,17 +40,23 @@ pub fn decode_base64(text: impl AsRef<[u8]>, config: &Base64) -> Result<ImageBuf
 /// the `jpeg` feature) a JPEG, back to pixels with `opts`
 /// ([`crate::decode_image`]).
 ///
-/// ASCII whitespace (space, TAB, LF, FF, CR) is skipped anywhere in the
-/// text, whatever `config` says: line-wrapped base64 (MIME's 76 columns,
+/// Read the way Python's `base64.b64decode` reads it, whatever `config`
+/// says about these two: ASCII whitespace (space, TAB, LF, FF, CR) is
+/// skipped anywhere in the text, so line-wrapped base64 (MIME's 76 columns,
 /// PEM's 64), CRLF line ends and the newline `pixb64 encode` writes all
-/// decode, as they do with Python's `base64.b64decode`. Python's default
-/// mode also discards every other byte outside the alphabet (and vertical
-/// tab); pixb64 rejects those with the offset of the first one.
+/// decode; non-zero bits after the last byte are ignored. Python's default
+/// mode also discards every other byte outside the alphabet (vertical tab
+/// among them) and surplus or misplaced `=` (`abcd==`, `abc=d`); pixb64
+/// rejects those with the offset of the first one
+/// (`tests/decode_base64_python.rs` compares with Python).
 pub fn decode_base64_with(
     text: impl AsRef<[u8]>,
     config: &Base64,
     opts: &DecodeOptions,
 ) -> Result<ImageBuf, Error> {
-    let bytes = config.with_whitespace_skipped(true).decode(text)?;
+    let bytes = config
+        .with_whitespace_skipped(true)
+        .with_trailing_bits_allowed(true)
+        .decode(text)?;
     crate::decode_image(&bytes, opts)
 }
