@@ -111,6 +111,10 @@ def main():
     for p in sorted(hostile.glob("*.png")):
         put("png_decode", p.read_bytes())
         put("png_rows", p.read_bytes())
+    # jpeg_decode: a mode byte, then the small JPEGs of tests/data/jpeg.
+    for p in sorted((DATA / "jpeg").glob("*.jpg")):
+        for mode in range(4):
+            put("jpeg_decode", bytes([mode]) + p.read_bytes())
     # png_roundtrip takes arbitrary bytes (image and options); PngSuite's
     # bytes are as good a start as any.
     for p in sorted((DATA / "pngsuite").glob("bas*.png"))[:16]:
