@@ -22,6 +22,11 @@ pub struct JpegHeader {
     pub(crate) ycbcr: bool,
     /// The four components are CMYK (no Adobe transform 2, YCCK).
     pub(crate) cmyk: bool,
+    /// Each component's sampling factors (horizontal, vertical), as given.
+    pub(crate) sampling: [(u8, u8); 4],
+    /// The components of the first scan: fewer than the frame's means the
+    /// decoder keeps every coefficient until the last scan.
+    pub(crate) first_scan: u8,
 }
 
 /// Reads the headers of a JPEG up to its first scan.
@@ -72,6 +77,7 @@ pub fn read_header(data: &[u8]) -> Result<JpegHeader, JpegError> {
             0xDA => {
                 let mut h = frame.ok_or(JpegError::NoFrame)?;
                 h.orientation = orientation;
+                h.first_scan = seg.first().copied().unwrap_or(0);
                 h.ycbcr = h.components == 3 && ids != *b"RGB" && adobe != Some(0);
                 h.cmyk = h.components == 4 && adobe != Some(2);
                 return Ok(h);
@@ -116,6 +122,15 @@ pub fn read_header(data: &[u8]) -> Result<JpegHeader, JpegError> {
                 if components == 3 {
                     ids = [seg[6], seg[9], seg[12]];
                 }
+                let mut sampling = [(1, 1); 4];
+                for (k, s) in sampling
+                    .iter_mut()
+                    .enumerate()
+                    .take(usize::from(components))
+                {
+                    let f = seg[7 + 3 * k];
+                    *s = (f >> 4, f & 15);
+                }
                 frame = Some(JpegHeader {
                     width,
                     height,
@@ -124,6 +139,8 @@ pub fn read_header(data: &[u8]) -> Result<JpegHeader, JpegError> {
                     orientation: None,
                     ycbcr: false,
                     cmyk: false,
+                    sampling,
+                    first_scan: 0,
                 });
             }
             0xE1 if orientation.is_none() => {

@@ -41,10 +41,12 @@ pub fn decode(data: &[u8]) -> Result<ImageBuf, JpegError> {
 }
 
 /// Decodes a JPEG. The options' limits bound width, height and the bytes
-/// allocated: the output, plus the decoder's buffers the size of the image
-/// (a progressive JPEG's coefficients, 2 bytes a sample of each component;
-/// an intermediate image for conversions and for the EXIF orientation),
-/// plus `zune-jpeg`'s small fixed state. 16-bit stripping and checksums do
+/// allocated: the output, plus the decoder's buffers (a row of MCUs of
+/// every component, three times over, 2 bytes a sample; every coefficient
+/// of the image for a progressive file or one whose first scan lacks
+/// components; an intermediate image for conversions and for the EXIF
+/// orientation), plus `zune-jpeg`'s small fixed state and copies of the
+/// metadata segments. 16-bit stripping and checksums do
 /// not apply.
 pub fn decode_with(data: &[u8], opts: &DecodeOptions) -> Result<ImageBuf, JpegError> {
     let h = read_header(data)?;
@@ -76,12 +78,7 @@ pub fn decode_with(data: &[u8], opts: &DecodeOptions) -> Result<ImageBuf, JpegEr
         _ => 1,
     };
     let out_len = pixels * out_ch;
-    let mut budget = out_len as u64;
-    if h.progressive {
-        // Coefficients of every component, padded to whole MCUs.
-        let pad = |n: u32| u64::from(n.div_ceil(16) * 16);
-        budget += pad(h.width) * pad(h.height) * 2 * u64::from(h.components);
-    }
+    let mut budget = out_len as u64 + decoder_bytes(&h);
     if zune_ch != out_ch || h.cmyk || orientation != 1 {
         // zune-jpeg's output, and the RGB made of CMYK.
         budget += (pixels * (zune_ch.max(out_ch) + if h.cmyk { 3 } else { 0 })) as u64;
@@ -162,6 +159,38 @@ pub fn decode_with(data: &[u8], opts: &DecodeOptions) -> Result<ImageBuf, JpegEr
     // input can reach a panic.
     ImageBuf::new(ow as u32, oh as u32, out_ch as u8, px)
         .map_err(|_| JpegError::OutOfMemory { bytes: out_len })
+}
+
+/// What zune-jpeg allocates for an image of this header, besides the
+/// output (2-byte samples): a row of MCUs of every component three times
+/// (coefficients, upsampled rows, scratch), and, for a progressive file or
+/// one whose first scan lacks components, every coefficient of the image.
+fn decoder_bytes(h: &JpegHeader) -> u64 {
+    let comps = &h.sampling[..usize::from(h.components)];
+    let hmax = comps
+        .iter()
+        .map(|s| u64::from(s.0.max(1)))
+        .max()
+        .unwrap_or(1);
+    let vmax = comps
+        .iter()
+        .map(|s| u64::from(s.1.max(1)))
+        .max()
+        .unwrap_or(1);
+    let mcu_x = u64::from(h.width).div_ceil(8 * hmax);
+    let mcu_y = u64::from(h.height).div_ceil(8 * vmax);
+    let (mut all, mut row) = (0u64, 0u64);
+    for &(hi, vi) in comps {
+        let cw = mcu_x * u64::from(hi.max(1)) * 8;
+        let rows = u64::from(vi.max(1)) * 8;
+        row += cw * rows * 2;
+        all += cw * mcu_y * rows * 2;
+    }
+    let mut bytes = 3 * row;
+    if h.progressive || h.first_scan < h.components {
+        bytes += all;
+    }
+    bytes
 }
 
 fn check(limit: LimitKind, value: u32, max: u32) -> Result<(), JpegError> {
