@@ -448,3 +448,50 @@ fn crc32(data: &[u8]) -> u32 {
     }
     !c
 }
+
+#[test]
+fn jpeg_decodes_in_the_three_modes_and_other_formats_are_named() {
+    let jpg = std::fs::read(data("jpeg/exif6_q90_24x16.jpg")).unwrap();
+    let text = base64::engine::general_purpose::STANDARD.encode(&jpg);
+    let dims = |args: &[&str], stdin: &[u8]| {
+        let raw = ok(&run(args, stdin));
+        let head = String::from_utf8_lossy(&raw[..raw.len().min(80)]).into_owned();
+        let field = |k: &str| {
+            head.lines()
+                .find_map(|l| l.strip_prefix(k))
+                .unwrap()
+                .trim()
+                .parse::<u32>()
+                .unwrap()
+        };
+        (field("WIDTH "), field("HEIGHT "), field("DEPTH "))
+    };
+    // Default: as stored, no EXIF turn; color and grayscale turn it.
+    assert_eq!(
+        dims(&["decode", "--to", "pam"], text.as_bytes()),
+        (24, 16, 3)
+    );
+    let color = ["decode", "--to", "pam", "--mode", "color"];
+    assert_eq!(dims(&color, text.as_bytes()), (16, 24, 3));
+    let gray = ["decode", "--to", "pam", "--mode", "grayscale"];
+    assert_eq!(dims(&gray, text.as_bytes()), (16, 24, 1));
+    // A data: URI and wrapped base64 with a trailing newline.
+    let uri = format!("data:image/jpeg;base64,{text}");
+    assert_eq!(dims(&color, uri.as_bytes()), (16, 24, 3));
+    let wrapped: String = text
+        .as_bytes()
+        .chunks(76)
+        .map(|l| format!("{}\n", std::str::from_utf8(l).unwrap()))
+        .collect();
+    assert_eq!(dims(&color, wrapped.as_bytes()), (16, 24, 3));
+    // info reads JPEG.
+    let info = String::from_utf8(ok(&run(&["info"], &jpg))).unwrap();
+    assert!(
+        info.starts_with("source     jpeg\nimage      24x16, 3 channels"),
+        "{info}"
+    );
+    // A GIF is named.
+    let gif = base64::engine::general_purpose::STANDARD.encode(b"GIF89a\x01\x00\x01\x00");
+    let msg = fails(&run(&["decode", "--to", "png"], gif.as_bytes()));
+    assert!(msg.contains("a GIF file, not PNG or JPEG"), "{msg}");
+}
