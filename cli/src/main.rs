@@ -336,8 +336,10 @@ fn decode(args: &DecodeArgs) -> Result<(), Failure> {
             if args.mode.is_none() || args.bgr {
                 opts = opts.with_channel_order(order);
             }
-            if args.mode.is_some() && image_io::kind(&bytes) != Some("PNG") {
-                return Err(Failure::Image("--mode reads PNG input only".into()));
+            if args.mode.is_some() && !matches!(image_io::kind(&bytes), Some("PNG" | "JPEG")) {
+                return Err(Failure::Image(
+                    "--mode reads PNG and JPEG input only".into(),
+                ));
             }
             let img = image_io::load_with(bytes, None, &opts)?;
             let file = image_io::save(&img.as_image(), fmt);

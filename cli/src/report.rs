@@ -311,6 +311,9 @@ pub struct Facts {
     channels: u8,
     depth: Depth,
     sizes: Sizes,
+    /// The file the sizes are of: `PNG` (the input's, or one written at the
+    /// default level for netpbm) or `JPEG` (the input itself).
+    format: &'static str,
 }
 
 impl Facts {
@@ -342,7 +345,8 @@ impl Facts {
         let n =
             stream::read_full(&mut bytes, &mut file).map_err(|e| stream::read_failure(e, name))?;
         file.truncate(n);
-        if image_io::kind(&file) == Some("PNG") {
+        let kind = image_io::kind(&file);
+        if matches!(kind, Some("PNG" | "JPEG")) {
             // The rest is only counted.
             let mut len = n as u64;
             let mut sink = vec![0; 64 * 1024];
@@ -354,7 +358,11 @@ impl Facts {
                     k => len += k as u64,
                 }
             }
-            return Facts::of_png_head(&file, len, source, mime);
+            return if kind == Some("PNG") {
+                Facts::of_png_head(&file, len, source, mime)
+            } else {
+                Facts::of_jpeg_head(&file, len, source, mime)
+            };
         }
         // Other images are read whole.
         bytes
@@ -374,6 +382,32 @@ impl Facts {
         let source = if source == "image" { "png" } else { source };
         let len = usize::try_from(len).unwrap_or(usize::MAX);
         Facts::new(source, mime, (h.width, h.height, h.channels, h.depth), len)
+    }
+
+    /// The facts of a JPEG file of `len` bytes from its first bytes: the
+    /// sizes are those of the JPEG itself (no PNG is made), the channels
+    /// those `decode_image` gives by default.
+    fn of_jpeg_head(
+        head: &[u8],
+        len: u64,
+        source: &'static str,
+        mime: Option<String>,
+    ) -> Result<Facts, Failure> {
+        let h =
+            pixb64::jpeg::read_header(head).map_err(|e| Failure::Image(format!("JPEG: {e}")))?;
+        let source = if source == "image" { "jpeg" } else { source };
+        let channels = if h.components == 1 { 1 } else { 3 };
+        let len = usize::try_from(len).unwrap_or(usize::MAX);
+        let mut f = Facts::new(
+            source,
+            mime,
+            (h.width, h.height, channels, Depth::Eight),
+            len,
+        )?;
+        f.format = "JPEG";
+        // "image/jpeg" is a byte longer than the "image/png" Sizes counts.
+        f.sizes.data_uri += 1;
+        Ok(f)
     }
 
     fn of_image(
@@ -426,6 +460,7 @@ impl Facts {
             .ok_or_else(|| Failure::Image("the sizes overflow this machine's usize".into()))?;
         Ok(Facts {
             source,
+            format: "PNG",
             mime,
             width,
             height,
@@ -438,7 +473,7 @@ impl Facts {
     pub fn text(&self) -> String {
         let s = &self.sizes;
         let mut t = format!(
-            "source     {}{}\nimage      {}x{}, {} channel{}, {}-bit\nraw        {} bytes\nPNG        {} bytes ({:.3} of raw)\nbase64     {} bytes ({:.3} of raw)\ndata URI   {} bytes ({:.3} of raw)\n",
+            "source     {}{}\nimage      {}x{}, {} channel{}, {}-bit\nraw        {} bytes\n{:10} {} bytes ({:.3} of raw)\nbase64     {} bytes ({:.3} of raw)\ndata URI   {} bytes ({:.3} of raw)\n",
             self.source,
             self.mime.as_deref().map(|m| format!(" ({m})")).unwrap_or_default(),
             self.width,
@@ -447,6 +482,7 @@ impl Facts {
             if self.channels == 1 { "" } else { "s" },
             self.depth.bits(),
             s.raw,
+            self.format,
             s.png,
             s.png_ratio(),
             s.base64,
@@ -454,7 +490,7 @@ impl Facts {
             s.data_uri,
             s.data_uri_ratio()
         );
-        if matches!(self.source, "netpbm" | "jpeg") {
+        if self.source == "netpbm" {
             t.push_str("(PNG at the default level)\n");
         }
         t
@@ -467,7 +503,7 @@ impl Facts {
             None => "null".into(),
         };
         format!(
-            "{{\"source\":\"{}\",\"mime\":{mime},\"width\":{},\"height\":{},\"channels\":{},\"depth\":{},\"raw_bytes\":{},\"png_bytes\":{},\"base64_bytes\":{},\"data_uri_bytes\":{},\"png_ratio\":{:.6},\"base64_ratio\":{:.6},\"data_uri_ratio\":{:.6}}}\n",
+            "{{\"source\":\"{}\",\"mime\":{mime},\"width\":{},\"height\":{},\"channels\":{},\"depth\":{},\"raw_bytes\":{},\"{f}_bytes\":{},\"base64_bytes\":{},\"data_uri_bytes\":{},\"{f}_ratio\":{:.6},\"base64_ratio\":{:.6},\"data_uri_ratio\":{:.6}}}\n",
             self.source,
             self.width,
             self.height,
@@ -479,7 +515,8 @@ impl Facts {
             s.data_uri,
             s.png_ratio(),
             s.base64_ratio(),
-            s.data_uri_ratio()
+            s.data_uri_ratio(),
+            f = self.format.to_ascii_lowercase(),
         )
     }
 }
