@@ -374,3 +374,27 @@ fn damaged_files_same_errors_as_decode() {
     // The allowed differences stay rare.
     assert!(t.filter_first + t.engines + t.limit < total / 20, "{t:?}");
 }
+
+/// Channel conversions are built into the full form only: the small form
+/// (flash-bound targets) names the missing piece instead of decoding.
+#[test]
+fn channel_conversions_are_in_the_full_form_only() {
+    let data =
+        fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/pngsuite/basn2c08.png"))
+            .unwrap();
+    let gray = DecodeOptions::imread_grayscale();
+    let r = RowDecoder::new(&data, &gray);
+    if cfg!(pixb64_small) {
+        assert!(matches!(r.err(), Some(DecodeError::ChannelsUnavailable)));
+        assert_eq!(
+            png::decode_with(&data, &gray).err(),
+            Some(DecodeError::ChannelsUnavailable)
+        );
+        // As stored still decodes.
+        assert!(RowDecoder::new(&data, &DecodeOptions::new()).is_ok());
+    } else {
+        let mut d = r.unwrap();
+        assert_eq!(d.header().channels, 1);
+        assert_eq!(d.next_row().unwrap().unwrap().len(), 32);
+    }
+}

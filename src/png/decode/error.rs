@@ -194,6 +194,11 @@ pub enum DecodeError {
     /// [`RowDecoder`] was given an Adam7 interlaced file (it reads
     /// non-interlaced files only; [`decode`] reads both).
     InterlacedRows,
+    /// The small form (`pixb64_small`: the `small` feature, and the default
+    /// on targets without a SIMD backend) reads the file's own channels
+    /// only: [`Channels`](super::Channels) other than `AsStored` (and the
+    /// `imread_*` presets) are not built into it.
+    ChannelsUnavailable,
     /// The scratch memory given to [`RowDecoder::with_scratch`] is shorter
     /// than [`RowDecoder::scratch_len`].
     ScratchTooShort {
@@ -286,6 +291,10 @@ impl fmt::Display for DecodeError {
             }
             OutOfMemory { bytes } => write!(f, "cannot allocate {bytes} bytes"),
             TrailingData { offset } => write!(f, "data after IEND at byte {offset}"),
+            ChannelsUnavailable => write!(
+                f,
+                "channel conversions are not built into pixb64's small form"
+            ),
             InterlacedRows => write!(
                 f,
                 "interlaced (Adam7) PNG: the row decoder reads non-interlaced files only"

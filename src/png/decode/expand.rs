@@ -3,6 +3,7 @@
 //! red/blue swap. Each function is the `png` crate's `EXPAND` transform for
 //! one case, so the outputs agree byte for byte.
 
+#[cfg(not(pixb64_small))]
 use super::convert::Convert;
 use super::{ColorType, DecodeOptions, Preamble, Trns};
 use crate::image::{ChannelOrder, Depth};
@@ -10,6 +11,7 @@ use crate::image::{ChannelOrder, Depth};
 /// Pixels per piece when a row is converted in two stages: the first
 /// stage's output for one piece (at most 8 bytes a pixel) stays on the
 /// stack.
+#[cfg(not(pixb64_small))]
 const PIECE: usize = 64;
 
 /// How an unfiltered row becomes output pixels.
@@ -44,9 +46,12 @@ enum Kind {
 pub(super) struct Expand {
     kind: Kind,
     /// The second stage, when the requested channels differ from the
-    /// `EXPAND` output.
+    /// `EXPAND` output (not in the small form: see
+    /// [`DecodeError::ChannelsUnavailable`](super::DecodeError::ChannelsUnavailable)).
+    #[cfg(not(pixb64_small))]
     convert: Option<Convert>,
     /// Bits per pixel in the file.
+    #[cfg(not(pixb64_small))]
     bits_pp: usize,
     /// Swap samples 0 and 2 of each output pixel.
     swap: bool,
@@ -57,9 +62,13 @@ pub(super) struct Expand {
 impl Expand {
     pub(super) fn new(pre: &Preamble<'_>, opts: &DecodeOptions) -> Self {
         let (channels, depth) = super::output_format(pre, opts);
-        let stored = super::plan::stored_channels(pre);
-        let convert =
-            (channels != stored).then(|| Convert::new(pre, stored, channels, opts.strip_16));
+        #[cfg(not(pixb64_small))]
+        let convert = {
+            let stored = super::plan::stored_channels(pre);
+            (channels != stored).then(|| Convert::new(pre, stored, channels, opts.strip_16))
+        };
+        #[cfg(pixb64_small)]
+        let convert: Option<()> = None;
         let bits = pre.bit_depth;
         // With a second stage, 16 bits are reduced there (after the gray
         // conversion, as libpng does).
@@ -115,7 +124,9 @@ impl Expand {
         };
         Expand {
             kind,
+            #[cfg(not(pixb64_small))]
             convert,
+            #[cfg(not(pixb64_small))]
             bits_pp: usize::from(pre.color.samples()) * usize::from(bits),
             swap: opts.order == ChannelOrder::Bgr && channels >= 3,
             out_bpp: usize::from(channels) * depth.bytes(),
@@ -126,6 +137,9 @@ impl Expand {
     /// Expands one unfiltered row of `width` pixels into `out`
     /// (`width * out_bpp` bytes).
     pub(super) fn row(&self, raw: &[u8], width: usize, out: &mut [u8]) {
+        #[cfg(pixb64_small)]
+        self.stage1(raw, width, out);
+        #[cfg(not(pixb64_small))]
         match &self.convert {
             None => self.stage1(raw, width, out),
             Some(conv) => {

@@ -107,6 +107,7 @@ pub(crate) struct Preamble<'a> {
     pub(crate) first_idat: Chunk<'a>,
     /// The file up to the first IDAT chunk (for the chunks only some
     /// options read, such as gAMA).
+    #[cfg_attr(pixb64_small, allow(dead_code))]
     pub(crate) head: &'a [u8],
 }
 

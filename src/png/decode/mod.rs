@@ -43,6 +43,7 @@
 #[cfg(feature = "alloc")]
 use crate::image::ImageBuf;
 
+#[cfg(not(pixb64_small))]
 mod convert;
 #[cfg(feature = "alloc")]
 mod direct;

@@ -124,6 +124,10 @@ impl Plan {
         budget: Budget,
     ) -> Result<Plan, DecodeError> {
         let lim = &opts.limits;
+        #[cfg(pixb64_small)]
+        if output_format(pre, opts).0 != stored_channels(pre) {
+            return Err(DecodeError::ChannelsUnavailable);
+        }
         if pre.width > lim.max_width {
             return Err(DecodeError::LimitExceeded {
                 limit: LimitKind::Width,
