@@ -24,6 +24,7 @@ cargo build --release -q -p pixb64-cli
 bin=${CARGO_TARGET_DIR:-target}/release/pixb64
 python3 .ci/interop/opencv_recipe.py "$bin"
 python3 .ci/interop/opencv_leniency.py 2>/dev/null
+python3 .ci/interop/opencv_exif_png.py "$bin"
 python3 .ci/interop/opencv_modes.py "$bin" 2>/dev/null
 python3 .ci/interop/opencv_jpeg.py "$bin"
 python3 .ci/interop/chromium_canvas.py "$bin" chromium 2>/dev/null

@@ -57,6 +57,8 @@ pub mod base64;
 pub mod data_uri;
 #[cfg(feature = "alloc")]
 mod error;
+#[cfg(feature = "alloc")]
+mod exif;
 mod image;
 #[cfg(feature = "jpeg")]
 pub mod jpeg;

@@ -457,3 +457,69 @@ fn presets() {
     assert_eq!((g.channels(), g.strip_16()), (Channels::Gray, true));
     assert_eq!(DecodeOptions::new().channels(), Channels::AsStored);
 }
+
+/// A PNG's eXIf orientation turns the image in the imread_color and
+/// imread_grayscale presets (as OpenCV does; checked against it by
+/// .ci/interop/opencv_exif_png.py), wherever the chunk is, and not by default.
+#[test]
+fn exif_chunk_turns_the_image_with_the_presets() {
+    fn chunk(out: &mut Vec<u8>, ty: &[u8; 4], data: &[u8]) {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let start = out.len();
+        out.extend_from_slice(ty);
+        out.extend_from_slice(data);
+        let mut c = !0u32;
+        for &b in &out[start..] {
+            c ^= u32::from(b);
+            for _ in 0..8 {
+                c = (c >> 1) ^ (0xEDB8_8320 & (c & 1).wrapping_neg());
+            }
+        }
+        out.extend_from_slice(&(!c).to_be_bytes());
+    }
+    // 3x2 gray: a b c / d e f.
+    let px = [10u8, 20, 30, 40, 50, 60];
+    let plain = png::encode(
+        &pixb64::Image::new(3, 2, 1, &px).unwrap(),
+        &png::EncodeOptions::new(),
+    );
+    // Little-endian TIFF, IFD0 with the orientation tag only.
+    let exif = |o: u16| {
+        let mut t = b"II\x2a\x00\x08\x00\x00\x00\x01\x00\x12\x01\x03\x00\x01\x00\x00\x00".to_vec();
+        t.extend_from_slice(&o.to_le_bytes());
+        t.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+        t
+    };
+    // The eXIf chunk right after IHDR, or right before IEND.
+    let file = |o: u16, after: bool| {
+        let at = if after { plain.len() - 12 } else { 8 + 25 };
+        let mut f = plain[..at].to_vec();
+        chunk(&mut f, b"eXIf", &exif(o));
+        f.extend_from_slice(&plain[at..]);
+        f
+    };
+    // Orientation 6 (rotate 90 clockwise): d a / e b / f c, 2 wide.
+    // Orientation 3 (rotate 180): f e d / c b a.
+    for after in [false, true] {
+        let img = png::decode_with(&file(6, after), &DecodeOptions::imread_grayscale()).unwrap();
+        assert_eq!((img.width(), img.height()), (2, 3));
+        assert_eq!(img.data(), &[40, 10, 50, 20, 60, 30]);
+        let img = png::decode_with(&file(3, after), &DecodeOptions::imread_grayscale()).unwrap();
+        assert_eq!(img.data(), &[60, 50, 40, 30, 20, 10]);
+        let img = png::decode_with(&file(6, after), &DecodeOptions::imread_color()).unwrap();
+        assert_eq!((img.width(), img.height(), img.channels()), (2, 3, 3));
+        // Not turned by default or in IMREAD_UNCHANGED.
+        for opts in [DecodeOptions::new(), DecodeOptions::imread_unchanged()] {
+            let img = png::decode_with(&file(6, after), &opts).unwrap();
+            assert_eq!((img.width(), img.height()), (3, 2));
+            assert_eq!(img.data(), &px);
+        }
+    }
+    // The second buffer counts in the limit: 6 bytes each.
+    let tight =
+        DecodeOptions::imread_grayscale().with_limits(png::Limits::new().with_max_bytes(10));
+    assert!(matches!(
+        png::decode_with(&file(6, false), &tight),
+        Err(png::DecodeError::LimitExceeded { .. })
+    ));
+}

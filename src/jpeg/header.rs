@@ -145,7 +145,7 @@ pub fn read_header(data: &[u8]) -> Result<JpegHeader, JpegError> {
             }
             0xE1 if orientation.is_none() => {
                 if let Some(tiff) = seg.strip_prefix(b"Exif\0\0") {
-                    orientation = exif_orientation(tiff);
+                    orientation = crate::exif::orientation(tiff);
                 }
             }
             0xEE if seg.len() >= 12 && seg.starts_with(b"Adobe") => adobe = Some(seg[11]),
@@ -153,45 +153,4 @@ pub fn read_header(data: &[u8]) -> Result<JpegHeader, JpegError> {
         }
         pos = end;
     }
-}
-
-/// The orientation tag (0x0112, SHORT, 1..=8) of IFD0 of an EXIF TIFF
-/// structure; `None` when absent, out of range or out of bounds.
-pub(crate) fn exif_orientation(tiff: &[u8]) -> Option<u8> {
-    let big = match tiff.get(..4)? {
-        [b'I', b'I', 42, 0] => false,
-        [b'M', b'M', 0, 42] => true,
-        _ => return None,
-    };
-    let u16_at = |i: usize| -> Option<u16> {
-        let b = tiff.get(i..i.checked_add(2)?)?;
-        Some(if big {
-            u16::from_be_bytes([b[0], b[1]])
-        } else {
-            u16::from_le_bytes([b[0], b[1]])
-        })
-    };
-    let u32_at = |i: usize| -> Option<u32> {
-        let b = tiff.get(i..i.checked_add(4)?)?;
-        let b = [b[0], b[1], b[2], b[3]];
-        Some(if big {
-            u32::from_be_bytes(b)
-        } else {
-            u32::from_le_bytes(b)
-        })
-    };
-    let ifd = usize::try_from(u32_at(4)?).ok()?;
-    let count = usize::from(u16_at(ifd)?);
-    for k in 0..count {
-        let e = ifd.checked_add(2)?.checked_add(k.checked_mul(12)?)?;
-        if u16_at(e)? == 0x0112 {
-            // SHORT, one value, left-justified in the value field.
-            if u16_at(e + 2)? != 3 || u32_at(e + 4)? != 1 {
-                return None;
-            }
-            let v = u16_at(e + 8)?;
-            return u8::try_from(v).ok().filter(|v| (1..=8).contains(v));
-        }
-    }
-    None
 }

@@ -29,7 +29,6 @@ use crate::png::{Channels, DecodeOptions, LimitKind};
 
 mod error;
 mod header;
-mod orient;
 
 pub use error::JpegError;
 pub use header::{read_header, JpegHeader};
@@ -151,7 +150,7 @@ pub fn decode_with(data: &[u8], opts: &DecodeOptions) -> Result<ImageBuf, JpegEr
         turned
             .try_reserve_exact(px.len())
             .map_err(|_| JpegError::OutOfMemory { bytes: px.len() })?;
-        (ow, oh) = orient::apply(orientation, &px, &mut turned, w, hh, out_ch);
+        (ow, oh) = crate::exif::apply(orientation, &px, &mut turned, w, hh, out_ch);
         px = turned;
     }
     // Cannot fail: 1..=65535 pixels either way, 1, 3 or 4 channels, the

@@ -42,6 +42,8 @@
 
 #[cfg(feature = "alloc")]
 use crate::image::ImageBuf;
+#[cfg(feature = "alloc")]
+use alloc::vec::Vec;
 
 #[cfg(not(pixb64_small))]
 mod convert;
@@ -109,6 +111,15 @@ fn decode_engine(
 ) -> Result<ImageBuf, DecodeError> {
     let pre = Preamble::parse(data, opts.checksums)?;
     let plan = Plan::new(&pre, opts, engine)?;
+    // The EXIF turn needs a second buffer the size of the output.
+    let turn = opts
+        .exif_orientation
+        .then(|| exif_chunk_orientation(data))
+        .flatten()
+        .filter(|&o| o > 1);
+    if turn.is_some() {
+        plan.check_also(opts, plan.out_len)?;
+    }
     let idat = Idat::new(data, &pre.first_idat, opts.checksums);
     let mut inflater = Inflater::new(engine, idat, opts.checksums);
     let pixels = if plan.direct {
@@ -117,18 +128,48 @@ fn decode_engine(
         decode_rows(&plan, &pre, &mut inflater, opts, engine)?
     };
     Ending::of(opts).chunks(data, inflater.idat.next)?;
+    let (mut width, mut height, mut pixels) = (pre.width, pre.height, pixels);
+    if let Some(o) = turn {
+        let mut turned = Vec::new();
+        turned
+            .try_reserve_exact(pixels.len())
+            .map_err(|_| DecodeError::OutOfMemory {
+                bytes: pixels.len(),
+            })?;
+        let (w, h) = crate::exif::apply(
+            o,
+            &pixels,
+            &mut turned,
+            plan.width,
+            plan.height,
+            plan.out_bpp,
+        );
+        // Both below 2^31: they are the file's, swapped.
+        (width, height, pixels) = (w as u32, h as u32, turned);
+    }
     // Cannot fail: IHDR was validated and the plan sized the buffer from
     // it. Mapped rather than unwrapped so that no input can reach a panic.
-    ImageBuf::with_depth(
-        pre.width,
-        pre.height,
-        plan.out_channels,
-        plan.out_depth,
-        pixels,
-    )
-    .map_err(|_| DecodeError::OutOfMemory {
-        bytes: plan.out_len,
+    ImageBuf::with_depth(width, height, plan.out_channels, plan.out_depth, pixels).map_err(|_| {
+        DecodeError::OutOfMemory {
+            bytes: plan.out_len,
+        }
     })
+}
+
+/// The orientation of the file's eXIf chunk, wherever it is before IEND
+/// (OpenCV reads one after the image data too); `None` without one, or when
+/// the chunks cannot be walked that far.
+#[cfg(feature = "alloc")]
+fn exif_chunk_orientation(data: &[u8]) -> Option<u8> {
+    let mut pos = super::SIGNATURE.len();
+    loop {
+        let c = read_chunk(data, pos).ok()?;
+        match &c.ty.0 {
+            b"eXIf" => return crate::exif::orientation(c.data),
+            b"IEND" => return None,
+            _ => pos = c.end(),
+        }
+    }
 }
 
 /// Reads the header (and whether a tRNS chunk adds alpha) without

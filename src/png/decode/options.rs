@@ -184,10 +184,10 @@ impl DecodeOptions {
     /// three channels ([`Channels::Rgb`]) in BGR order, 16-bit samples cut
     /// to their high byte.
     ///
-    /// OpenCV also turns the image by an eXIf chunk's orientation tag in
-    /// this mode and in `IMREAD_GRAYSCALE` (not in `IMREAD_UNCHANGED`);
-    /// the PNG decoder does not yet. For a JPEG both presets apply the EXIF
-    /// orientation ([`with_exif_orientation`](Self::with_exif_orientation)).
+    /// Like OpenCV in this mode and in `IMREAD_GRAYSCALE` (not in
+    /// `IMREAD_UNCHANGED`), it turns the image upright by its EXIF
+    /// orientation ([`with_exif_orientation`](Self::with_exif_orientation)):
+    /// a PNG's eXIf chunk, a JPEG's APP1.
     pub const fn imread_color() -> Self {
         DecodeOptions::new()
             .with_exif_orientation(true)
@@ -267,11 +267,15 @@ impl DecodeOptions {
         self
     }
 
-    /// Turn a JPEG upright by its EXIF orientation tag (APP1 `Exif`, IFD0
-    /// tag 0x0112: flips and quarter turns, width and height swapped for
-    /// 5-8), as `cv2.imdecode` does in `IMREAD_COLOR` and
-    /// `IMREAD_GRAYSCALE` (default `false`; the `imread_color` and
-    /// `imread_grayscale` presets set it). PNG files are not turned.
+    /// Turn the image upright by its EXIF orientation tag (IFD0 tag 0x0112:
+    /// flips and quarter turns, width and height swapped for 5-8), as
+    /// `cv2.imdecode` does in `IMREAD_COLOR` and `IMREAD_GRAYSCALE`
+    /// (default `false`; the `imread_color` and `imread_grayscale` presets
+    /// set it). The tag is read from a JPEG's APP1 `Exif` segment or a PNG's
+    /// eXIf chunk, wherever it is before IEND (OpenCV reads one after the
+    /// image data too). The whole-image decoders turn the image (which
+    /// takes a second buffer of its size, counted in the limits);
+    /// [`RowDecoder`](super::RowDecoder) hands out rows as stored.
     pub const fn with_exif_orientation(mut self, apply: bool) -> Self {
         self.exif_orientation = apply;
         self

@@ -91,6 +91,8 @@ pub(crate) struct Plan {
     pub(crate) interlaced: bool,
     /// The direct pipeline applies.
     pub(crate) direct: bool,
+    /// The bytes the decode allocates, as checked against the limit.
+    pub(crate) alloc: u128,
 }
 
 /// Bytes of one row of `width` pixels in the file (without the filter byte).
@@ -207,6 +209,7 @@ impl Plan {
         // Cannot fail after the check above (both are at most `alloc`).
         let to_usize = |v: u128| usize::try_from(v).unwrap_or(usize::MAX);
         Ok(Plan {
+            alloc,
             width: pre.width as usize,
             height: pre.height as usize,
             bits_pp: bits_pp as usize,
@@ -220,6 +223,22 @@ impl Plan {
             interlaced: pre.interlaced,
             direct,
         })
+    }
+
+    /// Checks that `extra` more bytes (a second output buffer) also fit in
+    /// the allocation bound.
+    #[cfg(feature = "alloc")]
+    pub(crate) fn check_also(&self, opts: &DecodeOptions, extra: usize) -> Result<(), DecodeError> {
+        let max = opts.limits.max_bytes as u128;
+        let total = self.alloc + extra as u128;
+        if total > max {
+            return Err(DecodeError::LimitExceeded {
+                limit: LimitKind::Bytes,
+                value: u64::try_from(total).unwrap_or(u64::MAX),
+                max: max as u64,
+            });
+        }
+        Ok(())
     }
 }
 
