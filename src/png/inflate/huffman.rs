@@ -1,0 +1,264 @@
+//! Decode tables for deflate's canonical Huffman codes.
+//!
+//! One `u32` per table entry carries everything the decode loop needs for
+//! a symbol (the packing follows the idea of libdeflate's decode table
+//! entries; the layout here is our own):
+//!
+//! ```text
+//!   bits  0..8   bits to consume: code length, plus the extra bits of a
+//!                length or distance (so one shift consumes both)
+//!   bits  8..12  code length alone (where the extra bits start); for a
+//!                subtable pointer: the subtable's index bits
+//!   bit  12      EXCEPTIONAL: subtable pointer, end of block or invalid
+//!   bit  13      SUBTABLE
+//!   bit  14      END_OF_BLOCK
+//!   bits 16..31  value: the literal byte, the length base (3..258), the
+//!                distance base (1..32768) or the subtable's first index
+//!   bit  31      LITERAL
+//! ```
+//!
+//! Codes longer than the main table's index bits go through a second-level
+//! subtable (zlib's and libdeflate's layout): the main entry for their
+//! first `TABLE_BITS` bits points to a subtable indexed by the next bits.
+
+/// The entry is a literal byte.
+pub(super) const LITERAL: u32 = 1 << 31;
+/// A subtable pointer, the end of block or an invalid code.
+pub(super) const EXCEPTIONAL: u32 = 1 << 12;
+/// The entry points to a subtable.
+pub(super) const SUBTABLE: u32 = 1 << 13;
+/// The end-of-block symbol.
+pub(super) const END_OF_BLOCK: u32 = 1 << 14;
+
+/// Main-table index bits of the literal/length code.
+pub(super) const LITLEN_BITS: u32 = 11;
+/// Main-table index bits of the distance code.
+pub(super) const DIST_BITS: u32 = 8;
+/// Index bits of the code-length code (its codes are at most 7 bits long).
+pub(super) const PRECODE_BITS: u32 = 7;
+/// Entries of the literal/length table with every subtable it may need
+/// (288 symbols, 11 index bits, codes up to 15 bits: 2342, the bound
+/// zlib's `enough` tool computes, as libdeflate uses).
+pub(super) const LITLEN_LEN: usize = 2342;
+/// Entries of the distance table with its subtables (32 symbols, 8 bits).
+pub(super) const DIST_LEN: usize = 402;
+
+/// Length bases and extra bits of length symbols 257..=285.
+const LEN_BASE: [u16; 29] = [
+    3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131,
+    163, 195, 227, 258,
+];
+const LEN_EXTRA: [u8; 29] = [
+    0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0,
+];
+/// Distance bases and extra bits of distance symbols 0..=29.
+const DIST_BASE: [u16; 30] = [
+    1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537,
+    2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577,
+];
+const DIST_EXTRA: [u8; 30] = [
+    0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13,
+    13,
+];
+
+/// What a code is, for the entries it gets and the trees it accepts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Kind {
+    /// Literal/length symbols (0..288).
+    Litlen,
+    /// Distance symbols (0..32): may be empty or one code of one bit.
+    Dist,
+    /// Code-length symbols (0..19): the value is the symbol.
+    Precode,
+}
+
+/// The entry of `sym` without its lengths (value and flags; the extra-bit
+/// count goes into the consume field later).
+fn symbol_entry(kind: Kind, sym: usize) -> (u32, u32) {
+    match kind {
+        Kind::Litlen if sym < 256 => (LITERAL | (sym as u32) << 16, 0),
+        Kind::Litlen if sym == 256 => (EXCEPTIONAL | END_OF_BLOCK, 0),
+        Kind::Litlen if sym < 286 => {
+            let i = sym - 257;
+            (u32::from(LEN_BASE[i]) << 16, u32::from(LEN_EXTRA[i]))
+        }
+        Kind::Dist if sym < 30 => (u32::from(DIST_BASE[sym]) << 16, u32::from(DIST_EXTRA[sym])),
+        Kind::Precode => ((sym as u32) << 16, 0),
+        // Litlen 286, 287 and distances 30, 31: codes that may be assigned
+        // (the fixed code has them) but never used.
+        _ => (EXCEPTIONAL, 0),
+    }
+}
+
+/// Why a code cannot be built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct BadCode;
+
+/// Fills `table` (main table of `1 << bits` entries, then subtables) for
+/// the code with these `lengths` (0 = unused symbol, at most 15).
+///
+/// Accepted trees: complete ones; for distances also none at all and a
+/// single code of length 1 (the other 1-bit code decodes as invalid), as
+/// zlib, fdeflate and the `png` crate accept. Over-subscribed and other
+/// incomplete codes are errors.
+pub(super) fn build(
+    kind: Kind,
+    lengths: &[u8],
+    bits: u32,
+    table: &mut [u32],
+) -> Result<(), BadCode> {
+    let mut count = [0u16; 16];
+    for &l in lengths {
+        count[usize::from(l & 15)] += 1;
+        if l > 15 {
+            return Err(BadCode);
+        }
+    }
+    let main = 1usize << bits;
+    if table.len() < main {
+        return Err(BadCode);
+    }
+    // Codespace check, in units of 2^-15.
+    let mut used: u32 = 0;
+    for (l, &c) in count.iter().enumerate().skip(1) {
+        used += u32::from(c) << (15 - l);
+    }
+    let full = 1u32 << 15;
+    if used > full {
+        return Err(BadCode);
+    }
+    if used < full {
+        let allowed = kind == Kind::Dist && (used == 0 || (used == full / 2 && count[1] == 1));
+        if !allowed {
+            return Err(BadCode);
+        }
+        // Every index invalid first; a single code fills its half below.
+        table[..main].fill(EXCEPTIONAL);
+        if used == 0 {
+            return Ok(());
+        }
+    }
+
+    // Symbols sorted by (length, symbol): canonical code order.
+    let mut offset = [0u16; 16];
+    for l in 1..15 {
+        offset[l + 1] = offset[l] + count[l];
+    }
+    let n = offset[15] as usize + count[15] as usize;
+    let mut sorted = [0u16; 288];
+    for (sym, &l) in lengths.iter().enumerate() {
+        if l != 0 {
+            let o = &mut offset[usize::from(l)];
+            sorted[usize::from(*o)] = sym as u16;
+            *o += 1;
+        }
+    }
+
+    let mut remaining = count;
+    let mut code: u32 = 0; // canonical code, MSB first
+    let mut len: u32 = 1;
+    let mut next_sub = main; // first free subtable index
+    let mut prefix = usize::MAX; // main index of the current subtable
+    let mut sub_start = 0usize;
+    let mut sub_bits = 0u32;
+    for &sym in &sorted[..n] {
+        let l = u32::from(lengths[usize::from(sym)]);
+        // Step the code to length `l`.
+        code <<= l - len;
+        len = l;
+        let rev = code.reverse_bits() >> (32 - l); // LSB-first, as read
+        let (value, extra) = symbol_entry(kind, usize::from(sym));
+        if l <= bits {
+            let entry = value | (l << 8) | (l + extra);
+            let mut i = rev as usize;
+            while i < main {
+                table[i] = entry;
+                i += 1 << l;
+            }
+        } else {
+            let p = rev as usize & (main - 1);
+            if p != prefix {
+                // A new subtable: as many index bits as the codes under
+                // this prefix need (the remaining codes of this length
+                // first, then longer ones, in canonical order).
+                prefix = p;
+                sub_bits = l - bits;
+                let mut room = u32::from(remaining[l as usize]);
+                while room < 1 << sub_bits && bits + sub_bits < 15 {
+                    sub_bits += 1;
+                    room = 2 * room + u32::from(remaining[(bits + sub_bits) as usize]);
+                }
+                sub_start = next_sub;
+                next_sub += 1 << sub_bits;
+                if next_sub > table.len() {
+                    return Err(BadCode);
+                }
+                table[p] = EXCEPTIONAL | SUBTABLE | (sub_start as u32) << 16 | sub_bits << 8 | bits;
+            }
+            let sl = l - bits;
+            let entry = value | (sl << 8) | (sl + extra);
+            let mut i = (rev >> bits) as usize;
+            while i < 1 << sub_bits {
+                table[sub_start + i] = entry;
+                i += 1 << sl;
+            }
+        }
+        remaining[l as usize] -= 1;
+        code += 1;
+    }
+    Ok(())
+}
+
+/// Code lengths of the fixed literal/length code (RFC 1951, 3.2.6).
+pub(super) fn fixed_litlen_lengths() -> [u8; 288] {
+    let mut l = [8u8; 288];
+    l[144..256].fill(9);
+    l[256..280].fill(7);
+    l
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_bad_trees() {
+        let mut t = [0u32; LITLEN_LEN];
+        // Over-subscribed: three 1-bit codes.
+        assert!(build(Kind::Litlen, &[1, 1, 1], LITLEN_BITS, &mut t).is_err());
+        // Incomplete litlen.
+        assert!(build(Kind::Litlen, &[1, 2], LITLEN_BITS, &mut t).is_err());
+        // A single litlen code.
+        assert!(build(Kind::Litlen, &[1], LITLEN_BITS, &mut t).is_err());
+        let mut d = [0u32; DIST_LEN];
+        assert!(build(Kind::Dist, &[0; 30], DIST_BITS, &mut d).is_ok());
+        assert!(d.iter().take(256).all(|&e| e == EXCEPTIONAL));
+        assert!(build(Kind::Dist, &[0, 1], DIST_BITS, &mut d).is_ok());
+        assert_eq!(d[0] >> 16, 2);
+        assert_eq!(d[1], EXCEPTIONAL);
+        assert!(build(Kind::Dist, &[2, 1], DIST_BITS, &mut d).is_err());
+        assert!(build(Kind::Dist, &[1, 2], DIST_BITS, &mut d).is_err());
+    }
+
+    #[test]
+    fn fifteen_bit_codes_use_subtables() {
+        // Lengths 1, 2, ..., 14, 15, 15: complete, deepest subtables.
+        let mut lengths = [0u8; 288];
+        for (i, l) in lengths.iter_mut().take(14).enumerate() {
+            *l = i as u8 + 1;
+        }
+        lengths[14] = 15;
+        lengths[256] = 15;
+        let mut t = [0u32; LITLEN_LEN];
+        build(Kind::Litlen, &lengths, LITLEN_BITS, &mut t).unwrap();
+        // The code of all ones (15 bits) is end of block.
+        let e = t[(1 << LITLEN_BITS) - 1];
+        assert!(e & SUBTABLE != 0);
+        let start = (e >> 16) as usize;
+        let sub = (e >> 8) & 15;
+        assert_eq!(sub, 4);
+        let e2 = t[start + 15];
+        assert!(e2 & END_OF_BLOCK != 0);
+        assert_eq!(e2 & 0xff, 4);
+    }
+}

@@ -1,0 +1,152 @@
+//! pixb64's own inflater: a zlib stream (RFC 1950/1951) from one
+//! contiguous input into one output buffer that holds the whole result.
+//!
+//! Not streaming on either side, which is what makes it fast: the window
+//! is simply the output before the write position, the input can be read
+//! eight bytes at a time, and matches can be copied in whole words while
+//! the output has room ([`copy`]). Near either end a careful loop takes
+//! over ([`blocks`]). It allocates nothing; the tables (about 11.5 KiB)
+//! live in [`Tables`], which the caller owns (boxed on the heap, or on the
+//! stack where it is large enough).
+//!
+//! The caller sees progress while the output is still in cache: every
+//! `stride` bytes (at a symbol boundary) `progress(out, written)` is
+//! called, and may rewrite `out[..written - WINDOW]`, which no later match
+//! can reach (the PNG reader unfilters its rows there). The Adler-32 is
+//! summed over the new bytes just before each call.
+//!
+//! Which code trees are accepted follows zlib, fdeflate and the `png`
+//! crate: complete codes; for distances also no code at all or a single
+//! one-bit code; the end-of-block symbol must have a code. The zlib
+//! header's window size is not enforced (as fdeflate); preset
+//! dictionaries are rejected.
+
+mod bits;
+mod blocks;
+mod copy;
+mod fast;
+mod huffman;
+
+#[cfg(test)]
+mod tests;
+
+use huffman::{DIST_LEN, LITLEN_LEN};
+
+/// Deflate's window: how far back a match can reach.
+pub(crate) const WINDOW: usize = 32 * 1024;
+
+/// What is wrong with a stream.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Problem {
+    /// The 2-byte zlib header is invalid.
+    Header,
+    /// Invalid deflate data (block type, code tree, code, distance, stored
+    /// length).
+    Data,
+    /// The input ends before the stream does.
+    Truncated,
+    /// The Adler-32 at the end does not match the output.
+    Adler {
+        /// The stream's value.
+        stored: u32,
+        /// The value of the output.
+        computed: u32,
+    },
+    /// The progress callback asked to stop.
+    Stopped,
+}
+
+/// A failed inflate: the problem and the input offset where it was seen
+/// (the input length for truncation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Error {
+    /// Offset into the input.
+    pub(crate) at: usize,
+    /// What went wrong.
+    pub(crate) problem: Problem,
+}
+
+/// A stream that decoded without error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// The stream ended (checksum verified unless skipped): input bytes it
+    /// took, output bytes written. Bytes of `out` past `written` may have
+    /// been overwritten.
+    Done {
+        /// Input bytes of the stream (header to checksum).
+        consumed: usize,
+        /// Output bytes.
+        written: usize,
+    },
+    /// The stream has more output than `out` holds (it was valid up to
+    /// there; `out` holds some prefix of the output).
+    OutputFull,
+}
+
+/// The decode tables (allocate once, reuse for many streams).
+pub(crate) struct Tables {
+    litlen: [u32; LITLEN_LEN],
+    dist: [u32; DIST_LEN],
+    precode: [u32; 1 << huffman::PRECODE_BITS],
+    /// `litlen` and `dist` hold the fixed code.
+    fixed: bool,
+}
+
+impl Tables {
+    /// Empty tables.
+    pub(crate) const fn new() -> Self {
+        Tables {
+            litlen: [0; LITLEN_LEN],
+            dist: [0; DIST_LEN],
+            precode: [0; 1 << huffman::PRECODE_BITS],
+            fixed: false,
+        }
+    }
+}
+
+impl Default for Tables {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Inflates the zlib stream at the start of `input` into `out`.
+///
+/// `check`: verify the Adler-32 (it is read either way). `stride`: call
+/// `progress(out, written)` each time at least this many more bytes were
+/// written (`usize::MAX`: never); returning `false` stops with
+/// [`Problem::Stopped`]. Never panics and touches nothing outside `out`.
+pub(crate) fn inflate<F>(
+    tables: &mut Tables,
+    input: &[u8],
+    out: &mut [u8],
+    check: bool,
+    stride: usize,
+    progress: F,
+) -> Result<Outcome, Error>
+where
+    F: FnMut(&mut [u8], usize) -> bool,
+{
+    let header = match input {
+        [a, b, ..] => [*a, *b],
+        _ => {
+            return Err(Error {
+                at: input.len(),
+                problem: Problem::Truncated,
+            })
+        }
+    };
+    let (cmf, flg) = (header[0], header[1]);
+    if cmf & 0x0f != 8
+        || cmf >> 4 > 7
+        || flg & 0x20 != 0
+        || (u16::from(cmf) << 8 | u16::from(flg)) % 31 != 0
+    {
+        return Err(Error {
+            at: 0,
+            problem: Problem::Header,
+        });
+    }
+    let mut run = blocks::Run::new(tables, input, out, 2, check, stride, progress);
+    run.stream()
+}
