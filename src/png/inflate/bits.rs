@@ -32,13 +32,14 @@ impl Bits {
         }
     }
 
-    /// Fills `buf` to 56..=63 valid bits from `input[pos..pos + 8]` (the
-    /// caller checked that those bytes exist).
+    /// Fills `buf` to 56..=63 valid bits from `input[pos..pos + 8]`, which
+    /// the caller checked exist. (Were they missing, zero bits would be
+    /// decoded: wrong but in bounds. Nothing calls it so.)
     #[inline(always)]
     pub(super) fn refill_fast(&mut self, input: &[u8]) {
         let word = match input.get(self.pos..self.pos + 8) {
             Some(w) => u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]),
-            None => return self.refill_slow(input),
+            None => 0,
         };
         self.buf |= word << self.left;
         self.pos += (63 - self.left as usize) >> 3;

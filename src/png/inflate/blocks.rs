@@ -10,11 +10,12 @@ use super::huffman::{
 use super::{Error, Outcome, Problem, Tables};
 use crate::png::adler::adler32_update;
 
-/// Output room the fast loop needs at the start of an iteration: up to two
-/// literals, a longest match and the copy's slack.
-pub(super) const FAST_OUT: usize = 2 + MAX_MATCH + SLACK;
-/// Input the fast loop needs at the start of an iteration (two refills).
-pub(super) const FAST_IN: usize = 16;
+/// Output room the fast loop needs at the start of an iteration: up to six
+/// literals (and a stray byte), a longest match and the copy's slack.
+pub(super) const FAST_OUT: usize = 8 + MAX_MATCH + SLACK;
+/// Input the fast loop needs at the start of an iteration (two refills of
+/// up to 7 bytes each, then an 8-byte load).
+pub(super) const FAST_IN: usize = 24;
 
 /// Order of the code-length code's lengths (RFC 1951, 3.2.7).
 const PRECODE_ORDER: [usize; 19] = [
@@ -316,13 +317,14 @@ impl<'a, F: FnMut(&mut [u8], usize) -> bool> Run<'a, F> {
             let t = &self.tables;
             let b = &mut self.bits;
             let mut e = t.litlen[b.peek(LITLEN_BITS) as usize];
-            if e & SUBTABLE != 0 {
+            if e & LITERAL == 0 && e & SUBTABLE != 0 {
                 b.consume(e & 0xff);
                 let i = (e >> 16) as usize + b.peek((e >> 8) & 15) as usize;
                 e = t.litlen.get(i).copied().unwrap_or(EXCEPTIONAL);
             }
             if e & LITERAL != 0 {
-                b.consume(e & 0xff);
+                // One literal (a double's second comes next time round).
+                b.consume((e >> 8) & 15);
                 let Some(o) = self.out.get_mut(self.op) else {
                     return Err(self.full());
                 };

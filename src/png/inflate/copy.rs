@@ -29,7 +29,7 @@ pub(super) fn copy_fast(out: &mut [u8], pos: usize, dist: usize, len: usize) {
     let end = pos + len;
     let mut d = pos;
     let mut s = pos - dist;
-    if dist >= 16 {
+    if dist >= 16 && len > 32 {
         // Source and destination words never overlap.
         while d < end {
             let w = load16(out, s);
@@ -44,6 +44,7 @@ pub(super) fn copy_fast(out: &mut [u8], pos: usize, dist: usize, len: usize) {
             d += 16;
         }
     } else if dist >= 8 {
+        // Source and destination words never overlap.
         while d < end {
             let mut w = [0u8; 8];
             w.copy_from_slice(&out[s..s + 8]);

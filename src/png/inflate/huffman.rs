@@ -8,21 +8,29 @@
 //!   bits  0..8   bits to consume: code length, plus the extra bits of a
 //!                length or distance (so one shift consumes both)
 //!   bits  8..12  code length alone (where the extra bits start); for a
-//!                subtable pointer: the subtable's index bits
+//!                subtable pointer: the subtable's index bits; for a
+//!                double literal: the first literal's code length
 //!   bit  12      EXCEPTIONAL: subtable pointer, end of block or invalid
 //!   bit  13      SUBTABLE
-//!   bit  14      END_OF_BLOCK
-//!   bits 16..31  value: the literal byte, the length base (3..258), the
-//!                distance base (1..32768) or the subtable's first index
-//!   bit  31      LITERAL
+//!   bit  14      END_OF_BLOCK; on a literal entry: DOUBLE
+//!   bit  15      LITERAL
+//!   bits 16..32  value: the literal byte (a second one in bits 24..32 with
+//!                DOUBLE), the length base (3..258), the distance base
+//!                (1..32768) or the subtable's first index
 //! ```
+//!
+//! Double literals are fdeflate's idea: where the main table's index bits
+//! hold two whole literal codes, the entry gives both bytes, so runs of
+//! literals (most of a photo) take one lookup per two bytes.
 //!
 //! Codes longer than the main table's index bits go through a second-level
 //! subtable (zlib's and libdeflate's layout): the main entry for their
 //! first `TABLE_BITS` bits points to a subtable indexed by the next bits.
 
-/// The entry is a literal byte.
-pub(super) const LITERAL: u32 = 1 << 31;
+/// The entry is a literal byte (or two, with [`DOUBLE`]).
+pub(super) const LITERAL: u32 = 1 << 15;
+/// On a literal entry: a second literal byte in bits 24..32.
+pub(super) const DOUBLE: u32 = 1 << 14;
 /// A subtable pointer, the end of block or an invalid code.
 pub(super) const EXCEPTIONAL: u32 = 1 << 12;
 /// The entry points to a subtable.
@@ -30,16 +38,18 @@ pub(super) const SUBTABLE: u32 = 1 << 13;
 /// The end-of-block symbol.
 pub(super) const END_OF_BLOCK: u32 = 1 << 14;
 
-/// Main-table index bits of the literal/length code.
-pub(super) const LITLEN_BITS: u32 = 11;
+/// Main-table index bits of the literal/length code (12, as fdeflate, so
+/// that more pairs of literal codes fit in one index).
+pub(super) const LITLEN_BITS: u32 = 12;
 /// Main-table index bits of the distance code.
 pub(super) const DIST_BITS: u32 = 8;
 /// Index bits of the code-length code (its codes are at most 7 bits long).
 pub(super) const PRECODE_BITS: u32 = 7;
-/// Entries of the literal/length table with every subtable it may need
-/// (288 symbols, 11 index bits, codes up to 15 bits: 2342, the bound
-/// zlib's `enough` tool computes, as libdeflate uses).
-pub(super) const LITLEN_LEN: usize = 2342;
+/// Entries of the literal/length table with every subtable it may need:
+/// with 12 index bits a subtable has at most 3 bits (8 entries), and each
+/// holds at least two of the at most 286 codes longer than 12 bits, so
+/// 4096 + 143 * 8.
+pub(super) const LITLEN_LEN: usize = 4096 + 143 * 8;
 /// Entries of the distance table with its subtables (32 symbols, 8 bits).
 pub(super) const DIST_LEN: usize = 402;
 
@@ -206,7 +216,33 @@ pub(super) fn build(
         remaining[l as usize] -= 1;
         code += 1;
     }
+    if kind == Kind::Litlen {
+        pair_literals(&mut table[..main], bits);
+    }
     Ok(())
+}
+
+/// Turns main-table entries whose index holds two whole literal codes
+/// into double literals. Descending, so that the entry of the second code
+/// (at `i >> l1`, a lower index) is still a single one when read.
+fn pair_literals(table: &mut [u32], bits: u32) {
+    for i in (0..table.len()).rev() {
+        let e1 = table[i];
+        if e1 & LITERAL == 0 {
+            continue;
+        }
+        let l1 = e1 & 0xff;
+        let e2 = table[i >> l1];
+        let l2 = e2 & 0xff;
+        if e2 & LITERAL != 0 && l1 + l2 <= bits {
+            table[i] = (e1 & 0x00ff_0000)
+                | (e2 & 0x00ff_0000) << 8
+                | LITERAL
+                | DOUBLE
+                | l1 << 8
+                | (l1 + l2);
+        }
+    }
 }
 
 /// Code lengths of the fixed literal/length code (RFC 1951, 3.2.6).
@@ -256,9 +292,9 @@ mod tests {
         assert!(e & SUBTABLE != 0);
         let start = (e >> 16) as usize;
         let sub = (e >> 8) & 15;
-        assert_eq!(sub, 4);
-        let e2 = t[start + 15];
+        assert_eq!(sub, 3);
+        let e2 = t[start + 7];
         assert!(e2 & END_OF_BLOCK != 0);
-        assert_eq!(e2 & 0xff, 4);
+        assert_eq!(e2 & 0xff, 3);
     }
 }
