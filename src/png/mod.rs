@@ -30,7 +30,6 @@ mod encode;
 mod fast;
 mod filter;
 #[cfg(feature = "alloc")]
-#[allow(dead_code)] // until the reader uses it (next commit)
 mod inflate;
 #[cfg(feature = "alloc")]
 mod levels;

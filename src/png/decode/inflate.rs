@@ -128,20 +128,40 @@ pub(super) enum Engine {
     /// `miniz_oxide`.
     #[cfg_attr(all(feature = "std", not(test)), allow(dead_code))]
     Miniz,
+    /// pixb64's own inflater (`png/inflate`) for the direct pipeline, which
+    /// inflates the whole stream in one call; the row pipeline, which
+    /// inflates into a ring, uses [`Engine::STREAMING`].
+    #[cfg_attr(not(feature = "alloc"), allow(dead_code))]
+    Own,
 }
 
 impl Engine {
     /// The engine the public entry points use.
-    #[cfg(feature = "std")]
-    pub(super) const DEFAULT: Engine = Engine::Fdeflate;
+    #[cfg(feature = "alloc")]
+    pub(super) const DEFAULT: Engine = Engine::Own;
     /// The engine the public entry points use.
-    #[cfg(not(feature = "std"))]
+    #[cfg(not(feature = "alloc"))]
     pub(super) const DEFAULT: Engine = Engine::Miniz;
+    /// The streaming engine (for the row pipeline's ring).
+    #[cfg(feature = "std")]
+    pub(super) const STREAMING: Engine = Engine::Fdeflate;
+    /// The streaming engine (for the row pipeline's ring).
+    #[cfg(not(feature = "std"))]
+    pub(super) const STREAMING: Engine = Engine::Miniz;
+
+    /// The engine that inflates into the ring: `self`, or for
+    /// [`Engine::Own`] the streaming one.
+    pub(super) fn streaming(self) -> Engine {
+        match self {
+            Engine::Own => Engine::STREAMING,
+            e => e,
+        }
+    }
 
     /// Bytes of the row pipeline's ring for a stream of `raw_len` bytes.
     #[cfg_attr(not(feature = "std"), allow(unused_variables))]
     pub(super) fn ring_len(self, raw_len: u64) -> usize {
-        match self {
+        match self.streaming() {
             #[cfg(feature = "std")]
             Engine::Fdeflate => {
                 // The stream and one spare byte (to see a stream that is too
@@ -150,7 +170,7 @@ impl Engine {
                 usize::try_from(whole).map_or(2 * WINDOW, |n| n.min(2 * WINDOW))
             }
             // The wrapping ring must be a power of two and hold the window.
-            Engine::Miniz => WINDOW,
+            Engine::Miniz | Engine::Own => WINDOW,
         }
     }
 
@@ -158,7 +178,7 @@ impl Engine {
     /// it consumed); returns the new write position.
     #[cfg_attr(not(feature = "std"), allow(unused_variables))]
     pub(super) fn ring_restart(self, ring: &mut [u8]) -> usize {
-        match self {
+        match self.streaming() {
             #[cfg(feature = "std")]
             Engine::Fdeflate => {
                 // The last window moves to the front as the history. (Only
@@ -168,7 +188,7 @@ impl Engine {
                 ring.copy_within(n - WINDOW..n, 0);
                 WINDOW
             }
-            Engine::Miniz => 0,
+            Engine::Miniz | Engine::Own => 0,
         }
     }
 }
@@ -211,7 +231,7 @@ pub(super) enum Out {
 #[cfg(feature = "alloc")]
 impl<'a> Inflater<'a> {
     pub(super) fn new(engine: Engine, idat: Idat<'a>, checksums: bool) -> Self {
-        let state = match engine {
+        let state = match engine.streaming() {
             #[cfg(feature = "std")]
             Engine::Fdeflate => {
                 let mut d = fdeflate::Decompressor::new();
@@ -220,7 +240,7 @@ impl<'a> Inflater<'a> {
                 }
                 State::Fd(d)
             }
-            Engine::Miniz => {
+            Engine::Miniz | Engine::Own => {
                 let mut flags = TINFL_FLAG_PARSE_ZLIB_HEADER;
                 if !checksums {
                     flags |= TINFL_FLAG_IGNORE_ADLER32;

@@ -22,8 +22,10 @@
 //! KiB), each row is unfiltered in a row buffer and expanded (and for Adam7
 //! scattered) into the output.
 //!
-//! The inflate engine is `fdeflate` with the `std` feature and `miniz_oxide`
-//! without; `decode/inflate.rs` hides the difference.
+//! The direct pipeline inflates with pixb64's own inflater (`png/inflate`,
+//! the whole stream in one call, `decode/own.rs`); the row pipeline with
+//! `fdeflate` with the `std` feature and `miniz_oxide` without;
+//! `decode/inflate.rs` hides the difference.
 //!
 //! The result equals the `png` crate's with `Transformations::EXPAND`,
 //! including its treatment of questionable ancillary data (a tRNS chunk that
@@ -54,6 +56,8 @@ mod expand;
 mod header;
 mod inflate;
 mod options;
+#[cfg(feature = "alloc")]
+mod own;
 mod plan;
 #[cfg(feature = "alloc")]
 mod ring;
@@ -120,14 +124,21 @@ fn decode_engine(
     if turn.is_some() {
         plan.check_also(opts, plan.out_len)?;
     }
-    let idat = Idat::new(data, &pre.first_idat, opts.checksums);
-    let mut inflater = Inflater::new(engine, idat, opts.checksums);
-    let pixels = if plan.direct {
-        decode_direct(&plan, &mut inflater, opts)?
+    let (pixels, next) = if engine == Engine::Own && plan.direct {
+        let mut stream = own::Stream::gather(data, &pre.first_idat, opts.checksums)?;
+        let pixels = own::decode_direct_own(&plan, &mut stream, opts)?;
+        (pixels, stream.next)
     } else {
-        decode_rows(&plan, &pre, &mut inflater, opts, engine)?
+        let idat = Idat::new(data, &pre.first_idat, opts.checksums);
+        let mut inflater = Inflater::new(engine, idat, opts.checksums);
+        let pixels = if plan.direct {
+            decode_direct(&plan, &mut inflater, opts)?
+        } else {
+            decode_rows(&plan, &pre, &mut inflater, opts, engine)?
+        };
+        (pixels, inflater.idat.next)
     };
-    Ending::of(opts).chunks(data, inflater.idat.next)?;
+    Ending::of(opts).chunks(data, next)?;
     let (mut width, mut height, mut pixels) = (pre.width, pre.height, pixels);
     if let Some(o) = turn {
         let mut turned = Vec::new();

@@ -57,6 +57,32 @@ fn check(
     use DecodeError::{ImageDataLong, LimitExceeded, Zlib};
     let fd = decode_engine(data, opts, Engine::Fdeflate);
     let mz = decode_engine(data, opts, Engine::Miniz);
+    // Our inflater against fdeflate: the same rules, and one more
+    // difference, a stream too long and cut short (either may come first).
+    let own = decode_engine(data, opts, Engine::Own);
+    match (&fd, &own) {
+        (Err(Zlib { problem: a, .. }), Err(Zlib { problem: b, .. })) => {
+            assert_eq!(a, b, "{name}: {fd:?} / {own:?}")
+        }
+        (Err(LimitExceeded { limit: a, .. }), Err(LimitExceeded { limit: b, .. })) => {
+            assert_eq!(a, b, "{name}: {fd:?} / {own:?}")
+        }
+        (
+            Err(Zlib {
+                problem: ZlibProblem::Truncated,
+                ..
+            }),
+            Err(ImageDataLong { .. }),
+        )
+        | (
+            Err(ImageDataLong { .. }),
+            Err(Zlib {
+                problem: ZlibProblem::Truncated,
+                ..
+            }),
+        ) if lenient => {}
+        _ => assert_eq!(fd, own, "{name} ({opts:?}): fdeflate / own"),
+    }
     match (&fd, &mz) {
         (Err(Zlib { problem: a, .. }), Err(Zlib { problem: b, .. })) => {
             assert_eq!(a, b, "{name}: {fd:?} / {mz:?}")
@@ -295,6 +321,13 @@ fn engines_agree_on_mutated_streams() {
                 // invalid code trees.
                 let fd = decode_engine(&v, &opts, Engine::Fdeflate);
                 let mz = decode_engine(&v, &opts, Engine::Miniz);
+                let own = decode_engine(&v, &opts, Engine::Own);
+                // Ours follows fdeflate's rules: the same accept/reject.
+                match (&fd, &own) {
+                    (Ok(a), Ok(b)) => assert_eq!(a, b, "{name}"),
+                    (Err(_), Err(_)) => {}
+                    _ => panic!("{name}: fdeflate {:?}, own {:?}", fd.err(), own.err()),
+                }
                 match (&fd, &mz) {
                     (Ok(a), Ok(b)) => assert_eq!(a, b, "{name}"),
                     (Err(_), Err(_)) => n_err += 1,

@@ -1,0 +1,185 @@
+//! The direct pipeline on pixb64's own inflater (`png/inflate`): the IDAT
+//! payloads as one contiguous stream (borrowed when there is one IDAT,
+//! else copied once), inflated in one call into the whole raw image,
+//! with rows unfiltered from the progress callback once the window has
+//! passed them.
+
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+
+use super::direct::direct_row;
+use super::header::Ending;
+use super::plan::Plan;
+use super::{expand, read_chunk, Chunk, DecodeError, DecodeOptions, ZlibProblem};
+use crate::image::ChannelOrder;
+use crate::png::inflate::{self, Outcome, Problem, Tables, WINDOW};
+
+/// Output bytes between progress calls (rows are unfiltered then, while
+/// the bytes are still in cache).
+const STRIDE: usize = 64 * 1024;
+
+/// The IDAT run as one stream.
+pub(crate) struct Stream<'a> {
+    /// The payloads, concatenated (borrowed for a single IDAT).
+    data: alloc::borrow::Cow<'a, [u8]>,
+    /// (stream offset, file offset) of each payload's start.
+    segments: Vec<(usize, usize)>,
+    /// File offset just past the last payload.
+    end_offset: usize,
+    /// Offset of the chunk after the run.
+    pub(crate) next: usize,
+    /// A chunk error met while gathering, reported if the inflater needs
+    /// the data beyond it (as the streaming engines do).
+    deferred: Option<DecodeError>,
+}
+
+impl<'a> Stream<'a> {
+    /// Gathers the IDAT run starting with `first` (whose CRC was checked).
+    pub(crate) fn gather(
+        input: &'a [u8],
+        first: &Chunk<'a>,
+        checksums: bool,
+    ) -> Result<Self, DecodeError> {
+        let mut s = Stream {
+            data: alloc::borrow::Cow::Borrowed(first.data),
+            segments: alloc::vec![(0, first.offset + 8)],
+            end_offset: first.offset + 8 + first.data.len(),
+            next: first.end(),
+            deferred: None,
+        };
+        // More IDAT may follow unless the next header is complete and names
+        // another type (a cut-off header reads as a truncation).
+        while input
+            .get(s.next + 4..s.next + 8)
+            .is_none_or(|t| t == b"IDAT")
+        {
+            let c = match read_chunk(input, s.next) {
+                Ok(c) => c,
+                Err(e) => {
+                    s.deferred = Some(e);
+                    break;
+                }
+            };
+            if checksums {
+                if let Err(e) = c.crc_ok() {
+                    s.deferred = Some(e);
+                    break;
+                }
+            }
+            if !c.data.is_empty() {
+                let v = s.data.to_mut();
+                v.try_reserve(c.data.len())
+                    .map_err(|_| DecodeError::OutOfMemory {
+                        bytes: v.len() + c.data.len(),
+                    })?;
+                s.segments.push((v.len(), c.offset + 8));
+                v.extend_from_slice(c.data);
+                s.end_offset = c.offset + 8 + c.data.len();
+            }
+            s.next = c.end();
+        }
+        Ok(s)
+    }
+
+    /// The file offset of stream offset `at`.
+    fn file_offset(&self, at: usize) -> usize {
+        if at >= self.data.len() {
+            return self.end_offset;
+        }
+        let i = self.segments.partition_point(|&(s, _)| s <= at) - 1;
+        let (s, f) = self.segments[i];
+        f + (at - s)
+    }
+
+    fn error(&mut self, e: inflate::Error) -> DecodeError {
+        let problem = match e.problem {
+            Problem::Header => ZlibProblem::Header,
+            Problem::Data => ZlibProblem::Data,
+            Problem::Truncated => {
+                if let Some(d) = self.deferred.take() {
+                    return d;
+                }
+                ZlibProblem::Truncated
+            }
+            Problem::Adler { stored, computed } => {
+                return DecodeError::BadAdler { stored, computed }
+            }
+            // The callback's own error is reported by the caller.
+            Problem::Stopped => ZlibProblem::Data,
+        };
+        DecodeError::Zlib {
+            offset: self.file_offset(e.at),
+            problem,
+        }
+    }
+}
+
+/// The direct pipeline (see `direct.rs`) with the whole stream inflated
+/// in one call.
+pub(crate) fn decode_direct_own(
+    plan: &Plan,
+    stream: &mut Stream<'_>,
+    opts: &DecodeOptions,
+) -> Result<Vec<u8>, DecodeError> {
+    let stride = plan.width * plan.out_bpp;
+    let rs = stride + 1;
+    let raw_len = usize::try_from(plan.raw_len).unwrap_or(usize::MAX);
+    let mut buf = Vec::new();
+    buf.try_reserve_exact(raw_len)
+        .map_err(|_| DecodeError::OutOfMemory { bytes: raw_len })?;
+    buf.resize(raw_len, 0);
+    let swap = opts.order == ChannelOrder::Bgr && plan.out_channels >= 3;
+    let mut row = 0;
+    let mut failed = None;
+    let mut tables = Box::new(Tables::new());
+    let (bpp, depth, height) = (plan.bpp, plan.out_depth, plan.height);
+    let r = inflate::inflate(
+        &mut tables,
+        &stream.data,
+        &mut buf,
+        opts.checksums,
+        STRIDE,
+        |out, written| {
+            // Row `row` moves to `row * stride`, over bytes a later match
+            // may read until they are a window behind.
+            let safe = written.saturating_sub(WINDOW);
+            while row < height && (row + 1) * rs <= written && (row + 1) * stride <= safe {
+                if let Err(e) = direct_row(out, row, stride, bpp, swap, depth) {
+                    failed = Some(e);
+                    return false;
+                }
+                row += 1;
+            }
+            true
+        },
+    );
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    match r {
+        Ok(Outcome::Done { written, .. }) if written < raw_len => {
+            return Err(DecodeError::ImageDataShort {
+                expected: raw_len as u64,
+                actual: written as u64,
+            })
+        }
+        Ok(Outcome::Done { .. }) => {}
+        // Surplus data: an error only when strict (see `Ending`).
+        Ok(Outcome::OutputFull) => {
+            Ending::of(opts).stream_end(Err(DecodeError::ImageDataLong {
+                expected: raw_len as u64,
+            }))?
+        }
+        Err(e) => return Err(stream.error(e)),
+    }
+    while row < plan.height {
+        direct_row(&mut buf, row, stride, plan.bpp, swap, plan.out_depth)?;
+        row += 1;
+    }
+    buf.truncate(plan.out_len);
+    if swap {
+        let last = plan.out_len - stride;
+        expand::swap_red_blue(&mut buf[last..], plan.bpp, plan.out_depth);
+    }
+    Ok(buf)
+}
