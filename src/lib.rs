@@ -90,6 +90,22 @@ pub mod fuzz_hooks {
         crate::png::fuzz_deflate(parser, depth, nice, segment_k, data, feeds)
     }
 
+    /// pixb64's own inflater on a zlib stream into `out` (all of it is
+    /// room): `Ok(Some((consumed, written)))` at the end of the stream,
+    /// `Ok(None)` when `out` is full with more to come, `Err(kind)` (0
+    /// header, 1 data, 2 truncated, 3 Adler-32). With `scribble` the
+    /// progress callback (every `stride` bytes) overwrites the output no
+    /// match can reach any more; the second value is how far it did.
+    pub fn inflate(
+        input: &[u8],
+        out: &mut [u8],
+        check: bool,
+        stride: usize,
+        scribble: bool,
+    ) -> (Result<Option<(usize, usize)>, u8>, usize) {
+        crate::png::fuzz_inflate(input, out, check, stride, scribble)
+    }
+
     /// The PNG reader's row pipeline forced on for every layout, with
     /// `miniz_oxide`: what `png::RowDecoder` must return (its rows
     /// concatenated, or its error). `None` when the image exceeds `max_out`

@@ -62,6 +62,8 @@ pub(crate) use crc::crc32;
 pub(crate) use decode::fuzz_row_pipeline;
 #[cfg(all(fuzzing, feature = "alloc"))]
 pub(crate) use deflate::fuzz_deflate;
+#[cfg(all(fuzzing, feature = "alloc"))]
+pub(crate) use inflate::fuzz_inflate;
 
 /// The PNG signature.
 pub(crate) const SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];

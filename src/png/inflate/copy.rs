@@ -15,6 +15,11 @@ pub(super) const SLACK: usize = 16;
 /// The longest match.
 pub(super) const MAX_MATCH: usize = 258;
 
+/// `16 - 16 % d`: the largest multiple of `d` (1..16) in 16.
+const STEP16: [usize; 16] = [
+    16, 16, 16, 15, 16, 15, 12, 14, 16, 9, 10, 11, 12, 13, 14, 15,
+];
+
 #[inline(always)]
 fn load16(out: &[u8], at: usize) -> [u8; 16] {
     let mut w = [0u8; 16];
@@ -53,12 +58,19 @@ pub(super) fn copy_fast(out: &mut [u8], pos: usize, dist: usize, len: usize) {
             d += 8;
         }
     } else {
-        // The period, 16 bytes of it; then steps of a multiple of `dist`.
+        // The period, 16 bytes of it (its `dist` bytes read one at a time:
+        // a word load there would straddle the stores just made, which the
+        // CPU cannot forward), then stores at steps of the largest multiple
+        // of `dist` in 16.
         let mut w = [0u8; 16];
-        for (i, b) in w.iter_mut().enumerate() {
-            *b = out[s + i % dist];
+        #[allow(clippy::manual_memcpy)] // byte loads on purpose (no memcpy call)
+        for i in 0..dist {
+            w[i] = out[s + i];
         }
-        let step = 16 - 16 % dist;
+        for i in dist..16 {
+            w[i] = w[i - dist];
+        }
+        let step = STEP16[dist];
         while d < end {
             out[d..d + 16].copy_from_slice(&w);
             d += step;

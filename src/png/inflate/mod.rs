@@ -150,3 +150,39 @@ where
     let mut run = blocks::Run::new(tables, input, out, 2, check, stride, progress);
     run.stream()
 }
+
+/// [`inflate`] for the fuzz targets: `Ok(Some((consumed, written)))`,
+/// `Ok(None)` for a full output, `Err(kind)` (0 header, 1 data, 2
+/// truncated, 3 Adler-32). With `scribble`, the progress callback (every
+/// `stride` bytes) overwrites what no match may read any more; the last
+/// byte it overwrote is returned too, so that only the rest is compared.
+#[cfg(fuzzing)]
+pub(crate) fn fuzz_inflate(
+    input: &[u8],
+    out: &mut [u8],
+    check: bool,
+    stride: usize,
+    scribble: bool,
+) -> (Result<Option<(usize, usize)>, u8>, usize) {
+    let mut tables = alloc::boxed::Box::new(Tables::new());
+    let mut scribbled = 0;
+    let r = inflate(&mut tables, input, out, check, stride, |o, w| {
+        if scribble {
+            let safe = w.saturating_sub(WINDOW);
+            o[..safe].fill(0xa5);
+            scribbled = scribbled.max(safe);
+        }
+        true
+    });
+    let r = match r {
+        Ok(Outcome::Done { consumed, written }) => Ok(Some((consumed, written))),
+        Ok(Outcome::OutputFull) => Ok(None),
+        Err(e) => Err(match e.problem {
+            Problem::Header => 0,
+            Problem::Data | Problem::Stopped => 1,
+            Problem::Truncated => 2,
+            Problem::Adler { .. } => 3,
+        }),
+    };
+    (r, scribbled)
+}
