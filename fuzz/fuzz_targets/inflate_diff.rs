@@ -30,6 +30,19 @@
 use libfuzzer_sys::fuzz_target;
 use miniz_oxide::inflate::TINFLStatus;
 
+fn adler32(data: &[u8]) -> u32 {
+    let (mut a, mut b) = (1u32, 0u32);
+    for chunk in data.chunks(5552) {
+        for &x in chunk {
+            a += u32::from(x);
+            b += a;
+        }
+        a %= 65521;
+        b %= 65521;
+    }
+    (b << 16) | a
+}
+
 fn generate(prog: &[u8]) -> Vec<u8> {
     let mut data = Vec::new();
     let mut i = 0;
@@ -82,7 +95,18 @@ fuzz_target!(|input: &[u8]| {
     };
 
     let mut out = vec![0u8; out_len];
-    let (ours, scribbled) = pixb64::fuzz_hooks::inflate(&stream, &mut out, check, stride, scribble);
+    let (mut ours, mut scribbled) =
+        pixb64::fuzz_hooks::inflate(&stream, &mut out, check, stride, scribble);
+    // Under `--cfg fuzzing` miniz_oxide and fdeflate skip the Adler-32, so
+    // it is checked here: a mismatch ours reports must be one, and a stream
+    // ours accepts with the check on must carry the right value.
+    let mut adler_bad = false;
+    if ours == Err(3) {
+        out.fill(0);
+        (ours, scribbled) = pixb64::fuzz_hooks::inflate(&stream, &mut out, false, stride, scribble);
+        adler_bad = true;
+        assert!(matches!(ours, Ok(Some(_))), "Adler-32 error, then {ours:?} without the check");
+    }
     let mz = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&stream, out_len);
     match ours {
         Ok(Some((consumed, written))) => {
@@ -93,11 +117,18 @@ fuzz_target!(|input: &[u8]| {
                 Err(e) => panic!("ours decoded {written} bytes, miniz_oxide {:?}", e.status),
             };
             assert_eq!(mz_out.len(), written, "length against miniz_oxide");
+            let t = &stream[consumed - 4..consumed];
+            let stored = u32::from_be_bytes([t[0], t[1], t[2], t[3]]);
+            if adler_bad {
+                assert_ne!(adler32(mz_out), stored, "a false Adler-32 mismatch");
+            } else if check {
+                assert_eq!(adler32(mz_out), stored, "a wrong Adler-32 accepted");
+            }
             assert!(
                 out[scribbled..written] == mz_out[scribbled..],
                 "bytes differ from miniz_oxide"
             );
-            if check {
+            {
                 match fdeflate::decompress_to_vec_bounded(&stream, 1 << 24) {
                     Ok(v) => assert!(v.len() == written && out[scribbled..written] == v[scribbled..]),
                     Err(_) => panic!("ours decoded the stream, fdeflate did not"),
