@@ -10,9 +10,9 @@ use super::huffman::{
 use super::{Error, Outcome, Problem, Tables};
 use crate::png::adler::adler32_update;
 
-/// Output room the fast loop needs at the start of an iteration: up to six
-/// literals (and a stray byte), a longest match and the copy's slack.
-pub(super) const FAST_OUT: usize = 8 + MAX_MATCH + SLACK;
+/// Output room the fast loop needs at the start of an iteration: up to
+/// eight literals (and a stray byte), a longest match and the copy's slack.
+pub(super) const FAST_OUT: usize = 10 + MAX_MATCH + SLACK;
 /// Input the fast loop needs at the start of an iteration (two refills of
 /// up to 7 bytes each, then an 8-byte load).
 pub(super) const FAST_IN: usize = 24;

@@ -1,6 +1,6 @@
 //! The fast symbol loop, for while both buffers have room.
 //!
-//! Per iteration: up to three literal entries (one or two literals each,
+//! Per iteration: up to four literal entries (one or two literals each,
 //! at most 12 bits) from one refill's 56+ bits, or a match: length (at most
 //! 15 + 5 bits) and distance (15 + 13) fit in one refill's bits. The next
 //! entry is looked up before a match is copied, so the table load overlaps
@@ -90,9 +90,13 @@ impl<F: FnMut(&mut [u8], usize) -> bool> Run<'_, F> {
                     e = litlen[(buf & LITLEN_MASK) as usize];
                     if e & LITERAL != 0 {
                         literals!(e);
-                        refill!();
                         e = litlen[(buf & LITLEN_MASK) as usize];
-                        continue;
+                        if e & LITERAL != 0 {
+                            literals!(e);
+                            refill!();
+                            e = litlen[(buf & LITLEN_MASK) as usize];
+                            continue;
+                        }
                     }
                 }
                 // A match or a long code follows: room for both fields.
