@@ -1,4 +1,8 @@
-//! The IDAT stream and the inflate engine behind one interface.
+//! The IDAT stream and the streaming inflate engines behind one interface.
+//!
+//! (The whole-image reader's direct pipeline uses our own inflater,
+//! `png/inflate`, through `decode/own.rs`: [`Engine::Own`]. What follows
+//! is about the streaming engines, which the row pipeline still uses.)
 //!
 //! Two engines implement it: `fdeflate` (the `png` crate's decompressor;
 //! whole decodes of the Kodak photos 1.3-1.9x faster) when the `std`
