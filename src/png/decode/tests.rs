@@ -357,3 +357,54 @@ fn png_crate_rejects(data: &[u8]) -> bool {
     let mut buf = vec![0; reader.output_buffer_size().unwrap()];
     reader.next_frame(&mut buf).is_err()
 }
+
+/// Whole decodes of the Kodak photos (as stored, and re-encoded at our
+/// level 1): our inflater, fdeflate (the engine before it) and the `png`
+/// crate, best of 20 interleaved rounds (robust on a loaded machine):
+/// `cargo test --release -p pixb64 --lib decode_speed -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn decode_speed() {
+    use std::time::Instant;
+    let files: Vec<Vec<u8>> = pngs("data/photos").into_iter().map(|(_, d)| d).collect();
+    let l1: Vec<Vec<u8>> = files
+        .iter()
+        .map(|d| {
+            let img = decode(d).unwrap();
+            crate::png::encode(&img.as_image(), &crate::png::EncodeOptions::new())
+        })
+        .collect();
+    for (set, files) in [("stored", &files), ("pixb64-l1", &l1)] {
+        let bytes: usize = files.iter().map(|d| decode(d).unwrap().data().len()).sum();
+        let mut best = [f64::MAX; 3];
+        let opts = DecodeOptions::new();
+        for _ in 0..20 {
+            for (k, engine) in [Engine::Own, Engine::Fdeflate].into_iter().enumerate() {
+                let t = Instant::now();
+                for d in files.iter() {
+                    std::hint::black_box(decode_engine(d, &opts, engine).unwrap());
+                }
+                best[k] = best[k].min(t.elapsed().as_secs_f64());
+            }
+            let t = Instant::now();
+            for d in files.iter() {
+                let mut dec = ::png::Decoder::new(std::io::Cursor::new(&d[..]));
+                dec.set_transformations(::png::Transformations::EXPAND);
+                let mut r = dec.read_info().unwrap();
+                let mut buf = vec![0; r.output_buffer_size().unwrap()];
+                r.next_frame(&mut buf).unwrap();
+                std::hint::black_box(buf);
+            }
+            best[2] = best[2].min(t.elapsed().as_secs_f64());
+        }
+        let mbs = |s: f64| bytes as f64 / s / 1e6;
+        std::println!(
+            "{set}: own {:.0} MB/s ({:.2}x png), fdeflate engine {:.0} MB/s ({:.2}x png), png-0.18 {:.0} MB/s",
+            mbs(best[0]),
+            best[2] / best[0],
+            mbs(best[1]),
+            best[2] / best[1],
+            mbs(best[2])
+        );
+    }
+}

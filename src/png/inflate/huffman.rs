@@ -226,22 +226,17 @@ pub(super) fn build(
 /// into double literals. Descending, so that the entry of the second code
 /// (at `i >> l1`, a lower index) is still a single one when read.
 fn pair_literals(table: &mut [u32], bits: u32) {
+    // Branch-free (a select per entry): whether an entry pairs is as good
+    // as random, and this runs for every block.
     for i in (0..table.len()).rev() {
         let e1 = table[i];
-        if e1 & LITERAL == 0 {
-            continue;
-        }
         let l1 = e1 & 0xff;
-        let e2 = table[i >> l1];
+        let e2 = table[i >> (l1 & 31)];
         let l2 = e2 & 0xff;
-        if e2 & LITERAL != 0 && l1 + l2 <= bits {
-            table[i] = (e1 & 0x00ff_0000)
-                | (e2 & 0x00ff_0000) << 8
-                | LITERAL
-                | DOUBLE
-                | l1 << 8
-                | (l1 + l2);
-        }
+        let pair =
+            (e1 & 0x00ff_0000) | (e2 & 0x00ff_0000) << 8 | LITERAL | DOUBLE | l1 << 8 | (l1 + l2);
+        let ok = e1 & e2 & LITERAL != 0 && l1 + l2 <= bits;
+        table[i] = if ok { pair } else { e1 };
     }
 }
 
