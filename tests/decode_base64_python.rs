@@ -9,6 +9,8 @@
 //! ignores surplus or misplaced `=` (`abcd==`, `abc=d`); pixb64 rejects
 //! those.
 
+#![cfg(feature = "alloc")]
+
 use pixb64::base64::STANDARD;
 use pixb64::png::{self, DecodeOptions};
 use pixb64::{data_uri, Error, Image};
