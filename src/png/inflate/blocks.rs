@@ -202,10 +202,15 @@ impl<'a, F: FnMut(&mut [u8], usize) -> bool> Run<'a, F> {
             Some(s) => s,
             None => return Err(self.truncated()),
         };
-        let Some(dst) = self.out.get_mut(self.op..self.op + len) else {
+        let room = self.out.len() - self.op;
+        if len > room {
+            // What fits is written first: a reader that ignores surplus
+            // data (libpng's way) keeps the whole image.
+            self.out[self.op..].copy_from_slice(&src[..room]);
+            self.op += room;
             return Err(self.full());
-        };
-        dst.copy_from_slice(src);
+        }
+        self.out[self.op..self.op + len].copy_from_slice(src);
         self.op += len;
         self.bits.pos = p + 4 + len;
         Ok(())
@@ -358,6 +363,10 @@ impl<'a, F: FnMut(&mut [u8], usize) -> bool> Run<'a, F> {
                 return Err(self.fail(Problem::Data));
             }
             if self.op + len > self.out.len() {
+                // The part that fits first, as for stored blocks.
+                let room = self.out.len() - self.op;
+                copy_slow(self.out, self.op, dist, room);
+                self.op += room;
                 return Err(self.full());
             }
             copy_slow(self.out, self.op, dist, len);
