@@ -14,7 +14,8 @@ mapfile -t targets < <(cargo +nightly fuzz list)
 mkdir -p artifacts logs
 run() {
     local t=$1
-    mkdir -p "artifacts/$t"
+    # A target without seeds starts from an empty corpus.
+    mkdir -p "artifacts/$t" "corpus/$t"
     "$bin/$t" -max_total_time="$secs" -print_final_stats=1 -rss_limit_mb=2048 \
         -artifact_prefix="artifacts/$t/" "corpus/$t" >"logs/$t.log" 2>&1
 }

@@ -15,6 +15,7 @@ python3 seed.py >/dev/null
 cargo +nightly fuzz build -O
 for t in "${targets[@]}"; do
     echo "== fuzz $t for ${secs}s"
+    mkdir -p "corpus/$t"
     cargo +nightly fuzz run -O "$t" "corpus/$t" -- \
         -max_total_time="$secs" -print_final_stats=1 -rss_limit_mb=2048 2>&1 |
         grep -E '^(#[0-9]+ *DONE|stat::|==|INFO: (seed|Loaded)|SUMMARY|Done)|panicked|ERROR' || true

@@ -119,6 +119,25 @@ def main():
     # bytes are as good a start as any.
     for p in sorted((DATA / "pngsuite").glob("bas*.png"))[:16]:
         put("png_roundtrip", p.read_bytes())
+    # inflate_diff: the zlib streams of small PngSuite files as they are
+    # (mode 0, 64 KiB of room, two progress strides), and generated data
+    # at every level (mode 1, see the target's docs).
+    import struct
+    for p in sorted((DATA / "pngsuite").glob("*.png")):
+        b = p.read_bytes()
+        pos, stream = 8, b""
+        while pos + 12 <= len(b):
+            (n,) = struct.unpack(">I", b[pos:pos + 4])
+            if b[pos + 4:pos + 8] == b"IDAT":
+                stream += b[pos + 8:pos + 8 + n]
+            pos += 12 + n
+        if stream and len(stream) <= 16 * 1024:
+            for stride in (0, 3):
+                put("inflate_diff", bytes([0]) + struct.pack("<H", 0xFFFF) + bytes([stride]) + stream)
+    program = bytes(range(0, 0xC0, 3)) + bytes([0xC0, 40, 0, 0, 0xC0, 250, 1, 0]) * 4
+    for level in range(11):
+        for flags in (0, 0x40, 0x80):
+            put("inflate_diff", bytes([1 | level << 1 | flags]) + struct.pack("<H", 0) + bytes([1, 0]) + program)
     # deflate_engine: settings, feeds and a program (see the target's docs).
     for blob in deflate_seeds():
         put("deflate_engine", blob)
