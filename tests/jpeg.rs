@@ -294,3 +294,98 @@ fn exif_orientations_one_to_eight() {
         assert_eq!(jpeg::read_header(&f9).unwrap().orientation, None);
     }
 }
+
+/// Every sampling layout (each factor 1..=4, three components) written
+/// into three files: a baseline 4:2:0 file, a progressive one, and one the
+/// fuzz target found (a baseline frame whose first scan holds one
+/// component; zune-jpeg 0.5.15 panicked on it). In every mode: an image of
+/// the header's size, or a typed error; libjpeg's rules (fractional ratio,
+/// more than 10 blocks in an interleaved MCU) give `UnsupportedSampling`;
+/// the layouts encoders write (4:4:4, 4:2:2, 4:2:0, 4:4:0, 4:1:1, 4:1:0)
+/// decode.
+#[test]
+fn every_sampling_layout() {
+    let modes = [
+        DecodeOptions::new(),
+        DecodeOptions::imread_color(),
+        DecodeOptions::imread_grayscale(),
+        DecodeOptions::imread_unchanged(),
+    ];
+    let common: [[u8; 3]; 6] = [
+        [0x11, 0x11, 0x11],
+        [0x21, 0x11, 0x11],
+        [0x22, 0x11, 0x11],
+        [0x12, 0x11, 0x11],
+        [0x41, 0x11, 0x11],
+        [0x42, 0x11, 0x11],
+    ];
+    let mut counts = [0usize; 3]; // decoded, libjpeg's rules, other errors
+    for name in [
+        "color420_q90_37x29.jpg",
+        "progressive_q80_40x24.jpg",
+        "fuzz_multiscan_37x29.jpg",
+    ] {
+        let file = read(name);
+        let sof = file
+            .windows(2)
+            .position(|w| w == [0xFF, 0xC0] || w == [0xFF, 0xC2])
+            .unwrap();
+        let (h0, w0) = (
+            u32::from(u16::from_be_bytes([file[sof + 5], file[sof + 6]])),
+            u32::from(u16::from_be_bytes([file[sof + 7], file[sof + 8]])),
+        );
+        for code in 0..4096u32 {
+            let f: Vec<(u32, u32)> = (0..3)
+                .map(|k| {
+                    let x = (code >> (4 * k)) & 15;
+                    ((x >> 2) + 1, (x & 3) + 1)
+                })
+                .collect();
+            let mut d = file.clone();
+            for (k, &(h, v)) in f.iter().enumerate() {
+                d[sof + 11 + 3 * k] = ((h << 4) | v) as u8;
+            }
+            let hmax = f.iter().map(|s| s.0).max().unwrap();
+            let vmax = f.iter().map(|s| s.1).max().unwrap();
+            let fractional = f.iter().any(|&(h, v)| hmax % h != 0 || vmax % v != 0);
+            let blocks: u32 = f.iter().map(|&(h, v)| h * v).sum();
+            // The fuzz file's first scan holds one component: no MCU bound.
+            let interleaved = name != "fuzz_multiscan_37x29.jpg";
+            let libjpeg_rejects = fractional || (interleaved && blocks > 10);
+            let is_common = common.iter().any(|c| {
+                c[..]
+                    == d[sof + 11..][..9]
+                        .iter()
+                        .step_by(3)
+                        .copied()
+                        .collect::<Vec<_>>()[..]
+            });
+            for opts in &modes {
+                match jpeg::decode_with(&d, opts) {
+                    Ok(img) => {
+                        assert!(!libjpeg_rejects, "{name} {f:?}: libjpeg rejects it");
+                        assert_eq!((img.width(), img.height()), (w0, h0), "{name} {f:?}");
+                        counts[0] += 1;
+                    }
+                    Err(JpegError::UnsupportedSampling { offset, .. }) => {
+                        assert!(libjpeg_rejects, "{name} {f:?}");
+                        assert!(offset == sof || file[offset..].starts_with(&[0xFF, 0xDA]));
+                        counts[1] += 1;
+                    }
+                    Err(e) => {
+                        assert!(!libjpeg_rejects, "{name} {f:?}: {e:?}");
+                        assert!(
+                            !is_common || name.starts_with("fuzz"),
+                            "{name} {f:?}: {e:?}"
+                        );
+                        counts[2] += 1;
+                    }
+                }
+            }
+        }
+    }
+    // Most layouts are libjpeg's rejections; what is left mostly decodes
+    // (zune-jpeg declines horizontal factors of 3 and some tall layouts).
+    eprintln!("decoded, libjpeg's rules, other errors: {counts:?}");
+    assert!(counts[0] > 2500 && counts[1] > 40_000, "{counts:?}");
+}

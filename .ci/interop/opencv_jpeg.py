@@ -27,7 +27,7 @@ from PIL import Image
 PIXB64 = sys.argv[1]
 PHOTOS = "tests/data/photos"
 
-# Measured on OpenCV 5.1.0 (libjpeg-turbo), zune-jpeg 0.5.15: see the README.
+# Measured on OpenCV 5.1.0 (libjpeg-turbo), zune-jpeg 0.5.16-rc3: see the README.
 # Per kind of file: (largest |difference| of any sample, mean |difference|).
 # Measured maxima: 4 / 0.34 (4:2:0), 3 / 0.22 (4:2:2), 3 / 0.015 (4:4:4),
 # 1 / 0.026 (gray), 4 / 0.43 (progressive), 1 / 0.033 (CMYK); the bounds

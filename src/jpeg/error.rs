@@ -44,6 +44,16 @@ pub enum JpegError {
         /// The component count the frame header gives.
         components: u8,
     },
+    /// Sampling factors libjpeg (and so OpenCV) does not decode either: a
+    /// factor outside 1..=4, a component whose factors do not divide the
+    /// largest ones (fractional upsampling), or an interleaved scan whose
+    /// MCU holds more than 10 blocks.
+    UnsupportedSampling {
+        /// Byte offset of the frame or scan header's marker.
+        offset: usize,
+        /// Which rule the factors break.
+        what: &'static str,
+    },
     /// A [`Limits`](crate::png::Limits) bound is exceeded.
     LimitExceeded {
         /// Which bound.
@@ -79,6 +89,9 @@ impl fmt::Display for JpegError {
             }
             UnsupportedComponents { components } => {
                 write!(f, "unsupported JPEG component count: {components}")
+            }
+            UnsupportedSampling { offset, what } => {
+                write!(f, "unsupported JPEG sampling factors at byte {offset}: {what}")
             }
             LimitExceeded { limit, value, max } => {
                 write!(f, "limit exceeded: {limit:?} {value} > {max}")

@@ -35,7 +35,7 @@ pub fn read_header(data: &[u8]) -> Result<JpegHeader, JpegError> {
         return Err(JpegError::NotJpeg);
     }
     let mut frame: Option<JpegHeader> = None;
-    let mut ids = [0u8; 3];
+    let mut ids = [0u8; 4];
     let mut adobe: Option<u8> = None;
     let mut orientation = None;
     let mut pos = 2;
@@ -78,7 +78,8 @@ pub fn read_header(data: &[u8]) -> Result<JpegHeader, JpegError> {
                 let mut h = frame.ok_or(JpegError::NoFrame)?;
                 h.orientation = orientation;
                 h.first_scan = seg.first().copied().unwrap_or(0);
-                h.ycbcr = h.components == 3 && ids != *b"RGB" && adobe != Some(0);
+                check_scan_mcu(&h, &ids, seg, at)?;
+                h.ycbcr = h.components == 3 && ids[..3] != *b"RGB" && adobe != Some(0);
                 h.cmyk = h.components == 4 && adobe != Some(2);
                 return Ok(h);
             }
@@ -119,18 +120,13 @@ pub fn read_header(data: &[u8]) -> Result<JpegHeader, JpegError> {
                         what: "frame header too short for its components",
                     });
                 }
-                if components == 3 {
-                    ids = [seg[6], seg[9], seg[12]];
-                }
                 let mut sampling = [(1, 1); 4];
-                for (k, s) in sampling
-                    .iter_mut()
-                    .enumerate()
-                    .take(usize::from(components))
-                {
+                for k in 0..usize::from(components) {
+                    ids[k] = seg[6 + 3 * k];
                     let f = seg[7 + 3 * k];
-                    *s = (f >> 4, f & 15);
+                    sampling[k] = (f >> 4, f & 15);
                 }
+                check_sampling(&sampling[..usize::from(components)], at)?;
                 frame = Some(JpegHeader {
                     width,
                     height,
@@ -153,4 +149,53 @@ pub fn read_header(data: &[u8]) -> Result<JpegHeader, JpegError> {
         }
         pos = end;
     }
+}
+
+/// libjpeg's rules for sampling factors (`jdinput.c`, `jdsample.c`): each
+/// factor is 1..=4, and every component's factors divide the largest ones
+/// (libjpeg-turbo has no fractional upsampling; OpenCV rejects such files).
+/// Checked here so that `zune-jpeg` never sees a layout its upsamplers were
+/// not written for.
+fn check_sampling(sampling: &[(u8, u8)], at: usize) -> Result<(), JpegError> {
+    let bad = |what| Err(JpegError::UnsupportedSampling { offset: at, what });
+    if sampling
+        .iter()
+        .any(|&(h, v)| !(1..=4).contains(&h) || !(1..=4).contains(&v))
+    {
+        return bad("a factor outside 1..=4");
+    }
+    let hmax = sampling.iter().map(|s| s.0).max().unwrap_or(1);
+    let vmax = sampling.iter().map(|s| s.1).max().unwrap_or(1);
+    if sampling
+        .iter()
+        .any(|&(h, v)| hmax % h != 0 || vmax % v != 0)
+    {
+        return bad("fractional ratio between components");
+    }
+    Ok(())
+}
+
+/// libjpeg's bound on an interleaved scan (more than one component): at
+/// most 10 blocks in its MCU (`D_MAX_BLOCKS_IN_MCU`). `seg` is the scan
+/// header after its length: the component count, then (id, tables) pairs.
+fn check_scan_mcu(h: &JpegHeader, ids: &[u8; 4], seg: &[u8], at: usize) -> Result<(), JpegError> {
+    let n = usize::from(seg.first().copied().unwrap_or(0));
+    if n < 2 {
+        return Ok(());
+    }
+    let mut blocks = 0u32;
+    for pair in seg.get(1..).unwrap_or(&[]).chunks_exact(2).take(n) {
+        let frame = &ids[..usize::from(h.components)];
+        if let Some(k) = frame.iter().position(|&id| id == pair[0]) {
+            let (hs, vs) = h.sampling[k];
+            blocks += u32::from(hs) * u32::from(vs);
+        }
+    }
+    if blocks > 10 {
+        return Err(JpegError::UnsupportedSampling {
+            offset: at,
+            what: "more than 10 blocks in an interleaved MCU",
+        });
+    }
+    Ok(())
 }
