@@ -258,6 +258,97 @@ fn bench(c: &mut Criterion) {
     }
     summary(sets.iter().filter(|s| chosen(s)));
     base64_summary(sets.iter().filter(|s| chosen(s)));
+    inflate_summary(sets.iter().filter(|s| chosen(s)));
+}
+
+/// The zlib stream of a PNG: its IDAT payloads joined.
+fn idat_stream(png: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut pos = 8;
+    while pos + 12 <= png.len() {
+        let len = u32::from_be_bytes(png[pos..pos + 4].try_into().unwrap()) as usize;
+        if &png[pos + 4..pos + 8] == b"IDAT" {
+            out.extend_from_slice(&png[pos + 8..pos + 8 + len]);
+        }
+        pos += 12 + len;
+    }
+    out
+}
+
+type Inflater = fn(&[u8], &mut [u8]) -> usize;
+
+/// Inflate alone, on each file's zlib stream into a buffer of exactly its
+/// size (allocated once): pixb64's inflater against libdeflate (C, the
+/// fastest published inflater), fdeflate (what the `png` crate and
+/// pixb64's streaming pipelines use) and miniz_oxide. All check the
+/// Adler-32. This is the bound on the whole decode: the rest is unfiltering.
+const INFLATERS: [(&str, Inflater); 4] = [
+    ("pixb64", |i, o| {
+        pixb64::png::bench_hooks::inflate(i, o).unwrap()
+    }),
+    ("libdeflate-1.26", |i, o| {
+        libdeflater::Decompressor::new()
+            .zlib_decompress(i, o)
+            .unwrap()
+    }),
+    ("fdeflate-0.3", |i, o| {
+        let mut d = fdeflate::Decompressor::new();
+        let (_, n) = d.read(i, o, 0, true).unwrap();
+        assert!(d.is_done());
+        n
+    }),
+    ("miniz_oxide-0.9", |i, o| {
+        miniz_oxide::inflate::decompress_slice_iter_to_slice(o, std::iter::once(i), true, false)
+            .unwrap()
+    }),
+];
+
+fn inflate_summary<'a>(sets: impl Iterator<Item = &'a Set>) {
+    let rounds: usize = std::env::var("PIXB64_BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(11);
+    println!("\ninflate alone: median of {rounds} interleaved rounds per file, MB/s of output (ratio to libdeflate)");
+    println!("| set | {} |", INFLATERS.map(|d| d.0).join(" | "));
+    println!("|---|{}", "---:|".repeat(INFLATERS.len()));
+    for set in sets {
+        let streams: Vec<Vec<u8>> = set.files.iter().map(|f| idat_stream(f)).collect();
+        let raw: Vec<Vec<u8>> = streams
+            .iter()
+            .map(|s| miniz_oxide::inflate::decompress_to_vec_zlib(s).unwrap())
+            .collect();
+        let mut bufs: Vec<Vec<u8>> = raw.iter().map(|r| vec![0; r.len()]).collect();
+        for (i, (s, r)) in streams.iter().zip(&raw).enumerate() {
+            for (name, f) in INFLATERS {
+                bufs[i].fill(0);
+                assert_eq!(f(s, &mut bufs[i]), r.len(), "{name}");
+                assert!(bufs[i] == *r, "{name} on {}", set.names[i]);
+            }
+        }
+        let mut times = vec![vec![Vec::new(); INFLATERS.len()]; streams.len()];
+        for _ in 0..rounds {
+            for (fi, s) in streams.iter().enumerate() {
+                for (i, (_, f)) in INFLATERS.iter().enumerate() {
+                    let t = Instant::now();
+                    black_box(f(black_box(s), &mut bufs[fi]));
+                    times[fi][i].push(t.elapsed().as_secs_f64());
+                }
+            }
+        }
+        for per in times.iter_mut().flatten() {
+            per.sort_by(f64::total_cmp);
+        }
+        let total = |i: usize| times.iter().map(|per| per[i][rounds / 2]).sum::<f64>();
+        let bytes: usize = raw.iter().map(Vec::len).sum();
+        let mbs: Vec<f64> = (0..INFLATERS.len())
+            .map(|i| bytes as f64 / total(i) / 1e6)
+            .collect();
+        let cells: Vec<String> = mbs
+            .iter()
+            .map(|m| format!("{m:.0} ({:.2}x)", m / mbs[1]))
+            .collect();
+        println!("| {} | {} |", set.name, cells.join(" | "));
+    }
 }
 
 /// The recipe's way back from text: base64 text to pixels, pixb64's

@@ -73,6 +73,19 @@ pub(crate) const SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A,
 #[cfg(feature = "bench-hooks")]
 #[doc(hidden)]
 pub mod bench_hooks {
+    /// pixb64's inflater on one whole zlib stream into `out` (Adler-32
+    /// checked; tables allocated per call, as the reader does): the bytes
+    /// written, `None` on any error or a full output.
+    #[cfg(feature = "alloc")]
+    pub fn inflate(input: &[u8], out: &mut [u8]) -> Option<usize> {
+        use super::inflate::{inflate, Outcome, Tables};
+        let mut tables = alloc::boxed::Box::new(Tables::new());
+        match inflate(&mut tables, input, out, true, usize::MAX, |_, _| true) {
+            Ok(Outcome::Done { written, .. }) => Some(written),
+            _ => None,
+        }
+    }
+
     /// Unfilters `cur` in place (`prev`: the row above, `None` for the
     /// first) with `level` 0 the scalar code, 1 the SSE2 (aarch64: NEON)
     /// kernels, 2 the AVX2 ones; `false` (and `cur` untouched) where that level has no
