@@ -142,9 +142,8 @@ pub(super) fn build(
         if !allowed {
             return Err(BadCode);
         }
-        // Every index invalid first; a single code fills its half below.
-        table[..main].fill(EXCEPTIONAL);
         if used == 0 {
+            table[..main].fill(EXCEPTIONAL);
             return Ok(());
         }
     }
@@ -164,80 +163,108 @@ pub(super) fn build(
         }
     }
 
-    let mut remaining = count;
+    // The main table, one code length at a time (the technique of
+    // libdeflate's and fdeflate's table builders): after length `l` the
+    // first `1 << l` entries are right for every index of `l` bits, so
+    // doubling them (a plain copy) extends every code shorter than `l + 1`
+    // to the next bit; then the codes of length `l + 1` are written once
+    // each. With `Litlen`, the double literals of total length `l` go in
+    // at the same stage, at `first | second << l1`, which the copies then
+    // spread like any other entry. This writes each entry about once and
+    // needs no pass over the whole table per block.
+    let mut revs = [0u16; 288]; // LSB-first code of sorted[k]
     let mut code: u32 = 0; // canonical code, MSB first
-    let mut len: u32 = 1;
+    let mut k = 0usize; // next index into sorted
+    let mut start = [0usize; 16]; // sorted index of each length's first code
+    if used < full {
+        // The single 1-bit distance code: its sibling (and every index
+        // the doubling copies it to) stays invalid.
+        table[..2].fill(EXCEPTIONAL);
+    }
+    for l in 1..=bits {
+        if l > 1 {
+            let half = 1usize << (l - 1);
+            table.copy_within(..half, half);
+        }
+        start[l as usize] = k;
+        for _ in 0..count[l as usize] {
+            let sym = usize::from(sorted[k]);
+            let rev = code.reverse_bits() >> (32 - l); // LSB-first, as read
+            revs[k] = rev as u16;
+            let (value, extra) = symbol_entry(kind, sym);
+            table[rev as usize] = value | (l << 8) | (l + extra);
+            code += 1;
+            k += 1;
+        }
+        if kind == Kind::Litlen {
+            for l1 in 1..l {
+                let l2 = l - l1;
+                let (a, b) = (start[l1 as usize], start[l2 as usize]);
+                let firsts = a..a + usize::from(count[l1 as usize]);
+                for i in firsts.take_while(|&i| sorted[i] < 256) {
+                    let seconds = b..b + usize::from(count[l2 as usize]);
+                    for j in seconds.take_while(|&j| sorted[j] < 256) {
+                        let at = usize::from(revs[i]) | usize::from(revs[j]) << l1;
+                        table[at] = u32::from(sorted[i]) << 16
+                            | u32::from(sorted[j]) << 24
+                            | LITERAL
+                            | DOUBLE
+                            | l1 << 8
+                            | l;
+                    }
+                }
+            }
+        }
+        code <<= 1;
+    }
+
+    // Longer codes: subtables under their first `bits` bits.
+    let mut remaining = count;
+    for r in remaining.iter_mut().take(bits as usize + 1) {
+        *r = 0;
+    }
+    let mut len: u32 = bits + 1; // the loop above left `code` at this length
     let mut next_sub = main; // first free subtable index
     let mut prefix = usize::MAX; // main index of the current subtable
     let mut sub_start = 0usize;
     let mut sub_bits = 0u32;
-    for &sym in &sorted[..n] {
+    for &sym in &sorted[k..n] {
         let l = u32::from(lengths[usize::from(sym)]);
         // Step the code to length `l`.
         code <<= l - len;
         len = l;
         let rev = code.reverse_bits() >> (32 - l); // LSB-first, as read
         let (value, extra) = symbol_entry(kind, usize::from(sym));
-        if l <= bits {
-            let entry = value | (l << 8) | (l + extra);
-            let mut i = rev as usize;
-            while i < main {
-                table[i] = entry;
-                i += 1 << l;
+        let p = rev as usize & (main - 1);
+        if p != prefix {
+            // A new subtable: as many index bits as the codes under
+            // this prefix need (the remaining codes of this length
+            // first, then longer ones, in canonical order).
+            prefix = p;
+            sub_bits = l - bits;
+            let mut room = u32::from(remaining[l as usize]);
+            while room < 1 << sub_bits && bits + sub_bits < 15 {
+                sub_bits += 1;
+                room = 2 * room + u32::from(remaining[(bits + sub_bits) as usize]);
             }
-        } else {
-            let p = rev as usize & (main - 1);
-            if p != prefix {
-                // A new subtable: as many index bits as the codes under
-                // this prefix need (the remaining codes of this length
-                // first, then longer ones, in canonical order).
-                prefix = p;
-                sub_bits = l - bits;
-                let mut room = u32::from(remaining[l as usize]);
-                while room < 1 << sub_bits && bits + sub_bits < 15 {
-                    sub_bits += 1;
-                    room = 2 * room + u32::from(remaining[(bits + sub_bits) as usize]);
-                }
-                sub_start = next_sub;
-                next_sub += 1 << sub_bits;
-                if next_sub > table.len() {
-                    return Err(BadCode);
-                }
-                table[p] = EXCEPTIONAL | SUBTABLE | (sub_start as u32) << 16 | sub_bits << 8 | bits;
+            sub_start = next_sub;
+            next_sub += 1 << sub_bits;
+            if next_sub > table.len() {
+                return Err(BadCode);
             }
-            let sl = l - bits;
-            let entry = value | (sl << 8) | (sl + extra);
-            let mut i = (rev >> bits) as usize;
-            while i < 1 << sub_bits {
-                table[sub_start + i] = entry;
-                i += 1 << sl;
-            }
+            table[p] = EXCEPTIONAL | SUBTABLE | (sub_start as u32) << 16 | sub_bits << 8 | bits;
+        }
+        let sl = l - bits;
+        let entry = value | (sl << 8) | (sl + extra);
+        let mut i = (rev >> bits) as usize;
+        while i < 1 << sub_bits {
+            table[sub_start + i] = entry;
+            i += 1 << sl;
         }
         remaining[l as usize] -= 1;
         code += 1;
     }
-    if kind == Kind::Litlen {
-        pair_literals(&mut table[..main], bits);
-    }
     Ok(())
-}
-
-/// Turns main-table entries whose index holds two whole literal codes
-/// into double literals. Descending, so that the entry of the second code
-/// (at `i >> l1`, a lower index) is still a single one when read.
-fn pair_literals(table: &mut [u32], bits: u32) {
-    // Branch-free (a select per entry): whether an entry pairs is as good
-    // as random, and this runs for every block.
-    for i in (0..table.len()).rev() {
-        let e1 = table[i];
-        let l1 = e1 & 0xff;
-        let e2 = table[i >> (l1 & 31)];
-        let l2 = e2 & 0xff;
-        let pair =
-            (e1 & 0x00ff_0000) | (e2 & 0x00ff_0000) << 8 | LITERAL | DOUBLE | l1 << 8 | (l1 + l2);
-        let ok = e1 & e2 & LITERAL != 0 && l1 + l2 <= bits;
-        table[i] = if ok { pair } else { e1 };
-    }
 }
 
 /// Code lengths of the fixed literal/length code (RFC 1951, 3.2.6).
@@ -291,5 +318,104 @@ mod tests {
         let e2 = t[start + 7];
         assert!(e2 & END_OF_BLOCK != 0);
         assert_eq!(e2 & 0xff, 3);
+    }
+
+    /// The main table the plain way (every code's entry stored at a stride
+    /// over the whole table, then a descending pass turning two whole
+    /// literal codes into a double), as this module built it before the
+    /// doubling builder; `None` where a longer code's subtable goes.
+    fn plain_main(lengths: &[u8], bits: u32) -> alloc::vec::Vec<Option<u32>> {
+        let main = 1usize << bits;
+        let mut t = alloc::vec![None; main];
+        let mut count = [0u32; 16];
+        for &l in lengths {
+            count[usize::from(l)] += 1;
+        }
+        count[0] = 0;
+        let mut next = [0u32; 16];
+        let mut code = 0;
+        for l in 1..16 {
+            code = (code + count[l - 1]) << 1;
+            next[l] = code;
+        }
+        for (sym, &l) in lengths.iter().enumerate() {
+            let l = u32::from(l);
+            if l == 0 || l > bits {
+                continue;
+            }
+            let c = next[l as usize];
+            next[l as usize] += 1;
+            let rev = (c.reverse_bits() >> (32 - l)) as usize;
+            let (value, extra) = symbol_entry(Kind::Litlen, sym);
+            let mut i = rev;
+            while i < main {
+                t[i] = Some(value | (l << 8) | (l + extra));
+                i += 1 << l;
+            }
+        }
+        for i in (0..main).rev() {
+            let (Some(e1), Some(e2)) = (t[i], t[i >> (t[i].unwrap_or(0) & 31)]) else {
+                continue;
+            };
+            let (l1, l2) = (e1 & 0xff, e2 & 0xff);
+            if e1 & e2 & LITERAL != 0 && l1 + l2 <= bits {
+                t[i] = Some(
+                    (e1 & 0x00ff_0000)
+                        | (e2 & 0x00ff_0000) << 8
+                        | LITERAL
+                        | DOUBLE
+                        | l1 << 8
+                        | (l1 + l2),
+                );
+            }
+        }
+        t
+    }
+
+    /// Random complete codes (a random leaf split until the code has a
+    /// random number of symbols, which go to random symbols): the doubling
+    /// builder's main table equals the plain one, and the tables are
+    /// rebuilt over each other's leftovers (as blocks do).
+    #[test]
+    fn doubling_build_equals_plain_build() {
+        let mut seed = 0x2545_f491_u64;
+        let mut rnd = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut t = [0u32; LITLEN_LEN];
+        for round in 0..3000 {
+            let want = 2 + rnd(if round % 3 == 0 { 30 } else { 284 });
+            let mut leaves = alloc::vec![0u8];
+            while leaves.len() < want {
+                let i = rnd(leaves.len());
+                if leaves[i] < 15 {
+                    leaves[i] += 1;
+                    leaves.push(leaves[i]);
+                }
+            }
+            let mut syms: alloc::vec::Vec<usize> = (0..286).collect();
+            for i in (1..syms.len()).rev() {
+                syms.swap(i, rnd(i + 1));
+            }
+            let mut lengths = [0u8; 286];
+            for (leaf, &sym) in leaves.iter().zip(&syms) {
+                lengths[sym] = *leaf;
+            }
+            if lengths[256] == 0 {
+                continue;
+            }
+            build(Kind::Litlen, &lengths, LITLEN_BITS, &mut t)
+                .unwrap_or_else(|_| panic!("round {round}: {lengths:?}"));
+            let plain = plain_main(&lengths, LITLEN_BITS);
+            for (i, p) in plain.iter().enumerate() {
+                match p {
+                    Some(e) => assert_eq!(t[i], *e, "round {round} index {i}"),
+                    None => assert!(t[i] & SUBTABLE != 0, "round {round} index {i}"),
+                }
+            }
+        }
     }
 }
