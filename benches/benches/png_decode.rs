@@ -9,6 +9,7 @@
 //! ```text
 //! cargo bench -p pixb64-benches --bench png_decode
 //! PIXB64_BENCH_SETS=kodak,mixed PIXB64_BENCH_ROUNDS=21 cargo bench ...
+//! PIXB64_BENCH_PER_FILE=1 ...   (each file's medians in the summary)
 //! ```
 //!
 //! Groups are `decode/<set>`; functions are
@@ -375,15 +376,21 @@ fn base64_summary<'a>(sets: impl Iterator<Item = &'a Set>) {
         let mut med = Vec::new();
         for t in &texts {
             let (mut a, mut b) = (Vec::new(), Vec::new());
-            for _ in 0..rounds {
-                let s = Instant::now();
-                black_box(
-                    pixb64::png::decode_base64(black_box(t), &pixb64::base64::STANDARD).unwrap(),
-                );
-                a.push(s.elapsed().as_secs_f64());
-                let s = Instant::now();
-                black_box(decode_png_crate(&peer.decode(black_box(t)).unwrap()));
-                b.push(s.elapsed().as_secs_f64());
+            for round in 0..rounds {
+                // Alternate which goes first (see `summary`).
+                for k in 0..2 {
+                    let s = Instant::now();
+                    if (k + round) % 2 == 0 {
+                        black_box(
+                            pixb64::png::decode_base64(black_box(t), &pixb64::base64::STANDARD)
+                                .unwrap(),
+                        );
+                        a.push(s.elapsed().as_secs_f64());
+                    } else {
+                        black_box(decode_png_crate(&peer.decode(black_box(t)).unwrap()));
+                        b.push(s.elapsed().as_secs_f64());
+                    }
+                }
             }
             a.sort_by(f64::total_cmp);
             b.sort_by(f64::total_cmp);
@@ -409,7 +416,7 @@ fn base64_summary<'a>(sets: impl Iterator<Item = &'a Set>) {
 }
 
 /// Interleaved rounds (every decoder once per round and file, so machine
-/// noise hits all alike), median per decoder and file; per set the ratio of
+/// noise hits all alike, in a shuffled order), median per decoder and file; per set the ratio of
 /// the summed medians to the `png` crate's, and the slowest single file
 /// against the `png` crate and `zune-png`.
 fn summary<'a>(sets: impl Iterator<Item = &'a Set>) {
@@ -426,11 +433,24 @@ fn summary<'a>(sets: impl Iterator<Item = &'a Set>) {
     for set in sets {
         // times[file][decoder]
         let mut times = vec![vec![Vec::new(); DECODERS.len()]; set.files.len()];
+        // The order is shuffled per round and file (fixed seed): a decoder
+        // can leave the heap so that the next one's large output comes
+        // from fresh pages (zune-png before anything made a 25 MB output
+        // cost 2.5x in a fixed or rotating order), so nobody may always
+        // follow the same decoder.
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
         for _ in 0..rounds {
             for (fi, f) in set.files.iter().enumerate() {
-                for (i, (_, d)) in DECODERS.iter().enumerate() {
+                let mut order: [usize; DECODERS.len()] = std::array::from_fn(|i| i);
+                for k in (1..order.len()).rev() {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    order.swap(k, (seed % (k as u64 + 1)) as usize);
+                }
+                for i in order {
                     let t = Instant::now();
-                    black_box(d(black_box(f)));
+                    black_box((DECODERS[i].1)(black_box(f)));
                     times[fi][i].push(t.elapsed().as_secs_f64());
                 }
             }
@@ -455,6 +475,12 @@ fn summary<'a>(sets: impl Iterator<Item = &'a Set>) {
             .iter()
             .map(|m| format!("{m:.0} ({:.2}x)", m / base))
             .collect();
+        if std::env::var_os("PIXB64_BENCH_PER_FILE").is_some() {
+            for (m, n) in med.iter().zip(&set.names) {
+                let ms: Vec<String> = m.iter().map(|t| format!("{:.2}", t * 1e3)).collect();
+                println!("|   {n} | {} ms |", ms.join(" | "));
+            }
+        }
         // Speed ratio per file (>1: pixb64 faster); the worst file.
         let worst = |peer: usize| {
             med.iter()

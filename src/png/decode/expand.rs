@@ -252,7 +252,23 @@ fn palette8(raw: &[u8], table: &[[u8; 4]; 256], alpha: bool, out: &mut [u8]) {
             o.copy_from_slice(&table[usize::from(i)]);
         }
     } else {
-        for (o, &i) in out.chunks_exact_mut(3).zip(raw) {
+        // Four pixels (12 bytes) as three little-endian words, so that each
+        // store is whole rather than a 2-byte and a 1-byte one per pixel:
+        //   word 0 = R0 G0 B0 R1, word 1 = G1 B1 R2 G2, word 2 = B2 R3 G3 B3
+        let rgb = |i: u8| u32::from_le_bytes(table[usize::from(i)]) & 0x00ff_ffff;
+        let mut outs = out.chunks_exact_mut(12);
+        let mut ins = raw.chunks_exact(4);
+        for (o, i) in (&mut outs).zip(&mut ins) {
+            let (a, b, c, d) = (rgb(i[0]), rgb(i[1]), rgb(i[2]), rgb(i[3]));
+            o[0..4].copy_from_slice(&(a | b << 24).to_le_bytes());
+            o[4..8].copy_from_slice(&(b >> 8 | c << 16).to_le_bytes());
+            o[8..12].copy_from_slice(&(c >> 16 | d << 8).to_le_bytes());
+        }
+        for (o, &i) in outs
+            .into_remainder()
+            .chunks_exact_mut(3)
+            .zip(ins.remainder())
+        {
             o.copy_from_slice(&table[usize::from(i)][..3]);
         }
     }
