@@ -332,3 +332,57 @@ fn crc32(data: &[u8]) -> u32 {
     }
     !c
 }
+
+/// Low-bit gray (with and without a tRNS key) and palette (with and
+/// without tRNS) rows wider than the 256-pixel pieces the expansion works
+/// in, at every sample width: the same pixels as the `png` crate. Random
+/// samples (fixed seed), written by the `png` crate.
+#[test]
+fn wide_low_bit_rows_equal_png_crate() {
+    let mut seed = 0x1234_5678_u32;
+    let mut next = || {
+        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        (seed >> 16) as u8
+    };
+    for bits in [1u8, 2, 4] {
+        let depth = match bits {
+            1 => ::png::BitDepth::One,
+            2 => ::png::BitDepth::Two,
+            _ => ::png::BitDepth::Four,
+        };
+        for width in [1u32, 7, 255, 256, 257, 511, 700, 1025] {
+            for (case, color) in [
+                ("gray", ::png::ColorType::Grayscale),
+                ("gray-key", ::png::ColorType::Grayscale),
+                ("palette", ::png::ColorType::Indexed),
+                ("palette-trns", ::png::ColorType::Indexed),
+            ] {
+                let height = 3;
+                let row = (width as usize * usize::from(bits)).div_ceil(8);
+                let data: Vec<u8> = (0..row * height).map(|_| next()).collect();
+                let mut file = Vec::new();
+                let mut enc = ::png::Encoder::new(&mut file, width, height as u32);
+                enc.set_color(color);
+                enc.set_depth(depth);
+                let entries = 1usize << bits;
+                if color == ::png::ColorType::Indexed {
+                    enc.set_palette((0..entries * 3).map(|_| next()).collect::<Vec<u8>>());
+                }
+                match case {
+                    "gray-key" => enc.set_trns(vec![0, next() & ((1 << bits) - 1)]),
+                    "palette-trns" => {
+                        enc.set_trns((0..entries - 1).map(|_| next()).collect::<Vec<u8>>())
+                    }
+                    _ => {}
+                }
+                let mut w = enc.write_header().unwrap();
+                w.write_image_data(&data).unwrap();
+                w.finish().unwrap();
+                let name = format!("{case} {bits}-bit width {width}");
+                let ours = png::decode(&file).unwrap();
+                let theirs = reference(&file, ::png::Transformations::EXPAND).unwrap();
+                assert_same(&name, &ours, &theirs);
+            }
+        }
+    }
+}

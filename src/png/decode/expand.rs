@@ -175,11 +175,29 @@ impl Expand {
             Kind::GrayLow { bits, key } => {
                 let scale = 255 / ((1u8 << bits) - 1);
                 match key {
-                    None => unpack(raw, bits, width, |i, v| out[i] = v * scale),
-                    Some(k) => unpack(raw, bits, width, |i, v| {
-                        out[2 * i] = v * scale;
-                        out[2 * i + 1] = if v == k { 0 } else { 0xFF };
-                    }),
+                    None => {
+                        let out = &mut out[..width];
+                        unpack_indices(raw, bits, out);
+                        for v in out {
+                            *v *= scale;
+                        }
+                    }
+                    Some(k) => {
+                        // A piece at a time through the stack, as palettes.
+                        let per_byte = usize::from(8 / bits);
+                        let mut idx = [0u8; 256];
+                        let mut p = 0;
+                        while p < width {
+                            let n = idx.len().min(width - p);
+                            let bytes = &raw[p / per_byte..(p + n).div_ceil(per_byte)];
+                            unpack_indices(bytes, bits, &mut idx[..n]);
+                            for (o, &v) in out[2 * p..2 * (p + n)].chunks_exact_mut(2).zip(&idx) {
+                                o[0] = v * scale;
+                                o[1] = if v == k { 0 } else { 0xFF };
+                            }
+                            p += n;
+                        }
+                    }
                 }
             }
             Kind::Key8 { ch, key } => {
@@ -230,7 +248,7 @@ impl Expand {
                         let n = idx.len().min(width - p);
                         // `p` is a multiple of 256, so of `per_byte`.
                         let bytes = &raw[p / per_byte..(p + n).div_ceil(per_byte)];
-                        unpack(bytes, bits, n, |i, v| idx[i] = v);
+                        unpack_indices(bytes, bits, &mut idx[..n]);
                         palette8(
                             &idx[..n],
                             table,
@@ -274,19 +292,33 @@ fn palette8(raw: &[u8], table: &[[u8; 4]; 256], alpha: bool, out: &mut [u8]) {
     }
 }
 
-/// Calls `f(i, sample)` for the `width` samples of `bits` bits packed
-/// MSB-first in `raw`.
-#[inline(always)]
-fn unpack(raw: &[u8], bits: u8, width: usize, mut f: impl FnMut(usize, u8)) {
-    let per_byte = usize::from(8 / bits);
-    let mask = ((1u16 << bits) - 1) as u8;
-    for (j, &byte) in raw.iter().enumerate() {
-        let base = j * per_byte;
-        let n = per_byte.min(width.saturating_sub(base));
-        for k in 0..n {
-            let shift = 8 - bits as usize * (k + 1);
-            f(base + k, (byte >> shift) & mask);
+/// The `idx.len()` samples of `bits` (1, 2 or 4) bits packed MSB-first in
+/// `raw`, one per byte of `idx`. One function per width so that a byte's
+/// samples come out with constant shifts, unrolled (a loop with a run-time
+/// count per byte took 1 ns a pixel: the 4-bit 640x480 `windows95.png`
+/// decoded at 0.88x the `png` crate).
+fn unpack_indices(raw: &[u8], bits: u8, idx: &mut [u8]) {
+    fn run<const B: usize>(raw: &[u8], idx: &mut [u8]) {
+        let per = 8 / B;
+        let mask = ((1u16 << B) - 1) as u8;
+        let whole = idx.len() / per;
+        let mut outs = idx.chunks_exact_mut(per);
+        for (o, &byte) in (&mut outs).zip(raw) {
+            for (k, v) in o.iter_mut().enumerate() {
+                *v = (byte >> (8 - B * (k + 1))) & mask;
+            }
         }
+        let tail = outs.into_remainder();
+        if let Some(&byte) = raw.get(whole) {
+            for (k, v) in tail.iter_mut().enumerate() {
+                *v = (byte >> (8 - B * (k + 1))) & mask;
+            }
+        }
+    }
+    match bits {
+        1 => run::<1>(raw, idx),
+        2 => run::<2>(raw, idx),
+        _ => run::<4>(raw, idx),
     }
 }
 
