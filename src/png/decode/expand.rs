@@ -183,19 +183,17 @@ impl Expand {
                         }
                     }
                     Some(k) => {
-                        // A piece at a time through the stack, as palettes.
-                        let per_byte = usize::from(8 / bits);
-                        let mut idx = [0u8; 256];
-                        let mut p = 0;
-                        while p < width {
-                            let n = idx.len().min(width - p);
-                            let bytes = &raw[p / per_byte..(p + n).div_ceil(per_byte)];
-                            unpack_indices(bytes, bits, &mut idx[..n]);
-                            for (o, &v) in out[2 * p..2 * (p + n)].chunks_exact_mut(2).zip(&idx) {
-                                o[0] = v * scale;
-                                o[1] = if v == k { 0 } else { 0xFF };
-                            }
-                            p += n;
+                        // The samples into the second half of the row, then
+                        // widened forward in place: pixel `i` is read (at
+                        // `width + i`) before its two bytes (`2i`, `2i + 1`)
+                        // are written, and those never reach a sample not
+                        // yet read.
+                        let (out, w) = (&mut out[..2 * width], width);
+                        unpack_indices(raw, bits, &mut out[w..]);
+                        for i in 0..w {
+                            let v = out[w + i];
+                            out[2 * i] = v * scale;
+                            out[2 * i + 1] = if v == k { 0 } else { 0xFF };
                         }
                     }
                 }
@@ -240,22 +238,40 @@ impl Expand {
                     // as one tight loop (one call per pixel, with a
                     // run-time copy length, was 9x the png crate's time on a
                     // 4-bit 640x480 screenshot).
-                    let per_byte = usize::from(8 / bits);
-                    let n_out = if alpha { 4 } else { 3 };
-                    let mut idx = [0u8; 256];
-                    let mut p = 0;
-                    while p < width {
-                        let n = idx.len().min(width - p);
-                        // `p` is a multiple of 256, so of `per_byte`.
-                        let bytes = &raw[p / per_byte..(p + n).div_ceil(per_byte)];
-                        unpack_indices(bytes, bits, &mut idx[..n]);
-                        palette8(
-                            &idx[..n],
-                            table,
-                            alpha,
-                            &mut out[p * n_out..(p + n) * n_out],
-                        );
-                        p += n;
+                    #[cfg(not(pixb64_small))]
+                    {
+                        let per_byte = usize::from(8 / bits);
+                        let n_out = if alpha { 4 } else { 3 };
+                        let mut idx = [0u8; 256];
+                        let mut p = 0;
+                        while p < width {
+                            let n = idx.len().min(width - p);
+                            // `p` is a multiple of 256, so of `per_byte`.
+                            let bytes = &raw[p / per_byte..(p + n).div_ceil(per_byte)];
+                            unpack_indices(bytes, bits, &mut idx[..n]);
+                            palette8(
+                                &idx[..n],
+                                table,
+                                alpha,
+                                &mut out[p * n_out..(p + n) * n_out],
+                            );
+                            p += n;
+                        }
+                    }
+                    // The small form, without the stack buffer and the
+                    // second loop: the indices into the row's last `width`
+                    // bytes, then looked up forward in place (pixel `i`'s
+                    // bytes end before index `i + 1`, as for gray above).
+                    #[cfg(pixb64_small)]
+                    {
+                        let n = if alpha { 4 } else { 3 };
+                        let (out, w) = (&mut out[..n * width], width);
+                        let base = (n - 1) * w;
+                        unpack_indices(raw, bits, &mut out[base..]);
+                        for i in 0..w {
+                            let v = usize::from(out[base + i]);
+                            out[n * i..n * i + n].copy_from_slice(&table[v][..n]);
+                        }
                     }
                 }
             }
@@ -273,20 +289,21 @@ fn palette8(raw: &[u8], table: &[[u8; 4]; 256], alpha: bool, out: &mut [u8]) {
         // Four pixels (12 bytes) as three little-endian words, so that each
         // store is whole rather than a 2-byte and a 1-byte one per pixel:
         //   word 0 = R0 G0 B0 R1, word 1 = G1 B1 R2 G2, word 2 = B2 R3 G3 B3
-        let rgb = |i: u8| u32::from_le_bytes(table[usize::from(i)]) & 0x00ff_ffff;
-        let mut outs = out.chunks_exact_mut(12);
-        let mut ins = raw.chunks_exact(4);
-        for (o, i) in (&mut outs).zip(&mut ins) {
-            let (a, b, c, d) = (rgb(i[0]), rgb(i[1]), rgb(i[2]), rgb(i[3]));
-            o[0..4].copy_from_slice(&(a | b << 24).to_le_bytes());
-            o[4..8].copy_from_slice(&(b >> 8 | c << 16).to_le_bytes());
-            o[8..12].copy_from_slice(&(c >> 16 | d << 8).to_le_bytes());
-        }
-        for (o, &i) in outs
-            .into_remainder()
-            .chunks_exact_mut(3)
-            .zip(ins.remainder())
-        {
+        // (not in the small form: 220 bytes of flash).
+        #[cfg(pixb64_small)]
+        let done = 0;
+        #[cfg(not(pixb64_small))]
+        let done = {
+            let rgb = |i: u8| u32::from_le_bytes(table[usize::from(i)]) & 0x00ff_ffff;
+            for (o, i) in out.chunks_exact_mut(12).zip(raw.chunks_exact(4)) {
+                let (a, b, c, d) = (rgb(i[0]), rgb(i[1]), rgb(i[2]), rgb(i[3]));
+                o[0..4].copy_from_slice(&(a | b << 24).to_le_bytes());
+                o[4..8].copy_from_slice(&(b >> 8 | c << 16).to_le_bytes());
+                o[8..12].copy_from_slice(&(c >> 16 | d << 8).to_le_bytes());
+            }
+            raw.len().min(out.len() / 3) / 4 * 4
+        };
+        for (o, &i) in out[3 * done..].chunks_exact_mut(3).zip(&raw[done..]) {
             o.copy_from_slice(&table[usize::from(i)][..3]);
         }
     }
@@ -297,28 +314,34 @@ fn palette8(raw: &[u8], table: &[[u8; 4]; 256], alpha: bool, out: &mut [u8]) {
 /// samples come out with constant shifts, unrolled (a loop with a run-time
 /// count per byte took 1 ns a pixel: the 4-bit 640x480 `windows95.png`
 /// decoded at 0.88x the `png` crate).
+/// The small form has one copy with the width at run time (the three
+/// cost 370 bytes of flash).
 fn unpack_indices(raw: &[u8], bits: u8, idx: &mut [u8]) {
-    fn run<const B: usize>(raw: &[u8], idx: &mut [u8]) {
-        let per = 8 / B;
-        let mask = ((1u16 << B) - 1) as u8;
+    #[inline(always)]
+    fn run(raw: &[u8], idx: &mut [u8], b: usize) {
+        let per = 8 / b;
+        let mask = ((1u16 << b) - 1) as u8;
         let whole = idx.len() / per;
         let mut outs = idx.chunks_exact_mut(per);
         for (o, &byte) in (&mut outs).zip(raw) {
             for (k, v) in o.iter_mut().enumerate() {
-                *v = (byte >> (8 - B * (k + 1))) & mask;
+                *v = (byte >> (8 - b * (k + 1))) & mask;
             }
         }
         let tail = outs.into_remainder();
         if let Some(&byte) = raw.get(whole) {
             for (k, v) in tail.iter_mut().enumerate() {
-                *v = (byte >> (8 - B * (k + 1))) & mask;
+                *v = (byte >> (8 - b * (k + 1))) & mask;
             }
         }
     }
+    #[cfg(pixb64_small)]
+    run(raw, idx, usize::from(bits));
+    #[cfg(not(pixb64_small))]
     match bits {
-        1 => run::<1>(raw, idx),
-        2 => run::<2>(raw, idx),
-        _ => run::<4>(raw, idx),
+        1 => run(raw, idx, 1),
+        2 => run(raw, idx, 2),
+        _ => run(raw, idx, 4),
     }
 }
 
