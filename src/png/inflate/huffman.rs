@@ -314,10 +314,10 @@ mod tests {
         assert!(e & SUBTABLE != 0);
         let start = (e >> 16) as usize;
         let sub = (e >> 8) & 15;
-        assert_eq!(sub, 3);
-        let e2 = t[start + 7];
+        assert_eq!(sub, 15 - LITLEN_BITS);
+        let e2 = t[start + (1 << sub) - 1];
         assert!(e2 & END_OF_BLOCK != 0);
-        assert_eq!(e2 & 0xff, 3);
+        assert_eq!(e2 & 0xff, sub);
     }
 
     /// The main table the plain way (every code's entry stored at a stride
