@@ -21,93 +21,46 @@ pub(crate) fn decode_rows(
     opts: &DecodeOptions,
     engine: Engine,
 ) -> Result<Vec<u8>, DecodeError> {
-    let ex = Expand::new(pre, opts);
-    let mut out = alloc_zeroed(plan.out_len)?;
+    let mut rows = RowOut::new(plan, pre, opts)?;
     // The ring the stream is inflated into (see `Engine::ring_len`).
     let mut ring = alloc_zeroed(engine.ring_len(plan.raw_len))?;
-    let full_row = 1 + raw_row_bytes(plan.width as u128, plan.bits_pp as u128) as usize;
-    let mut cur = alloc_zeroed(full_row)?;
-    let mut prev = alloc_zeroed(full_row)?;
-    let interlaced = plan.interlaced;
-    let mut tmp = if interlaced {
-        alloc_zeroed(plan.width * plan.out_bpp)?
-    } else {
-        Vec::new()
-    };
-
     let mut ring_pos = 0;
     // Inflated bytes waiting in the ring: ring[ring_pos - avail..ring_pos].
     let mut avail = 0;
     let mut consumed: u64 = 0;
-    let out_stride = plan.width * plan.out_bpp;
-    for pass in plan.passes.iter().flatten() {
-        let row_len = 1 + raw_row_bytes(pass.width as u128, plan.bits_pp as u128) as usize;
-        for r in 0..pass.height {
-            // Gather one raw row.
-            let mut filled = 0;
-            while filled < row_len {
-                if avail == 0 {
-                    if inf.done {
-                        return Err(DecodeError::ImageDataShort {
-                            expected: plan.raw_len,
-                            actual: consumed,
-                        });
-                    }
-                    if ring_pos == ring.len() {
-                        ring_pos = engine.ring_restart(&mut ring);
-                    }
-                    let want =
-                        (plan.raw_len - consumed).min((ring.len() - ring_pos) as u64) as usize;
-                    let n = inf.run(&mut ring, ring_pos, want, Out::Ring)?;
-                    if n == 0 && !inf.done {
-                        return Err(DecodeError::ImageDataShort {
-                            expected: plan.raw_len,
-                            actual: consumed,
-                        });
-                    }
-                    ring_pos += n;
-                    avail = n;
+    while let Some(row_len) = rows.next_len() {
+        // Gather one raw row.
+        let mut filled = 0;
+        while filled < row_len {
+            if avail == 0 {
+                if inf.done {
+                    return Err(DecodeError::ImageDataShort {
+                        expected: plan.raw_len,
+                        actual: consumed,
+                    });
                 }
-                let k = avail.min(row_len - filled);
-                let start = ring_pos - avail;
-                cur[filled..filled + k].copy_from_slice(&ring[start..start + k]);
-                filled += k;
-                avail -= k;
-                consumed += k as u64;
-            }
-            let filter = cur[0];
-            if filter > 4 {
-                return Err(DecodeError::BadFilter {
-                    offset: consumed - row_len as u64,
-                    filter,
-                });
-            }
-            let p = if r == 0 {
-                None
-            } else {
-                Some(&prev[1..row_len])
-            };
-            unfilter::unfilter(filter, plan.bpp, p, &mut cur[1..row_len]);
-            let raw = &cur[1..row_len];
-            if interlaced {
-                let t = &mut tmp[..pass.width * plan.out_bpp];
-                ex.row(raw, pass.width, t);
-                let y = pass.y0 + r * pass.dy;
-                let line = &mut out[y * out_stride..(y + 1) * out_stride];
-                let b = plan.out_bpp;
-                for (i, px) in t.chunks_exact(b).enumerate() {
-                    let x = pass.x0 + i * pass.dx;
-                    line[x * b..x * b + b].copy_from_slice(px);
+                if ring_pos == ring.len() {
+                    ring_pos = engine.ring_restart(&mut ring);
                 }
-            } else {
-                ex.row(
-                    raw,
-                    pass.width,
-                    &mut out[r * out_stride..(r + 1) * out_stride],
-                );
+                let want = (plan.raw_len - consumed).min((ring.len() - ring_pos) as u64) as usize;
+                let n = inf.run(&mut ring, ring_pos, want, Out::Ring)?;
+                if n == 0 && !inf.done {
+                    return Err(DecodeError::ImageDataShort {
+                        expected: plan.raw_len,
+                        actual: consumed,
+                    });
+                }
+                ring_pos += n;
+                avail = n;
             }
-            core::mem::swap(&mut cur, &mut prev);
+            let k = avail.min(row_len - filled);
+            let start = ring_pos - avail;
+            rows.row_buf()[filled..filled + k].copy_from_slice(&ring[start..start + k]);
+            filled += k;
+            avail -= k;
+            consumed += k as u64;
         }
+        rows.commit(consumed)?;
     }
     // The image is complete; the rest of the stream may hold only the end
     // of the last block and the checksum, or surplus data (see `Ending`).
@@ -122,5 +75,127 @@ pub(crate) fn decode_rows(
         inf.finish(&mut ring, ring_pos, Out::Ring, plan.raw_len)
     };
     Ending::of(opts).stream_end(end)?;
-    Ok(out)
+    Ok(rows.finish())
+}
+
+/// The rows' side of the row pipeline, whatever inflates: raw rows (filter
+/// byte first, in stream order, pass by pass for Adam7) are written into
+/// [`RowOut::row_buf`] and handed over with [`RowOut::commit`], which
+/// unfilters them against the previous row of their pass, expands them
+/// (palette, low bit depths, tRNS, 16 to 8 bits, channels) and puts them
+/// in the output (scattered, for Adam7).
+#[cfg(feature = "alloc")]
+pub(crate) struct RowOut<'p> {
+    plan: &'p Plan,
+    ex: Expand,
+    out: Vec<u8>,
+    /// The row being filled, and the previous (unfiltered) row of its pass.
+    cur: Vec<u8>,
+    prev: Vec<u8>,
+    /// One expanded row of an Adam7 pass, before it is scattered.
+    tmp: Vec<u8>,
+    /// The pass (index into `plan.passes`) and row within it of the next
+    /// row; `pass == 7` once the image is complete.
+    pass: usize,
+    row: usize,
+}
+
+#[cfg(feature = "alloc")]
+impl<'p> RowOut<'p> {
+    pub(crate) fn new(
+        plan: &'p Plan,
+        pre: &Preamble<'_>,
+        opts: &DecodeOptions,
+    ) -> Result<Self, DecodeError> {
+        let full_row = 1 + raw_row_bytes(plan.width as u128, plan.bits_pp as u128) as usize;
+        let mut r = RowOut {
+            plan,
+            ex: Expand::new(pre, opts),
+            out: alloc_zeroed(plan.out_len)?,
+            cur: alloc_zeroed(full_row)?,
+            prev: alloc_zeroed(full_row)?,
+            tmp: if plan.interlaced {
+                alloc_zeroed(plan.width * plan.out_bpp)?
+            } else {
+                Vec::new()
+            },
+            pass: 0,
+            row: 0,
+        };
+        r.skip_empty();
+        Ok(r)
+    }
+
+    fn skip_empty(&mut self) {
+        while self.pass < 7 && self.plan.passes[self.pass].is_none_or(|p| self.row >= p.height) {
+            self.pass += 1;
+            self.row = 0;
+        }
+    }
+
+    /// Bytes of the next raw row (with its filter byte), or `None` when
+    /// the image is complete.
+    pub(crate) fn next_len(&self) -> Option<usize> {
+        let pass = self.plan.passes.get(self.pass).copied().flatten()?;
+        Some(1 + raw_row_bytes(pass.width as u128, self.plan.bits_pp as u128) as usize)
+    }
+
+    /// Where the next raw row goes (at least [`RowOut::next_len`] bytes).
+    pub(crate) fn row_buf(&mut self) -> &mut [u8] {
+        &mut self.cur
+    }
+
+    /// Takes the next raw row from [`RowOut::row_buf`]; `consumed`: the
+    /// stream's raw bytes up to the end of this row (for the error offset).
+    pub(crate) fn commit(&mut self, consumed: u64) -> Result<(), DecodeError> {
+        let (Some(pass), Some(row_len)) = (
+            self.plan.passes.get(self.pass).copied().flatten(),
+            self.next_len(),
+        ) else {
+            return Ok(());
+        };
+        let plan = self.plan;
+        let filter = self.cur[0];
+        if filter > 4 {
+            return Err(DecodeError::BadFilter {
+                offset: consumed - row_len as u64,
+                filter,
+            });
+        }
+        let p = if self.row == 0 {
+            None
+        } else {
+            Some(&self.prev[1..row_len])
+        };
+        unfilter::unfilter(filter, plan.bpp, p, &mut self.cur[1..row_len]);
+        let raw = &self.cur[1..row_len];
+        let out_stride = plan.width * plan.out_bpp;
+        if plan.interlaced {
+            let t = &mut self.tmp[..pass.width * plan.out_bpp];
+            self.ex.row(raw, pass.width, t);
+            let y = pass.y0 + self.row * pass.dy;
+            let line = &mut self.out[y * out_stride..(y + 1) * out_stride];
+            let b = plan.out_bpp;
+            for (i, px) in t.chunks_exact(b).enumerate() {
+                let x = pass.x0 + i * pass.dx;
+                line[x * b..x * b + b].copy_from_slice(px);
+            }
+        } else {
+            let r = self.row;
+            self.ex.row(
+                raw,
+                pass.width,
+                &mut self.out[r * out_stride..(r + 1) * out_stride],
+            );
+        }
+        core::mem::swap(&mut self.cur, &mut self.prev);
+        self.row += 1;
+        self.skip_empty();
+        Ok(())
+    }
+
+    /// The output image (complete once [`RowOut::next_len`] is `None`).
+    pub(crate) fn finish(self) -> Vec<u8> {
+        self.out
+    }
 }
