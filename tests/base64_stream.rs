@@ -374,3 +374,30 @@ proptest! {
         }
     }
 }
+
+/// An encoder dropped without `finish` writes its last group and padding
+/// (as `base64`'s writer does), wrapped or not; after `finish` nothing more.
+#[test]
+fn dropped_encoder_writes_its_last_group() {
+    use pixb64::base64::{EncoderWriter, LineEnding, STANDARD};
+    use std::io::Write;
+    let mut out = Vec::new();
+    {
+        let mut enc = EncoderWriter::new(&mut out, &STANDARD);
+        enc.write_all(b"foob").unwrap();
+    }
+    assert_eq!(out, b"Zm9vYg==");
+    let mut out = Vec::new();
+    {
+        let mut enc = EncoderWriter::new(&mut out, &STANDARD).with_wrap(4, LineEnding::Lf);
+        enc.write_all(b"fooba").unwrap();
+    }
+    assert_eq!(out, b"Zm9v\nYmE=");
+    let mut out = Vec::new();
+    {
+        let mut enc = EncoderWriter::new(&mut out, &STANDARD);
+        enc.write_all(b"f").unwrap();
+        enc.finish().unwrap();
+    }
+    assert_eq!(out, b"Zg==");
+}

@@ -16,8 +16,9 @@ const ENCODE_SYMBOLS: usize = ENCODE_CHUNK / 3 * 4;
 /// the inner writer, optionally as wrapped lines.
 ///
 /// Call [`finish`](Self::finish) at the end: it writes the last group and its
-/// padding. Nothing is written on drop, so a dropped encoder loses up to two
-/// input bytes (and whatever the inner writer buffers).
+/// padding, flushes, returns the inner writer and reports errors. An encoder
+/// dropped without `finish` does the same on drop (as `base64`'s
+/// `EncoderWriter` does) but can only ignore an error there.
 ///
 /// ```
 /// use std::io::Write;
@@ -29,7 +30,8 @@ const ENCODE_SYMBOLS: usize = ENCODE_CHUNK / 3 * 4;
 /// ```
 #[derive(Debug)]
 pub struct EncoderWriter<W: Write> {
-    inner: W,
+    /// `None` only once [`finish`](Self::finish) has taken it.
+    inner: Option<W>,
     config: Base64,
     /// Input bytes waiting for a whole group (`pending_len` of them, 0-2 between calls).
     pending: [u8; 3],
@@ -45,7 +47,7 @@ impl<W: Write> EncoderWriter<W> {
     /// An encoder writing `config`'s encoding of the input to `inner`.
     pub fn new(inner: W, config: &Base64) -> EncoderWriter<W> {
         EncoderWriter {
-            inner,
+            inner: Some(inner),
             config: *config,
             pending: [0; 3],
             pending_len: 0,
@@ -70,26 +72,46 @@ impl<W: Write> EncoderWriter<W> {
 
     /// The inner writer.
     pub fn get_ref(&self) -> &W {
-        &self.inner
+        // Some until `finish`, which consumes `self`.
+        self.inner
+            .as_ref()
+            .expect("inner writer present until finish")
     }
 
     /// Writes the last group (with padding) and returns the inner writer,
     /// after flushing it.
     pub fn finish(mut self) -> io::Result<W> {
+        self.write_rest()?;
+        self.inner
+            .take()
+            .ok_or_else(|| io::Error::other("encoder already finished"))
+    }
+
+    /// Writes the pending partial group (with padding) and flushes.
+    fn write_rest(&mut self) -> io::Result<()> {
         let rest = self.pending;
         let n = self
             .config
             .encode_to_slice(&rest[..self.pending_len], &mut self.symbols)
             .map_err(io::Error::other)?;
+        self.pending_len = 0;
         self.emit(n)?;
-        self.inner.flush()?;
-        Ok(self.inner)
+        self.inner_mut()?.flush()
+    }
+
+    fn inner_mut(&mut self) -> io::Result<&mut W> {
+        self.inner
+            .as_mut()
+            .ok_or_else(|| io::Error::other("encoder already finished"))
     }
 
     /// Writes `self.symbols[..n]` to the inner writer, wrapped if asked.
     fn emit(&mut self, n: usize) -> io::Result<()> {
         if self.line_len == 0 {
-            return self.inner.write_all(&self.symbols[..n]);
+            let Some(inner) = self.inner.as_mut() else {
+                return Err(io::Error::other("encoder already finished"));
+            };
+            return inner.write_all(&self.symbols[..n]);
         }
         self.wrapped.clear();
         let mut rest = &self.symbols[..n];
@@ -103,7 +125,21 @@ impl<W: Write> EncoderWriter<W> {
             self.column += take;
             rest = &rest[take..];
         }
-        self.inner.write_all(&self.wrapped)
+        let Some(inner) = self.inner.as_mut() else {
+            return Err(io::Error::other("encoder already finished"));
+        };
+        inner.write_all(&self.wrapped)
+    }
+}
+
+impl<W: Write> Drop for EncoderWriter<W> {
+    /// Finishes an encoder that was not finished (errors are lost here;
+    /// call [`finish`](EncoderWriter::finish) to see them). Nothing is
+    /// written while the thread is panicking.
+    fn drop(&mut self) {
+        if self.inner.is_some() && !std::thread::panicking() {
+            let _ = self.write_rest();
+        }
     }
 }
 
@@ -146,7 +182,7 @@ impl<W: Write> Write for EncoderWriter<W> {
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
+        self.inner_mut()?.flush()
     }
 }
 
