@@ -66,8 +66,11 @@ pub enum DataUriError {
     },
     /// There is no `,` between the MIME type and the body.
     MissingComma,
-    /// The body is marked `;base64` but is not forgiving-base64.
-    InvalidBase64,
+    /// The body is marked `;base64` but is not forgiving-base64: the base64
+    /// error, whose offsets count from the start of the body (after the
+    /// `,`, once percent-escapes are decoded; the same as in the input when
+    /// the body has none).
+    InvalidBase64(crate::base64::DecodeError),
 }
 
 impl fmt::Display for DataUriError {
@@ -78,12 +81,24 @@ impl fmt::Display for DataUriError {
                 write!(f, "invalid URL (at byte {offset})")
             }
             DataUriError::MissingComma => f.write_str("data: URL has no ',' before its body"),
-            DataUriError::InvalidBase64 => f.write_str("data: URL body is not valid base64"),
+            DataUriError::InvalidBase64(e) => {
+                write!(
+                    f,
+                    "data: URL body is not valid base64: {e} (counting from the body's start)"
+                )
+            }
         }
     }
 }
 
-impl core::error::Error for DataUriError {}
+impl core::error::Error for DataUriError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            DataUriError::InvalidBase64(e) => Some(e),
+            _ => None,
+        }
+    }
+}
 
 /// The default MIME type of a `data:` URL.
 const DEFAULT_MIME: &str = "text/plain;charset=US-ASCII";
@@ -160,7 +175,7 @@ pub fn parse(input: &str) -> Result<DataUri, DataUriError> {
         // they are for the byte decoder.
         let n = FORGIVING
             .decode_in_place(&mut body)
-            .map_err(|_| DataUriError::InvalidBase64)?;
+            .map_err(DataUriError::InvalidBase64)?;
         body.truncate(n);
         mime = stripped;
     }

@@ -57,13 +57,21 @@ fn error_kinds() {
         data_uri::parse("data:text/plain"),
         Err(DataUriError::MissingComma)
     );
+    // The base64 error is kept, its offsets counted in the body.
     assert_eq!(
         data_uri::parse("data:;base64,A"),
-        Err(DataUriError::InvalidBase64)
+        Err(DataUriError::InvalidBase64(
+            pixb64::base64::DecodeError::InvalidLength { len: 1 }
+        ))
     );
     assert_eq!(
-        data_uri::parse("data:;base64,!!!!"),
-        Err(DataUriError::InvalidBase64)
+        data_uri::parse("data:;base64,QU!!"),
+        Err(DataUriError::InvalidBase64(
+            pixb64::base64::DecodeError::InvalidByte {
+                offset: 2,
+                byte: b'!'
+            }
+        ))
     );
     assert_eq!(
         data_uri::parse("data://test:test/,X"),
