@@ -217,11 +217,11 @@ impl fmt::Display for DecodeError {
             Truncated {
                 offset,
                 chunk: Some(c),
-            } => write!(f, "PNG truncated at byte {offset}, inside a {c} chunk"),
+            } => write!(f, "file ends at byte {offset}, inside chunk {c}"),
             Truncated {
                 offset,
                 chunk: None,
-            } => write!(f, "PNG truncated at byte {offset}"),
+            } => write!(f, "file ends at byte {offset}, inside the signature or a chunk header"),
             BadChunkType { offset, chunk } => {
                 write!(f, "invalid chunk type {chunk:?} at byte {offset}")
             }
