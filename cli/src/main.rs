@@ -307,7 +307,7 @@ fn decode(args: &DecodeArgs) -> Result<(), Failure> {
     let mut input = Input::open(args.input.as_deref())?;
     let name = input.name.clone();
     let reader = std::mem::replace(&mut input.reader, Box::new(io::empty()));
-    let mut dec = stream::decoder(reader, &config)?;
+    let mut dec = stream::decoder(reader, &config, &name)?;
     let r = match args.to {
         None => with_output(args.output.as_deref(), |out, out_name| {
             stream::copy_decoded(&mut dec, &name, out, out_name)

@@ -337,9 +337,17 @@ impl Facts {
                 let h = String::from_utf8_lossy(&head[..=comma]);
                 data_uri::parse(&h).ok().map(|d| d.mime_type().to_owned())
             });
-            (stream::decoder(Box::new(r), &STANDARD)?, "data-uri", mime)
+            (
+                stream::decoder(Box::new(r), &STANDARD, &name)?,
+                "data-uri",
+                mime,
+            )
         } else {
-            (stream::decoder(Box::new(r), &STANDARD)?, "base64", None)
+            (
+                stream::decoder(Box::new(r), &STANDARD, &name)?,
+                "base64",
+                None,
+            )
         };
         let mut file = vec![0; HEAD];
         let n =

@@ -71,15 +71,17 @@ pub fn read_full(input: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
 /// A reader of the decoded bytes of `input`: base64 in `config`'s alphabet
 /// (whitespace anywhere is skipped), or, if the input starts with `data:`
 /// (case-insensitive, after leading C0 controls and spaces), the body of that
-/// `data:` URI as the WHATWG data: URL processor gives it.
+/// `data:` URI as the WHATWG data: URL processor gives it. `name` names the
+/// input in errors.
 pub fn decoder<'a>(
     input: Box<dyn Read + 'a>,
     config: &Base64,
+    name: &str,
 ) -> Result<Box<dyn Read + 'a>, Failure> {
     let mut r = BufReader::with_capacity(DECODE_READ, input);
     let peek = r
         .fill_buf()
-        .map_err(|e| Failure::io("cannot read input", e))?;
+        .map_err(|e| Failure::io(format!("cannot read {name}"), e))?;
     let start = peek.iter().position(|&b| b > b' ').unwrap_or(peek.len());
     let is_uri = peek.len() >= start + 5 && peek[start..start + 5].eq_ignore_ascii_case(b"data:");
     if !is_uri {
@@ -91,7 +93,7 @@ pub fn decoder<'a>(
     loop {
         let chunk = r
             .fill_buf()
-            .map_err(|e| Failure::io("cannot read input", e))?;
+            .map_err(|e| Failure::io(format!("cannot read {name}"), e))?;
         if chunk.is_empty() {
             return Err(Failure::DataUri(
                 data_uri::DataUriError::MissingComma.to_string(),

@@ -534,3 +534,18 @@ fn broken_pipe_exits_quietly() {
     assert_eq!(status.code(), Some(0), "stderr: {err}");
     assert!(err.is_empty(), "stderr: {err:?}");
 }
+
+/// A directory as input is named in the error, whichever command reads it.
+#[test]
+fn directory_input_is_named() {
+    let dir = std::env::temp_dir().join(format!("pixb64-dir-input-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for cmd in ["encode", "decode", "info"] {
+        let err = assert_one_line_failure(&run_path(&[cmd], &dir));
+        assert!(
+            err.contains(&format!("'{}'", dir.display())),
+            "{cmd}: {err}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
