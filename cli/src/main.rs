@@ -117,6 +117,10 @@ struct DecodeArgs {
     /// Accept input without `=` padding (padded input still decodes)
     #[arg(long)]
     no_pad: bool,
+    /// Ignore non-zero bits in the last symbol (as Python's b64decode does:
+    /// `aGVsbG9=` reads as "hello")
+    #[arg(long)]
+    trailing_bits: bool,
     /// Decode the bytes as an image (PNG, JPEG or netpbm) and write it in this format
     #[arg(long, value_name = "FORMAT")]
     to: Option<Format>,
@@ -206,6 +210,20 @@ impl Failure {
     }
 }
 
+/// What a base64 error usually means on the command line.
+fn decode_hint(e: &pixb64::base64::DecodeError) -> &'static str {
+    use pixb64::base64::DecodeError::*;
+    match e {
+        InvalidPadding { .. } => {
+            " (the '=' padding at the end is missing or of the wrong length; --no-pad reads input without it)"
+        }
+        InvalidByte { byte: b'=', .. } => " (more symbols follow the '=' padding)",
+        TrailingBits { .. } => "; --trailing-bits ignores them, as Python's b64decode does",
+        InvalidLength { .. } => " (one symbol too many or too few: the text is cut or has a stray symbol)",
+        _ => "",
+    }
+}
+
 fn main() -> ExitCode {
     // Usage errors exit 2 here, through clap.
     let cli = Cli::parse();
@@ -220,7 +238,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::BrokenPipe) => ExitCode::SUCCESS,
         Err(Failure::Decode(e)) => {
-            say(format_args!("invalid base64: {e}"));
+            say(format_args!("invalid base64: {e}{}", decode_hint(&e)));
             ExitCode::FAILURE
         }
         Err(Failure::DataUri(e)) => {
@@ -303,6 +321,9 @@ fn decode(args: &DecodeArgs) -> Result<(), Failure> {
     let mut config = codec(args.url_safe, false);
     if args.no_pad {
         config = config.with_decode_padding(DecodePadding::Optional);
+    }
+    if args.trailing_bits {
+        config = config.with_trailing_bits_allowed(true);
     }
     let mut input = Input::open(args.input.as_deref())?;
     let name = input.name.clone();

@@ -549,3 +549,32 @@ fn directory_input_is_named() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Base64 errors come with what they usually mean, and `--trailing-bits`
+/// reads what Python's `b64decode` reads.
+#[test]
+fn decode_errors_explain_and_trailing_bits_flag() {
+    let err = assert_one_line_failure(&run(&["decode"], b"aGVsbG8"));
+    assert!(
+        err.contains("offset 7") && err.contains("--no-pad"),
+        "{err}"
+    );
+    let out = run(&["decode", "--no-pad"], b"aGVsbG8");
+    assert_ok(&out);
+    assert_eq!(out.stdout, b"hello");
+
+    let err = assert_one_line_failure(&run(&["decode"], b"aGk=xx"));
+    assert!(
+        err.contains("offset 3") && err.contains("follow the '=' padding"),
+        "{err}"
+    );
+
+    let err = assert_one_line_failure(&run(&["decode"], b"aGVsbG9="));
+    assert!(
+        err.contains("offset 6") && err.contains("--trailing-bits"),
+        "{err}"
+    );
+    let out = run(&["decode", "--trailing-bits"], b"aGVsbG9=");
+    assert_ok(&out);
+    assert_eq!(out.stdout, b"hello");
+}
