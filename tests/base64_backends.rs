@@ -12,7 +12,8 @@ use support::{codecs_with_ws_variants, ending_bytes, naive_wrap, Codec, SplitMix
 /// The SIMD backends this CPU runs (the scalar one is the reference).
 fn simd_backends() -> Vec<Backend> {
     Backend::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|b| *b != Backend::Scalar && b.is_available())
         .collect()
 }
@@ -106,7 +107,7 @@ fn cases_scaled(full: usize) -> usize {
 
 #[test]
 fn availability_is_consistent() {
-    for b in Backend::ALL {
+    for &b in Backend::ALL {
         assert_eq!(
             pixb64::base64::STANDARD.with_backend(b).is_some(),
             b.is_available(),
@@ -306,12 +307,14 @@ proptest! {
 #[test]
 fn detect_honors_pixb64_backend() {
     let best = Backend::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .rfind(|b| b.is_available())
         .unwrap();
     let want = match std::env::var("PIXB64_BACKEND") {
         Ok(v) => Backend::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|b| b.name() == v && b.is_available())
             .unwrap_or(best),
         Err(_) => best,

@@ -1054,7 +1054,7 @@ fn backends() {
     assert!(Backend::detect().is_available());
     assert_eq!(STANDARD.backend(), Backend::detect());
     let mut names = Vec::new();
-    for b in Backend::ALL {
+    for &b in Backend::ALL {
         let forced = FORGIVING.with_backend(b);
         assert_eq!(forced.is_some(), b.is_available(), "{b}");
         if let Some(c) = forced {

@@ -264,7 +264,8 @@ fn base64_simd_decode(text: &[u8], out: &mut [u8]) -> usize {
 /// Every forced backend this CPU runs, with its function name.
 fn backends() -> Vec<(Backend, Base64, String)> {
     Backend::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .filter_map(|b| {
             let codec = STANDARD.with_backend(b)?;
             Some((b, codec, format!("pixb64-{}", b.name())))

@@ -244,7 +244,7 @@ pub fn bench() -> Result<(), Failure> {
     let text = STANDARD.encode(&raw);
     let mut enc = vec![0u8; text.len()];
     let mut dec = vec![0u8; raw.len()];
-    for b in Backend::ALL {
+    for &b in Backend::ALL {
         let Some(c) = STANDARD.with_backend(b) else {
             continue;
         };

@@ -325,7 +325,7 @@ fn info_reads_the_header_only() {
 fn bench_lists_backends_and_levels() {
     let out = ok(&run_env(&["bench"], b"", &[("PIXB64_BENCH_QUICK", "1")]));
     let text = String::from_utf8(out).unwrap();
-    for b in pixb64::base64::Backend::ALL {
+    for &b in pixb64::base64::Backend::ALL {
         assert_eq!(
             text.contains(&format!("| {b} |")),
             b.is_available(),

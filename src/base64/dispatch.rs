@@ -31,8 +31,9 @@ pub enum Backend {
 }
 
 impl Backend {
-    /// Every backend, best last.
-    pub const ALL: [Backend; 6] = [
+    /// Every backend, best last. A slice, so that a new backend (the enum is
+    /// `#[non_exhaustive]`) does not change a public type.
+    pub const ALL: &'static [Backend] = &[
         Backend::Scalar,
         Backend::Ssse3,
         Backend::Avx2,
@@ -63,7 +64,7 @@ impl Backend {
     #[inline(never)]
     fn probe() -> Backend {
         let mut best = Backend::Scalar;
-        for b in Backend::ALL {
+        for &b in Backend::ALL {
             if b.is_available() {
                 best = b;
             }
@@ -104,7 +105,8 @@ impl Backend {
         let v = std::env::var_os("PIXB64_BACKEND")?;
         let v = v.to_str()?;
         Backend::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|b| b.name() == v && b.is_available())
     }
 

@@ -348,7 +348,8 @@ pub fn codecs_with_ws_variants() -> Vec<Codec> {
 /// Every backend this CPU runs (under Miri: those the interpreter reports).
 pub fn available_backends() -> Vec<Backend> {
     Backend::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|b| b.is_available())
         .collect()
 }
