@@ -163,7 +163,7 @@ pub struct Image<'a> {
 impl<'a> Image<'a> {
     /// An 8-bit image. `data.len()` must be exactly `width * height * channels`.
     pub fn new(width: u32, height: u32, channels: u8, data: &'a [u8]) -> Result<Self, ImageError> {
-        Self::with_depth(width, height, channels, Depth::Eight, data)
+        Self::new_with_depth(width, height, channels, Depth::Eight, data)
     }
 
     /// A 16-bit image of big-endian sample pairs. `data.len()` must be exactly
@@ -174,11 +174,11 @@ impl<'a> Image<'a> {
         channels: u8,
         data: &'a [u8],
     ) -> Result<Self, ImageError> {
-        Self::with_depth(width, height, channels, Depth::Sixteen, data)
+        Self::new_with_depth(width, height, channels, Depth::Sixteen, data)
     }
 
     /// An image of the given depth.
-    pub fn with_depth(
+    pub fn new_with_depth(
         width: u32,
         height: u32,
         channels: u8,
@@ -261,7 +261,7 @@ impl ImageBuf {
         channels: u8,
         data: alloc::vec::Vec<u8>,
     ) -> Result<Self, ImageError> {
-        Self::with_depth(width, height, channels, Depth::Eight, data)
+        Self::new_with_depth(width, height, channels, Depth::Eight, data)
     }
 
     /// A 16-bit image (big-endian pairs) that owns its pixels.
@@ -271,18 +271,18 @@ impl ImageBuf {
         channels: u8,
         data: alloc::vec::Vec<u8>,
     ) -> Result<Self, ImageError> {
-        Self::with_depth(width, height, channels, Depth::Sixteen, data)
+        Self::new_with_depth(width, height, channels, Depth::Sixteen, data)
     }
 
     /// An owned image of the given depth.
-    pub fn with_depth(
+    pub fn new_with_depth(
         width: u32,
         height: u32,
         channels: u8,
         depth: Depth,
         data: alloc::vec::Vec<u8>,
     ) -> Result<Self, ImageError> {
-        Image::with_depth(width, height, channels, depth, &data)?;
+        Image::new_with_depth(width, height, channels, depth, &data)?;
         Ok(ImageBuf {
             width,
             height,

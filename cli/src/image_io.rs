@@ -81,7 +81,7 @@ pub fn load_with(
     opts: &png::DecodeOptions,
 ) -> Result<ImageBuf, Failure> {
     if let Some(r) = raw {
-        return ImageBuf::with_depth(r.width, r.height, r.channels, r.depth, bytes)
+        return ImageBuf::new_with_depth(r.width, r.height, r.channels, r.depth, bytes)
             .map_err(|e| Failure::Image(format!("raw pixels: {e}")));
     }
     match kind(&bytes) {
@@ -109,7 +109,7 @@ pub fn load_with(
                     }
                 }
             }
-            ImageBuf::with_depth(p.width, p.height, p.channels, depth, data)
+            ImageBuf::new_with_depth(p.width, p.height, p.channels, depth, data)
                 .map_err(|e| Failure::Image(e.to_string()))
         }
         None => {

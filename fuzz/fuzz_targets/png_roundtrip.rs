@@ -80,7 +80,7 @@ fuzz_target!(|c: Case| {
     } else {
         Depth::Eight
     };
-    let img = Image::with_depth(c.width, c.height, c.channels, depth, &c.pixels).unwrap();
+    let img = Image::new_with_depth(c.width, c.height, c.channels, depth, &c.pixels).unwrap();
     let order = if c.bgr {
         ChannelOrder::Bgr
     } else {

@@ -1084,7 +1084,7 @@ mod tests {
             let height = if case % 7 == 0 { 1 } else { rng.below(64) + 1 };
             let len = width as usize * height as usize * usize::from(channels) * depth.bytes();
             let data = synthetic(&mut rng, len, case % 3);
-            let img = Image::with_depth(width, height, channels, depth, &data).unwrap();
+            let img = Image::new_with_depth(width, height, channels, depth, &data).unwrap();
             all_ways(&img);
         }
     }
@@ -1123,7 +1123,7 @@ mod tests {
         ] {
             let len = (w * h) as usize * usize::from(c) * depth.bytes();
             let data = synthetic(&mut rng, len, 2);
-            let img = Image::with_depth(w, h, c, depth, &data).unwrap();
+            let img = Image::new_with_depth(w, h, c, depth, &data).unwrap();
             let row_len = img.row_bytes() as u64 + 1;
             for order in [ChannelOrder::Rgb, ChannelOrder::Bgr] {
                 let mut whole = Vec::new();
@@ -1185,7 +1185,7 @@ mod tests {
             for depth in [Depth::Eight, Depth::Sixteen] {
                 let n = usize::from(channels) * depth.bytes();
                 let px: Vec<u8> = (0..n as u8).map(|i| i.wrapping_mul(37) + 1).collect();
-                all_ways(&Image::with_depth(1, 1, channels, depth, &px).unwrap());
+                all_ways(&Image::new_with_depth(1, 1, channels, depth, &px).unwrap());
             }
         }
     }
@@ -1241,7 +1241,7 @@ mod tests {
         ] {
             let len = (w * h) as usize * usize::from(c) * depth.bytes();
             let data = synthetic(&mut rng, len, 1);
-            let img = Image::with_depth(w, h, c, depth, &data).unwrap();
+            let img = Image::new_with_depth(w, h, c, depth, &data).unwrap();
             for policy in POLICIES {
                 let z = roundtrip(&img, ChannelOrder::Rgb, policy);
                 let (dw, dh, dc, dd, px) = decode_png(&frame_png(&img, &z));
@@ -1272,7 +1272,7 @@ mod tests {
                 continue;
             };
             let (w, h, c, depth, px) = decode_png(&bytes);
-            let full = Image::with_depth(w, h, c, depth, &px).unwrap();
+            let full = Image::new_with_depth(w, h, c, depth, &px).unwrap();
             // Debug builds: a 160 x 48 crop from the middle.
             let (cw, ch) = if cfg!(debug_assertions) {
                 (w.min(160), h.min(48))
@@ -1286,7 +1286,7 @@ mod tests {
                 let row = full.row(y as usize);
                 crop.extend_from_slice(&row[x0 as usize * bpp..(x0 + cw) as usize * bpp]);
             }
-            let img = Image::with_depth(cw, ch, c, depth, &crop).unwrap();
+            let img = Image::new_with_depth(cw, ch, c, depth, &crop).unwrap();
             let z = roundtrip(&img, ChannelOrder::Rgb, Filter::Adaptive);
             roundtrip(&img, ChannelOrder::Bgr, Filter::Paeth);
             let (_, _, _, _, back) = decode_png(&frame_png(&img, &z));

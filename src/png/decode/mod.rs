@@ -160,11 +160,11 @@ fn decode_engine(
     }
     // Cannot fail: IHDR was validated and the plan sized the buffer from
     // it. Mapped rather than unwrapped so that no input can reach a panic.
-    ImageBuf::with_depth(width, height, plan.out_channels, plan.out_depth, pixels).map_err(|_| {
-        DecodeError::OutOfMemory {
+    ImageBuf::new_with_depth(width, height, plan.out_channels, plan.out_depth, pixels).map_err(
+        |_| DecodeError::OutOfMemory {
             bytes: plan.out_len,
-        }
-    })
+        },
+    )
 }
 
 /// The orientation of the file's eXIf chunk, wherever it is before IEND
