@@ -20,7 +20,8 @@ pub fn codec(selector: u8) -> (Base64, Option<&'static base64::engine::GeneralPu
 /// Every backend this CPU runs.
 pub fn backends() -> Vec<Backend> {
     Backend::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|b| b.is_available())
         .collect()
 }
