@@ -373,7 +373,7 @@ fn base64_sink_writes_the_file_as_text() {
         .cycle()
     {
         let end = (at + n).min(data.len());
-        s.write(&data[at..end]);
+        s.put(&data[at..end]);
         at = end;
         if at == data.len() {
             break;

@@ -41,10 +41,10 @@ pub(crate) fn write_chunk<S: Sink + ?Sized>(sink: &mut S, ty: [u8; 4], data: &[u
     let mut head = [0u8; 8];
     head[..4].copy_from_slice(&(data.len() as u32).to_be_bytes());
     head[4..].copy_from_slice(&ty);
-    sink.write(&head);
-    sink.write(data);
+    sink.put(&head);
+    sink.put(data);
     let crc = crc32_update(crc32_update(0, &ty), data);
-    sink.write(&crc.to_be_bytes());
+    sink.put(&crc.to_be_bytes());
 }
 
 /// A [`Sink`] that frames everything written to it as IDAT chunks into an
@@ -93,7 +93,7 @@ impl<'a, S: Sink + ?Sized> IdatWriter<'a, S> {
         self.buf[..4].copy_from_slice(&(n as u32).to_be_bytes());
         let crc = super::crc32(&self.buf[4..self.at]);
         self.buf[self.at..self.at + TAIL].copy_from_slice(&crc.to_be_bytes());
-        self.sink.write(&self.buf[..self.at + TAIL]);
+        self.sink.put(&self.buf[..self.at + TAIL]);
         self.at = HEAD;
     }
 
@@ -104,7 +104,7 @@ impl<'a, S: Sink + ?Sized> IdatWriter<'a, S> {
 }
 
 impl<S: Sink + ?Sized> Sink for IdatWriter<'_, S> {
-    fn write(&mut self, mut bytes: &[u8]) {
+    fn put(&mut self, mut bytes: &[u8]) {
         let end = self.buf.len() - TAIL;
         while !bytes.is_empty() {
             let (now, rest) = bytes.split_at((end - self.at).min(bytes.len()));
@@ -155,7 +155,7 @@ mod tests {
             let mut w = IdatWriter::new(&mut out, &mut buf);
             // Uneven writes, to cross chunk borders mid-write.
             for piece in payload.chunks(1000 + total / 3) {
-                w.write(piece);
+                w.put(piece);
             }
             w.finish();
             let cs = chunks(&out);

@@ -132,7 +132,7 @@ struct IoSink<W> {
 
 #[cfg(feature = "std")]
 impl<W: std::io::Write> Sink for IoSink<W> {
-    fn write(&mut self, bytes: &[u8]) {
+    fn put(&mut self, bytes: &[u8]) {
         if self.error.is_none() {
             if let Err(e) = self.writer.write_all(bytes) {
                 self.error = Some(e);

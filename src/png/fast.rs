@@ -759,7 +759,7 @@ impl Stream {
     #[inline]
     fn flush<S: Sink + ?Sized>(&mut self, stage: &[u8], out: &mut S, at: usize) {
         if self.pos >= at && self.pos > 0 {
-            out.write(&stage[..self.pos]);
+            out.put(&stage[..self.pos]);
             // The pending bits were stored at `pos` too, but they are
             // still in `pending`: the next writer stores them again at 0.
             self.pos = 0;

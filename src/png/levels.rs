@@ -385,7 +385,7 @@ fn judge_all<T: Copy>(
 struct Count(usize);
 
 impl Sink for Count {
-    fn write(&mut self, bytes: &[u8]) {
+    fn put(&mut self, bytes: &[u8]) {
         self.0 += bytes.len();
     }
 }

@@ -171,7 +171,7 @@ fn feed<S: Sink + ?Sized>(
     // early, but stop on an error status or no progress rather than spin.
     loop {
         let (status, used) = compress_to_output(c, data, flush, |bytes| {
-            out.write(bytes);
+            out.put(bytes);
             true
         });
         data = data.get(used..).unwrap_or(&[]);

@@ -7,23 +7,26 @@ use crate::base64::{Base64, Encoder};
 /// encoder. Infallible on purpose: an `io::Write` adapter records the first
 /// error and drops later writes, and the caller checks it at the end, so the
 /// engines carry no error paths.
+///
+/// The method is `put`, not `write`: on a `Vec<u8>` with `std::io::Write`
+/// in scope, a `write` would be ambiguous with `io::Write::write`.
 pub trait Sink {
     /// Appends `bytes`.
-    fn write(&mut self, bytes: &[u8]);
+    fn put(&mut self, bytes: &[u8]);
 }
 
 #[cfg(feature = "alloc")]
 impl Sink for alloc::vec::Vec<u8> {
     #[inline]
-    fn write(&mut self, bytes: &[u8]) {
+    fn put(&mut self, bytes: &[u8]) {
         self.extend_from_slice(bytes);
     }
 }
 
 impl<S: Sink + ?Sized> Sink for &mut S {
     #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        (**self).write(bytes);
+    fn put(&mut self, bytes: &[u8]) {
+        (**self).put(bytes);
     }
 }
 
@@ -41,8 +44,8 @@ impl<S: Sink + ?Sized> Sink for &mut S {
 /// use pixb64::base64::STANDARD;
 /// use pixb64::png::{Base64Sink, Sink};
 /// let mut s = Base64Sink::new(&STANDARD, Vec::new());
-/// s.write(b"fo");
-/// s.write(b"ob");
+/// s.put(b"fo");
+/// s.put(b"ob");
 /// assert_eq!(s.finish(), b"Zm9vYg==");
 /// ```
 pub struct Base64Sink<S: Sink> {
@@ -78,16 +81,16 @@ impl<S: Sink> Base64Sink<S> {
         let mut tail = [0u8; 4];
         // Four bytes hold any final group.
         let n = self.enc.finish(&mut tail).unwrap_or(0);
-        self.inner.write(&tail[..n]);
+        self.inner.put(&tail[..n]);
         self.inner
     }
 }
 
 impl<S: Sink> Sink for Base64Sink<S> {
-    fn write(&mut self, mut bytes: &[u8]) {
+    fn put(&mut self, mut bytes: &[u8]) {
         while !bytes.is_empty() {
             let (consumed, written) = self.enc.encode(bytes, &mut self.buf);
-            self.inner.write(&self.buf[..written]);
+            self.inner.put(&self.buf[..written]);
             bytes = &bytes[consumed..];
         }
     }

@@ -38,7 +38,7 @@ impl Stored {
                 let n16 = n as u16; // n <= 65535
                 let [l0, l1] = n16.to_le_bytes();
                 let [c0, c1] = (!n16).to_le_bytes();
-                sink.write(&[last, l0, l1, c0, c1]);
+                sink.put(&[last, l0, l1, c0, c1]);
                 self.left_in_block = n;
             }
             // `usize` may be narrower than `u64`: clamp before converting.
@@ -46,7 +46,7 @@ impl Stored {
                 .len()
                 .min(usize::try_from(self.left_in_block).unwrap_or(usize::MAX));
             let (now, rest) = data.split_at(take);
-            sink.write(now);
+            sink.put(now);
             self.left_in_block -= take as u64;
             self.left_total = self.left_total.saturating_sub(take as u64);
             data = rest;

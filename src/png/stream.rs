@@ -122,7 +122,7 @@ pub(crate) fn write_head<S: Sink + ?Sized>(
     channels: u8,
     depth: Depth,
 ) {
-    sink.write(&SIGNATURE);
+    sink.put(&SIGNATURE);
     let mut ihdr = [0u8; 13];
     ihdr[..4].copy_from_slice(&width.to_be_bytes());
     ihdr[4..8].copy_from_slice(&height.to_be_bytes());
@@ -548,7 +548,7 @@ impl Rows {
 /// // Text into a fixed buffer (a UART would send it on instead).
 /// struct Fixed<'b>(&'b mut [u8], usize);
 /// impl Sink for Fixed<'_> {
-///     fn write(&mut self, bytes: &[u8]) {
+///     fn put(&mut self, bytes: &[u8]) {
 ///         self.0[self.1..self.1 + bytes.len()].copy_from_slice(bytes);
 ///         self.1 += bytes.len();
 ///     }
@@ -561,7 +561,7 @@ impl Rows {
 /// let need = RowEncoder::<Fixed>::scratch_len(64, 3, Depth::Eight, &opts);
 /// let mut text = [0u8; 8192];
 /// let mut out = Fixed(&mut text, 0);
-/// out.write(b"data:image/png;base64,");
+/// out.put(b"data:image/png;base64,");
 /// let sink = Base64Sink::new(&STANDARD, out);
 /// let mut enc =
 ///     RowEncoder::with_scratch(64, 32, 3, Depth::Eight, &opts, sink, &mut scratch[..need])?;
@@ -682,7 +682,7 @@ impl<'a, S: Sink> RowEncoder<'a, S> {
         parts.rows.fill(0);
         let rows = Rows::new(plan, &mut parts, u64::from(height), first);
         let mut idat = IdatWriter::new(&mut sink, idat_buf);
-        idat.write(&zlib_header(plan.level));
+        idat.put(&zlib_header(plan.level));
         let idat_at = idat.at();
         RowEncoder {
             sink,
@@ -749,7 +749,7 @@ impl<'a, S: Sink> RowEncoder<'a, S> {
         let (mut parts, idat_buf) = self.layout.cut(self.store.buf());
         let mut idat = IdatWriter::resume(&mut self.sink, idat_buf, self.idat_at);
         let adler = self.rows.finish(true, &mut parts, &mut idat);
-        idat.write(&adler.to_be_bytes());
+        idat.put(&adler.to_be_bytes());
         idat.finish();
         write_end(&mut self.sink);
     }

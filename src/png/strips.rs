@@ -46,7 +46,7 @@ pub(crate) fn compress<C: Strips, S: Sink + ?Sized>(
     header: [u8; 2],
     out: &mut S,
 ) {
-    out.write(&header);
+    out.put(&header);
     let height = img.height() as usize;
     let strips = strip_count(img, threads);
     let adler = if strips <= 1 {
@@ -54,7 +54,7 @@ pub(crate) fn compress<C: Strips, S: Sink + ?Sized>(
     } else {
         parallel(img, coder, strips, out)
     };
-    out.write(&adler.to_be_bytes());
+    out.put(&adler.to_be_bytes());
 }
 
 /// How many strips to cut: at most `threads`, each at least [`MIN_STRIP`]
@@ -130,7 +130,7 @@ fn parallel<C: Strips, S: Sink + ?Sized>(
                 Some(Err(e)) => std::panic::resume_unwind(e),
                 None => job(),
             };
-            out.write(&buf);
+            out.put(&buf);
             adler = adler32_combine(adler, a, n);
         }
         adler

@@ -65,7 +65,7 @@ fn pixel(x: u32, y: u32) -> [u8; 3] {
 struct Host(hio::HostStream);
 
 impl Sink for Host {
-    fn write(&mut self, bytes: &[u8]) {
+    fn put(&mut self, bytes: &[u8]) {
         // A failed host write leaves the URI short; the check catches it.
         let _ = self.0.write_all(bytes);
     }
@@ -80,8 +80,8 @@ struct Both<'f> {
 }
 
 impl Sink for Both<'_> {
-    fn write(&mut self, bytes: &[u8]) {
-        self.text.write(bytes);
+    fn put(&mut self, bytes: &[u8]) {
+        self.text.put(bytes);
         match self.file.get_mut(self.len..self.len + bytes.len()) {
             Some(dst) => {
                 dst.copy_from_slice(bytes);
@@ -117,7 +117,7 @@ fn put_dec(out: &mut Host, v: usize) {
             break;
         }
     }
-    out.write(&digits[i..]);
+    out.put(&digits[i..]);
 }
 
 extern "C" {
@@ -165,13 +165,13 @@ fn main() -> ! {
     let ok = run(&mut host);
     let statics = core::ptr::addr_of!(__ebss) as usize - core::ptr::addr_of!(__sdata) as usize;
     let peak = stack_peak();
-    host.write(b"ram ");
+    host.put(b"ram ");
     put_dec(&mut host, statics);
-    host.write(b" ");
+    host.put(b" ");
     put_dec(&mut host, peak);
-    host.write(b" ");
+    host.put(b" ");
     put_dec(&mut host, statics + peak);
-    host.write(b"\n");
+    host.put(b"\n");
     halt(ok);
 }
 
@@ -204,7 +204,7 @@ fn encode() -> Option<usize> {
     let file = unsafe { &mut *core::ptr::addr_of_mut!(FILE_BUF) };
     let mut scratch = [0u8; ENC_SCRATCH];
     let mut prefix = Host(hio::hstdout().ok()?);
-    prefix.write(b"data:image/png;base64,");
+    prefix.put(b"data:image/png;base64,");
     let sink = Both {
         text: Base64Sink::new(&STANDARD, prefix),
         file,
@@ -223,7 +223,7 @@ fn encode() -> Option<usize> {
     }
     let both = enc.finish().ok()?;
     let (len, overflow) = (both.len, both.overflow);
-    both.text.finish().write(b"\n");
+    both.text.finish().put(b"\n");
     (!overflow).then_some(len)
 }
 
@@ -251,10 +251,10 @@ fn decode(host: &mut Host, len: usize) -> bool {
             Err(_) => return false,
         }
     }
-    host.write(b"rows ");
+    host.put(b"rows ");
     put_dec(host, crc as usize);
-    host.write(b" ");
+    host.put(b" ");
     put_dec(host, rows);
-    host.write(b"\n");
+    host.put(b"\n");
     true
 }

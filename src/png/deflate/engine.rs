@@ -198,10 +198,10 @@ impl Engine {
             let mut bw = BitWriter::new(&mut self.out, 0, self.pending);
             block::write_stored(&mut bw, &[], false);
             let n = bw.pos;
-            sink.write(&self.out[..n]);
+            sink.put(&self.out[..n]);
             self.pending = Pending::default();
         } else if self.pending.n > 0 {
-            sink.write(&[self.pending.bits as u8]);
+            sink.put(&[self.pending.bits as u8]);
             self.pending = Pending::default();
         }
     }
@@ -300,7 +300,7 @@ impl Engine {
         }
         self.pending = bw.pending();
         let n = bw.pos;
-        sink.write(&self.out[..n]);
+        sink.put(&self.out[..n]);
         if end > start {
             let c = Costs::from_freqs(&last_freqs);
             self.set_prices(&c);
