@@ -1,6 +1,6 @@
 //! `data:` URLs: the WHATWG Fetch "data: URL processor", and encoding.
 //!
-//! [`parse`] follows the Fetch standard's data: URL processor step by step,
+//! [`decode`] follows the Fetch standard's data: URL processor step by step,
 //! including the parts of the URL parser and serializer it relies on (leading
 //! and trailing C0 controls and spaces stripped, tabs and newlines removed,
 //! the fragment dropped, non-ASCII and control bytes percent-encoded), the
@@ -58,9 +58,9 @@ impl DataUri {
 #[non_exhaustive]
 pub enum DataUriError {
     /// The scheme is not `data` (or there is no scheme).
-    NotDataUrl,
+    NotDataUri,
     /// The URL parser rejects it (e.g. an invalid port in `data://host:port/`).
-    InvalidUrl {
+    InvalidUri {
         /// Byte offset in the input where the URL parser gave up.
         offset: usize,
     },
@@ -76,8 +76,8 @@ pub enum DataUriError {
 impl fmt::Display for DataUriError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DataUriError::NotDataUrl => f.write_str("not a data: URL"),
-            DataUriError::InvalidUrl { offset } => {
+            DataUriError::NotDataUri => f.write_str("not a data: URL"),
+            DataUriError::InvalidUri { offset } => {
                 write!(f, "invalid URL (at byte {offset})")
             }
             DataUriError::MissingComma => f.write_str("data: URL has no ',' before its body"),
@@ -144,7 +144,7 @@ pub fn decode_image(uri: &str) -> Result<ImageBuf, Error> {
 
 /// [`decode_image`] with options: [`crate::decode_image`] on the URL's body.
 pub fn decode_image_with(uri: &str, opts: &DecodeOptions) -> Result<ImageBuf, Error> {
-    let d = parse(uri)?;
+    let d = decode(uri)?;
     crate::decode_image(d.data(), opts)
 }
 
@@ -158,7 +158,7 @@ pub fn encoded_len(mime: &str, data_len: usize) -> Option<usize> {
 }
 
 /// Runs the WHATWG data: URL processor on `input`.
-pub fn parse(input: &str) -> Result<DataUri, DataUriError> {
+pub fn decode(input: &str) -> Result<DataUri, DataUriError> {
     let serialized = serialize_without_fragment(input)?;
     // The serialization starts with "data:" (the scheme, lower-cased).
     let rest = &serialized.as_bytes()["data:".len()..];
@@ -310,10 +310,10 @@ fn serialize_without_fragment(input: &str) -> Result<String, DataUriError> {
     let colon = chars
         .iter()
         .position(|&(_, c)| c == ':')
-        .ok_or(DataUriError::NotDataUrl)?;
+        .ok_or(DataUriError::NotDataUri)?;
     let scheme: String = chars[..colon].iter().map(|&(_, c)| c).collect();
     if !scheme.eq_ignore_ascii_case("data") {
-        return Err(DataUriError::NotDataUrl);
+        return Err(DataUriError::NotDataUri);
     }
     let rest = &chars[colon + 1..];
     let mut out: Vec<u8> = Vec::with_capacity(input.len() + 16);
@@ -375,7 +375,7 @@ fn serialize_authority(auth: &[(usize, char)], out: &mut Vec<u8>) -> Result<(), 
         Some(at) => (Some(&auth[..at]), &auth[at + 1..]),
         None => (None, auth),
     };
-    let fail = |k: Option<&(usize, char)>| DataUriError::InvalidUrl {
+    let fail = |k: Option<&(usize, char)>| DataUriError::InvalidUri {
         offset: k.map_or(0, |&(i, _)| i),
     };
     if let Some(ui) = userinfo {
@@ -679,7 +679,7 @@ mod tests {
             uri.len(),
             encoded_len("application/octet-stream", 256).unwrap()
         );
-        let p = parse(&uri).unwrap();
+        let p = decode(&uri).unwrap();
         assert_eq!(p.mime_type(), "application/octet-stream");
         assert_eq!(p.essence(), "application/octet-stream");
         assert_eq!(p.data(), &data[..]);

@@ -12,7 +12,7 @@ fn every_wpt_data_url_vector() {
     let mut failures = Vec::new();
     for v in &vectors {
         let input = v[0].as_str().unwrap();
-        let got = data_uri::parse(input);
+        let got = data_uri::decode(input);
         match (&v[1], got) {
             (serde_json::Value::Null, Err(_)) => {}
             (serde_json::Value::Null, Ok(d)) => failures.push(format!(
@@ -49,23 +49,23 @@ fn every_wpt_data_url_vector() {
 #[test]
 fn error_kinds() {
     assert_eq!(
-        data_uri::parse("http://x/,a"),
-        Err(DataUriError::NotDataUrl)
+        data_uri::decode("http://x/,a"),
+        Err(DataUriError::NotDataUri)
     );
-    assert_eq!(data_uri::parse("no scheme"), Err(DataUriError::NotDataUrl));
+    assert_eq!(data_uri::decode("no scheme"), Err(DataUriError::NotDataUri));
     assert_eq!(
-        data_uri::parse("data:text/plain"),
+        data_uri::decode("data:text/plain"),
         Err(DataUriError::MissingComma)
     );
     // The base64 error is kept, its offsets counted in the body.
     assert_eq!(
-        data_uri::parse("data:;base64,A"),
+        data_uri::decode("data:;base64,A"),
         Err(DataUriError::InvalidBase64(
             pixb64::base64::DecodeError::InvalidLength { len: 1 }
         ))
     );
     assert_eq!(
-        data_uri::parse("data:;base64,QU!!"),
+        data_uri::decode("data:;base64,QU!!"),
         Err(DataUriError::InvalidBase64(
             pixb64::base64::DecodeError::InvalidByte {
                 offset: 2,
@@ -74,11 +74,11 @@ fn error_kinds() {
         ))
     );
     assert_eq!(
-        data_uri::parse("data://test:test/,X"),
-        Err(DataUriError::InvalidUrl { offset: 12 })
+        data_uri::decode("data://test:test/,X"),
+        Err(DataUriError::InvalidUri { offset: 12 })
     );
     // Case-insensitive scheme, surrounding C0/space trimmed, tabs and newlines removed.
-    let d = data_uri::parse(" \u{1}DaTa:image/PNG;base64,iV\nBO\tRw==#frag ").unwrap();
+    let d = data_uri::decode(" \u{1}DaTa:image/PNG;base64,iV\nBO\tRw==#frag ").unwrap();
     assert_eq!(d.mime_type(), "image/png");
     assert_eq!(d.data(), b"\x89PNG");
 }
@@ -90,7 +90,7 @@ fn encode_round_trips_and_counts() {
         let uri = data_uri::encode("image/png", &data);
         assert!(uri.starts_with("data:image/png;base64,"));
         assert_eq!(Some(uri.len()), data_uri::encoded_len("image/png", n));
-        let d = data_uri::parse(&uri).unwrap();
+        let d = data_uri::decode(&uri).unwrap();
         assert_eq!(d.mime_type(), "image/png");
         assert_eq!(d.data(), &data[..]);
     }

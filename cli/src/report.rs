@@ -335,7 +335,7 @@ impl Facts {
             // streams through the decoder, which checks the header again.
             let mime = head.iter().position(|&b| b == b',').and_then(|comma| {
                 let h = String::from_utf8_lossy(&head[..=comma]);
-                data_uri::parse(&h).ok().map(|d| d.mime_type().to_owned())
+                data_uri::decode(&h).ok().map(|d| d.mime_type().to_owned())
             });
             (
                 stream::decoder(Box::new(r), &STANDARD, name)?,

@@ -121,7 +121,7 @@ pub fn decoder<'a>(
     // URL part; the body streams (its URL-level rules are applied below).
     let mut probe = String::from_utf8_lossy(&header).into_owned();
     probe.push(',');
-    data_uri::parse(&probe).map_err(|e| Failure::DataUri(e.to_string()))?;
+    data_uri::decode(&probe).map_err(|e| Failure::DataUri(e.to_string()))?;
     let body = UrlBody::new(r);
     if is_base64(&header) {
         Ok(Box::new(DecoderReader::new(body, &FORGIVING)))
