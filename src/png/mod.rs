@@ -48,11 +48,20 @@ mod strips;
 pub use crate::image::Depth;
 #[cfg(feature = "alloc")]
 pub use b64::{decode_base64, decode_base64_with, encode_base64};
-#[cfg(feature = "png-read")]
-pub use decode::*;
+#[cfg(all(feature = "png-read", fuzzing))]
+pub(crate) use decode::fuzz_row_pipeline;
 #[cfg(feature = "alloc")]
-pub use encode::*;
-pub use options::*;
+pub use decode::{decode, decode_with};
+#[cfg(feature = "png-read")]
+pub use decode::{
+    read_header, read_header_with, Channels, ChunkType, ColorType, DecodeError, DecodeOptions,
+    Header, HeaderField, LimitKind, Limits, OrderProblem, RowDecoder, ZlibProblem,
+};
+#[cfg(feature = "std")]
+pub use encode::encode_to_writer;
+#[cfg(feature = "alloc")]
+pub use encode::{encode, encode_to_sink};
+pub use options::{ChannelOrder, Deflater, EncodeOptions, Filter};
 pub use sink::{Base64Sink, Sink};
 pub use stream::{EncodeError, RowEncoder};
 
