@@ -48,8 +48,6 @@ mod strips;
 pub use crate::image::Depth;
 #[cfg(feature = "alloc")]
 pub use b64::{decode_base64, decode_base64_with, encode_base64};
-#[cfg(all(feature = "png-read", fuzzing))]
-pub(crate) use decode::fuzz_row_pipeline;
 #[cfg(feature = "alloc")]
 pub use decode::{decode, decode_with};
 #[cfg(feature = "png-read")]
