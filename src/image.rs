@@ -75,7 +75,7 @@ pub enum ImageError {
         channels: u8,
     },
     /// The channel count is not 1, 2, 3 or 4.
-    BadChannels {
+    InvalidChannels {
         /// The given channel count.
         channels: u8,
     },
@@ -105,7 +105,7 @@ impl fmt::Display for ImageError {
                 f,
                 "image size overflows usize ({width}x{height}x{channels})"
             ),
-            ImageError::BadChannels { channels } => {
+            ImageError::InvalidChannels { channels } => {
                 write!(f, "channel count must be 1, 2, 3 or 4, not {channels}")
             }
             ImageError::LengthMismatch { expected, actual } => write!(
@@ -135,7 +135,7 @@ pub(crate) fn checked_len(
         return Err(ImageError::DimensionTooLarge { width, height });
     }
     if !(1..=4).contains(&channels) {
-        return Err(ImageError::BadChannels { channels });
+        return Err(ImageError::InvalidChannels { channels });
     }
     let overflow = ImageError::SizeOverflow {
         width,

@@ -131,8 +131,8 @@ fn expected_error(name: &str, e: &DecodeError) -> bool {
     use DecodeError::*;
     match &name[..4] {
         "xs1n" | "xs2n" | "xs4n" | "xs7n" | "xcrn" | "xlfn" => matches!(e, NotPng { .. }),
-        "xhdn" => matches!(e, BadCrc { chunk, .. } if *chunk == ChunkType::IHDR),
-        "xcsn" => matches!(e, BadCrc { chunk, .. } if *chunk == ChunkType::IDAT),
+        "xhdn" => matches!(e, InvalidCrc { chunk, .. } if *chunk == ChunkType::IHDR),
+        "xcsn" => matches!(e, InvalidCrc { chunk, .. } if *chunk == ChunkType::IDAT),
         "xc1n" | "xc9n" => matches!(
             e,
             InvalidHeader {
@@ -264,7 +264,7 @@ fn checksum_option_skips_crc_and_adler() {
     bad[start + 8 + len..start + 12 + len].copy_from_slice(&crc.to_be_bytes());
     assert!(matches!(
         png::decode(&bad),
-        Err(DecodeError::BadAdler { .. })
+        Err(DecodeError::InvalidAdler { .. })
     ));
     let lax = DecodeOptions::new().with_checksums(false);
     assert_eq!(png::decode_with(&bad, &lax).unwrap(), good);
@@ -273,7 +273,7 @@ fn checksum_option_skips_crc_and_adler() {
     bad[start + 8 + len] ^= 0x80;
     assert!(matches!(
         png::decode(&bad),
-        Err(DecodeError::BadCrc { chunk, .. }) if chunk == ChunkType::IDAT
+        Err(DecodeError::InvalidCrc { chunk, .. }) if chunk == ChunkType::IDAT
     ));
     assert_eq!(png::decode_with(&bad, &lax).unwrap(), good);
 }

@@ -328,7 +328,7 @@ fn image_errors() {
     for channels in [0u8, 5, 255] {
         assert_eq!(
             Image::new(4, 4, channels, &px),
-            Err(ImageError::BadChannels { channels })
+            Err(ImageError::InvalidChannels { channels })
         );
     }
     assert_eq!(

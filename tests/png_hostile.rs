@@ -84,7 +84,7 @@ fn dir(sub: &str) -> PathBuf {
         .join(sub)
 }
 
-/// The variant name of a result: "Ok" or e.g. "BadCrc".
+/// The variant name of a result: "Ok" or e.g. "InvalidCrc".
 fn kind(r: &Result<ImageBuf, DecodeError>) -> String {
     match r {
         Ok(_) => "Ok".into(),

@@ -148,11 +148,11 @@ fn strict_errors_name_the_defect() {
     ));
     assert!(matches!(
         png::decode_with(&read("iend_bad_crc"), &strict),
-        Err(E::BadCrc { .. })
+        Err(E::InvalidCrc { .. })
     ));
     assert!(matches!(
         png::decode_with(&read("iend_nonzero_len"), &strict),
-        Err(E::BadChunkLength { .. })
+        Err(E::InvalidChunkLength { .. })
     ));
     assert!(matches!(
         png::decode_with(&read("plte_after_idat"), &strict),
@@ -169,7 +169,7 @@ fn strict_errors_name_the_defect() {
     ));
     assert!(matches!(
         png::decode(&read("idat_bad_crc_after_text")),
-        Err(E::BadCrc { .. })
+        Err(E::InvalidCrc { .. })
     ));
     assert!(matches!(
         png::decode(&read("ihdr_after_idat")),
@@ -177,6 +177,6 @@ fn strict_errors_name_the_defect() {
     ));
     assert!(matches!(
         png::decode(&read("bad_adler")),
-        Err(E::BadAdler { .. })
+        Err(E::InvalidAdler { .. })
     ));
 }

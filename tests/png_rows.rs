@@ -220,15 +220,17 @@ fn typed_errors() {
     let new = |w, h, c, o: &EncodeOptions| RowEncoder::new(w, h, c, Depth::Eight, o, Vec::new());
     assert!(matches!(
         new(0, 5, 3, &opts),
-        Err(EncodeError::BadHeader(ImageError::ZeroDimension { .. }))
+        Err(EncodeError::InvalidHeader(ImageError::ZeroDimension { .. }))
     ));
     assert!(matches!(
         new(5, 1 << 31, 3, &opts),
-        Err(EncodeError::BadHeader(ImageError::DimensionTooLarge { .. }))
+        Err(EncodeError::InvalidHeader(
+            ImageError::DimensionTooLarge { .. }
+        ))
     ));
     assert!(matches!(
         new(5, 5, 5, &opts),
-        Err(EncodeError::BadHeader(ImageError::BadChannels {
+        Err(EncodeError::InvalidHeader(ImageError::InvalidChannels {
             channels: 5
         }))
     ));

@@ -279,8 +279,8 @@ fn compare(name: &str, data: &[u8], opts: &DecodeOptions, t: &mut Tally) {
         // filter byte and a stream error may be found in either order.
         (Err(a), Err(b))
             if r.header.is_some_and(|h| direct(&h, opts))
-                && (matches!(a, DecodeError::BadFilter { .. })
-                    || matches!(b, DecodeError::BadFilter { .. })) =>
+                && (matches!(a, DecodeError::InvalidFilter { .. })
+                    || matches!(b, DecodeError::InvalidFilter { .. })) =>
         {
             t.filter_first += 1
         }

@@ -19,7 +19,7 @@ pub enum JpegError {
         offset: usize,
     },
     /// A header segment is malformed.
-    BadHeader {
+    InvalidHeader {
         /// Byte offset of the segment's marker.
         offset: usize,
         /// What is wrong.
@@ -78,7 +78,7 @@ impl fmt::Display for JpegError {
         match self {
             NotJpeg => f.write_str("not a JPEG (no FF D8 start-of-image marker)"),
             Truncated { offset } => write!(f, "JPEG headers end early (at byte {offset})"),
-            BadHeader { offset, what } => write!(f, "bad JPEG segment at byte {offset}: {what}"),
+            InvalidHeader { offset, what } => write!(f, "bad JPEG segment at byte {offset}: {what}"),
             NoFrame => f.write_str("JPEG has no frame header before its first scan"),
             UnsupportedProcess { marker } => write!(
                 f,

@@ -64,7 +64,7 @@ pub fn read_header(data: &[u8]) -> Result<JpegHeader, JpegError> {
             None => return Err(JpegError::Truncated { offset: data.len() }),
         };
         if len < 2 {
-            return Err(JpegError::BadHeader {
+            return Err(JpegError::InvalidHeader {
                 offset: at,
                 what: "segment length below 2",
             });
@@ -88,13 +88,13 @@ pub fn read_header(data: &[u8]) -> Result<JpegHeader, JpegError> {
                     return Err(JpegError::UnsupportedProcess { marker });
                 }
                 if frame.is_some() {
-                    return Err(JpegError::BadHeader {
+                    return Err(JpegError::InvalidHeader {
                         offset: at,
                         what: "second frame header",
                     });
                 }
                 if seg.len() < 6 {
-                    return Err(JpegError::BadHeader {
+                    return Err(JpegError::InvalidHeader {
                         offset: at,
                         what: "frame header too short",
                     });
@@ -106,7 +106,7 @@ pub fn read_header(data: &[u8]) -> Result<JpegHeader, JpegError> {
                 let width = u32::from(u16::from_be_bytes([seg[3], seg[4]]));
                 let components = seg[5];
                 if width == 0 || height == 0 {
-                    return Err(JpegError::BadHeader {
+                    return Err(JpegError::InvalidHeader {
                         offset: at,
                         what: "zero width or height (DNL is not supported)",
                     });
@@ -115,7 +115,7 @@ pub fn read_header(data: &[u8]) -> Result<JpegHeader, JpegError> {
                     return Err(JpegError::UnsupportedComponents { components });
                 }
                 if seg.len() < 6 + 3 * usize::from(components) {
-                    return Err(JpegError::BadHeader {
+                    return Err(JpegError::InvalidHeader {
                         offset: at,
                         what: "frame header too short for its components",
                     });

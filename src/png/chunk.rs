@@ -255,7 +255,7 @@ mod read {
             if computed == self.stored_crc {
                 Ok(())
             } else {
-                Err(DecodeError::BadCrc {
+                Err(DecodeError::InvalidCrc {
                     chunk: self.ty,
                     offset: self.offset,
                     stored: self.stored_crc,
@@ -282,7 +282,7 @@ mod read {
         let length = be32(rest);
         let ty = ChunkType([rest[4], rest[5], rest[6], rest[7]]);
         if !ty.0.iter().all(u8::is_ascii_alphabetic) {
-            return Err(DecodeError::BadChunkType {
+            return Err(DecodeError::InvalidChunkType {
                 offset: pos,
                 chunk: ty,
             });

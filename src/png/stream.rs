@@ -34,7 +34,7 @@ use alloc::{boxed::Box, vec};
 pub enum EncodeError {
     /// The image description is invalid (zero or too large a dimension, a
     /// channel count outside 1..=4, or a row longer than memory).
-    BadHeader(ImageError),
+    InvalidHeader(ImageError),
     /// [`RowEncoder::write_rows`] was given bytes that are not whole rows.
     RowLength {
         /// Bytes given.
@@ -74,7 +74,7 @@ pub enum EncodeError {
 impl fmt::Display for EncodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            EncodeError::BadHeader(e) => write!(f, "bad PNG header: {e}"),
+            EncodeError::InvalidHeader(e) => write!(f, "bad PNG header: {e}"),
             EncodeError::RowLength { len, row_bytes } => {
                 write!(f, "{len} bytes are not whole rows of {row_bytes} bytes")
             }
@@ -98,7 +98,7 @@ impl fmt::Display for EncodeError {
 impl core::error::Error for EncodeError {
     fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
         match self {
-            EncodeError::BadHeader(e) => Some(e),
+            EncodeError::InvalidHeader(e) => Some(e),
             _ => None,
         }
     }
@@ -599,7 +599,7 @@ impl<'a, S: Sink> RowEncoder<'a, S> {
         opts: &EncodeOptions,
         sink: S,
     ) -> Result<Self, EncodeError> {
-        let rb = row_bytes(width, height, channels, depth).map_err(EncodeError::BadHeader)?;
+        let rb = row_bytes(width, height, channels, depth).map_err(EncodeError::InvalidHeader)?;
         let plan = Plan::new(rb, channels, depth, opts);
         let layout = plan.layout(IDAT_STREAM);
         let store = Scratch::Owned(vec![0u8; layout.total()]);
@@ -636,7 +636,7 @@ impl<'a, S: Sink> RowEncoder<'a, S> {
         sink: S,
         scratch: &'a mut [u8],
     ) -> Result<Self, EncodeError> {
-        let rb = row_bytes(width, height, channels, depth).map_err(EncodeError::BadHeader)?;
+        let rb = row_bytes(width, height, channels, depth).map_err(EncodeError::InvalidHeader)?;
         let plan = Plan::new(rb, channels, depth, opts);
         if !plan.in_scratch() {
             return Err(EncodeError::NeedsAllocator { level: opts.level });

@@ -102,10 +102,10 @@ case("cut_in_idat_crc", "Truncated", "ends inside IDAT's CRC", VALID[: boundarie
 case("cut_in_iend", "Truncated", "ends inside IEND", VALID[:-3])
 
 # --- CRCs
-case("crc_ihdr", "BadCrc", "IHDR CRC off by one", SIG + HDR[:-1] + bytes([HDR[-1] ^ 1]) + IDAT + IEND)
-case("crc_idat", "BadCrc", "IDAT CRC off by one", SIG + HDR + IDAT[:-1] + bytes([IDAT[-1] ^ 1]) + IEND)
-case("crc_iend", "BadCrc", "IEND CRC wrong", SIG + HDR + IDAT + chunk(b"IEND", b"", crc=0))
-case("crc_plte", "BadCrc", "PLTE CRC wrong", SIG + PHDR + chunk(b"PLTE", PAL[8:-4], crc=1) + PIDAT + IEND)
+case("crc_ihdr", "InvalidCrc", "IHDR CRC off by one", SIG + HDR[:-1] + bytes([HDR[-1] ^ 1]) + IDAT + IEND)
+case("crc_idat", "InvalidCrc", "IDAT CRC off by one", SIG + HDR + IDAT[:-1] + bytes([IDAT[-1] ^ 1]) + IEND)
+case("crc_iend", "InvalidCrc", "IEND CRC wrong", SIG + HDR + IDAT + chunk(b"IEND", b"", crc=0))
+case("crc_plte", "InvalidCrc", "PLTE CRC wrong", SIG + PHDR + chunk(b"PLTE", PAL[8:-4], crc=1) + PIDAT + IEND)
 case("crc_text_ok", "Ok", "a tEXt chunk with a bad CRC is skipped (ancillary)",
      SIG + HDR + chunk(b"tEXt", b"a\0b", crc=5) + IDAT + IEND)
 case("crc_trns_ignored", "Ok", "a tRNS chunk with a bad CRC is discarded, as libpng (OpenCV) does; the png crate 0.18 keeps it",
@@ -116,11 +116,11 @@ case("len_2g_minus_1", "Truncated", "IDAT length 2^31-1 in a small file",
      SIG + HDR + struct.pack(">I", 0x7FFFFFFF) + b"IDAT" + ZDATA + IEND)
 case("len_2g", "ChunkTooLong", "IDAT length 2^31", SIG + HDR + struct.pack(">I", 0x80000000) + b"IDAT" + ZDATA + IEND)
 case("len_4g", "ChunkTooLong", "tEXt length 2^32-1", SIG + HDR + struct.pack(">I", 0xFFFFFFFF) + b"tEXt" + IEND)
-case("len_ihdr_12", "BadChunkLength", "IHDR of 12 bytes",
+case("len_ihdr_12", "InvalidChunkLength", "IHDR of 12 bytes",
      SIG + chunk(b"IHDR", struct.pack(">IIBBBB", W, H, 8, 0, 0, 0)) + IDAT + IEND)
-case("len_iend_1", "BadChunkLength", "IEND with one data byte", SIG + HDR + IDAT + chunk(b"IEND", b"\0"))
+case("len_iend_1", "InvalidChunkLength", "IEND with one data byte", SIG + HDR + IDAT + chunk(b"IEND", b"\0"))
 case("len_1g_text", "Truncated", "a tEXt chunk claiming 1 GiB", SIG + HDR + struct.pack(">I", 1 << 30) + b"tEXt" + b"x" * 10)
-case("bad_chunk_type", "BadChunkType", "chunk type with a non-letter (ID@T)", SIG + HDR + chunk(b"ID@T", ZDATA) + IEND)
+case("bad_chunk_type", "InvalidChunkType", "chunk type with a non-letter (ID@T)", SIG + HDR + chunk(b"ID@T", ZDATA) + IEND)
 
 # --- IHDR fields and sizes
 case("huge_dims", "LimitExceeded", "2^31-1 x 2^31-1 RGBA16 (IHDR only)",
@@ -166,9 +166,9 @@ case("many_empty_idat_ok", "Ok", "the stream spread over 1-byte IDATs with empty
      SIG + HDR + b"".join(chunk(b"IDAT", ZDATA[i:i + 1]) + chunk(b"IDAT", b"") for i in range(len(ZDATA))) + IEND)
 
 # --- palettes
-case("plte_257", "BadPalette", "PLTE with 257 entries", SIG + PHDR + chunk(b"PLTE", bytes(771)) + PIDAT + IEND)
-case("plte_len_4", "BadPalette", "PLTE of 4 bytes", SIG + PHDR + chunk(b"PLTE", bytes(4)) + PIDAT + IEND)
-case("plte_empty", "BadPalette", "PLTE of 0 bytes", SIG + PHDR + chunk(b"PLTE", b"") + PIDAT + IEND)
+case("plte_257", "InvalidPalette", "PLTE with 257 entries", SIG + PHDR + chunk(b"PLTE", bytes(771)) + PIDAT + IEND)
+case("plte_len_4", "InvalidPalette", "PLTE of 4 bytes", SIG + PHDR + chunk(b"PLTE", bytes(4)) + PIDAT + IEND)
+case("plte_empty", "InvalidPalette", "PLTE of 0 bytes", SIG + PHDR + chunk(b"PLTE", b"") + PIDAT + IEND)
 case("plte_twice", "ChunkOrder", "two PLTE chunks", SIG + PHDR + PAL + PAL + PIDAT + IEND)
 case("plte_after_idat", "ChunkOrder", "PLTE after IDAT (and none before)", SIG + ihdr(W, H, 8, 2) + chunk(b"IDAT", z(raw_rows(W, H, 3))) + PAL + IEND)
 case("plte_index_out_of_range_ok", "Ok", "indices beyond the 4 entries decode as black (as the png crate)",
@@ -197,9 +197,9 @@ case("zlib_truncated", "Zlib", "the stream cut before its final block ends",
      SIG + HDR + chunk(b"IDAT", ZDATA[: len(ZDATA) // 2]) + IEND)
 case("zlib_no_adler", "Zlib", "the stream without its Adler-32", SIG + HDR + chunk(b"IDAT", ZDATA[:-4]) + IEND)
 bad_adler = ZDATA[:-1] + bytes([ZDATA[-1] ^ 1])
-case("zlib_bad_adler", "BadAdler", "Adler-32 off by one", SIG + HDR + chunk(b"IDAT", bad_adler) + IEND)
-case("bad_filter", "BadFilter", "row filter type 5", SIG + HDR + chunk(b"IDAT", z(raw_rows(W, H, 1, filt=5))) + IEND)
-case("bad_filter_palette", "BadFilter", "row filter type 255 in a palette image",
+case("zlib_bad_adler", "InvalidAdler", "Adler-32 off by one", SIG + HDR + chunk(b"IDAT", bad_adler) + IEND)
+case("bad_filter", "InvalidFilter", "row filter type 5", SIG + HDR + chunk(b"IDAT", z(raw_rows(W, H, 1, filt=5))) + IEND)
+case("bad_filter_palette", "InvalidFilter", "row filter type 255 in a palette image",
      SIG + PHDR + PAL + chunk(b"IDAT", z(raw_rows(W, H, 1, filt=255))) + IEND)
 
 

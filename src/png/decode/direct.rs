@@ -85,7 +85,7 @@ pub(crate) fn direct_row(
     let src = y * (stride + 1);
     let filter = buf[src];
     if filter > 4 {
-        return Err(DecodeError::BadFilter {
+        return Err(DecodeError::InvalidFilter {
             offset: src as u64,
             filter,
         });

@@ -67,7 +67,7 @@ pub enum DecodeError {
         chunk: Option<ChunkType>,
     },
     /// A chunk type byte is not an ASCII letter.
-    BadChunkType {
+    InvalidChunkType {
         /// Offset of the chunk.
         offset: usize,
         /// The type bytes.
@@ -83,7 +83,7 @@ pub enum DecodeError {
         length: u32,
     },
     /// A chunk whose length its type does not allow (IHDR not 13, IEND not 0).
-    BadChunkLength {
+    InvalidChunkLength {
         /// The chunk.
         chunk: ChunkType,
         /// Offset of the chunk.
@@ -92,7 +92,7 @@ pub enum DecodeError {
         length: u32,
     },
     /// A critical chunk's CRC-32 does not match its contents.
-    BadCrc {
+    InvalidCrc {
         /// The chunk.
         chunk: ChunkType,
         /// Offset of the chunk.
@@ -133,7 +133,7 @@ pub enum DecodeError {
         offset: usize,
     },
     /// PLTE length is 0, above 768, or not a multiple of 3.
-    BadPalette {
+    InvalidPalette {
         /// Offset of the chunk.
         offset: usize,
         /// The length field.
@@ -147,7 +147,7 @@ pub enum DecodeError {
         problem: ZlibProblem,
     },
     /// The zlib stream's Adler-32 does not match the decompressed data.
-    BadAdler {
+    InvalidAdler {
         /// The checksum stored at the end of the stream.
         stored: u32,
         /// The checksum of the decompressed data.
@@ -166,7 +166,7 @@ pub enum DecodeError {
         expected: u64,
     },
     /// A row's filter type byte is not 0 to 4.
-    BadFilter {
+    InvalidFilter {
         /// Offset of the byte in the decompressed stream.
         offset: u64,
         /// The byte.
@@ -222,7 +222,7 @@ impl fmt::Display for DecodeError {
                 offset,
                 chunk: None,
             } => write!(f, "file ends at byte {offset}, inside the signature or a chunk header"),
-            BadChunkType { offset, chunk } => {
+            InvalidChunkType { offset, chunk } => {
                 write!(f, "invalid chunk type {chunk:?} at byte {offset}")
             }
             ChunkTooLong {
@@ -233,7 +233,7 @@ impl fmt::Display for DecodeError {
                 f,
                 "{chunk} chunk at byte {offset} has length {length}, above 2^31-1"
             ),
-            BadChunkLength {
+            InvalidChunkLength {
                 chunk,
                 offset,
                 length,
@@ -241,7 +241,7 @@ impl fmt::Display for DecodeError {
                 f,
                 "{chunk} chunk at byte {offset} has invalid length {length}"
             ),
-            BadCrc {
+            InvalidCrc {
                 chunk,
                 offset,
                 stored,
@@ -264,14 +264,14 @@ impl fmt::Display for DecodeError {
             MissingChunk { chunk, offset } => {
                 write!(f, "missing {chunk} chunk (expected at byte {offset})")
             }
-            BadPalette { offset, length } => write!(
+            InvalidPalette { offset, length } => write!(
                 f,
                 "PLTE chunk at byte {offset} has invalid length {length}"
             ),
             Zlib { offset, problem } => {
                 write!(f, "bad zlib stream ({problem:?}) at byte {offset}")
             }
-            BadAdler { stored, computed } => write!(
+            InvalidAdler { stored, computed } => write!(
                 f,
                 "zlib Adler-32 mismatch (stored {stored:08x}, computed {computed:08x})"
             ),
@@ -282,7 +282,7 @@ impl fmt::Display for DecodeError {
             ImageDataLong { expected } => {
                 write!(f, "image data longer than the {expected} bytes the image needs")
             }
-            BadFilter { offset, filter } => write!(
+            InvalidFilter { offset, filter } => write!(
                 f,
                 "invalid filter type {filter} at decompressed byte {offset}"
             ),

@@ -149,7 +149,7 @@ impl<'a> Preamble<'a> {
             });
         }
         if ihdr.data.len() != 13 {
-            return Err(DecodeError::BadChunkLength {
+            return Err(DecodeError::InvalidChunkLength {
                 chunk: ihdr.ty,
                 offset: pos,
                 length: ihdr.data.len() as u32,
@@ -242,7 +242,7 @@ impl<'a> Preamble<'a> {
                     }
                     let n = c.data.len();
                     if n == 0 || n > 768 || n % 3 != 0 {
-                        return Err(DecodeError::BadPalette {
+                        return Err(DecodeError::InvalidPalette {
                             offset: pos,
                             length: n as u32,
                         });
@@ -358,7 +358,7 @@ impl Ending {
                 ChunkType::IEND if !self.strict => return Ok(()),
                 ChunkType::IEND => {
                     if !c.data.is_empty() {
-                        return Err(DecodeError::BadChunkLength {
+                        return Err(DecodeError::InvalidChunkLength {
                             chunk: c.ty,
                             offset: pos,
                             length: c.data.len() as u32,

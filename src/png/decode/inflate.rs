@@ -32,7 +32,7 @@
 //! * fdeflate verifies the Adler-32 itself (over exactly the bytes it wrote)
 //!   but reports a mismatch without the values, so on that error the stream
 //!   is inflated once more with miniz_oxide to fill in
-//!   [`DecodeError::BadAdler`]'s fields.
+//!   [`DecodeError::InvalidAdler`]'s fields.
 //!
 //! The state is about 11 KiB (miniz_oxide, boxed) or 19-20 KiB (fdeflate:
 //! its 16 KiB and 2 KiB lookup tables and small overflow tables on the
@@ -342,7 +342,7 @@ impl<'a> Inflater<'a> {
 fn mz_error(d: &DecompressorOxide, idat: &Idat<'_>, status: TINFLStatus) -> DecodeError {
     let offset = idat.data_offset;
     match status {
-        TINFLStatus::Adler32Mismatch => DecodeError::BadAdler {
+        TINFLStatus::Adler32Mismatch => DecodeError::InvalidAdler {
             stored: d.adler32_header().unwrap_or(0),
             computed: d.adler32().unwrap_or(0),
         },
@@ -512,7 +512,7 @@ fn adler_values(start: &Idat<'_>, out: &mut [u8]) -> DecodeError {
     }
     // Cannot happen unless the engines disagree about the data; still a
     // checksum error.
-    DecodeError::BadAdler {
+    DecodeError::InvalidAdler {
         stored: 0,
         computed: 0,
     }

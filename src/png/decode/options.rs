@@ -254,13 +254,13 @@ impl DecodeOptions {
     /// critical chunk or a second IHDR before IEND.
     ///
     /// Strict, each of those is an error ([`DecodeError::ImageDataLong`],
-    /// [`DecodeError::ChunkOrder`], [`DecodeError::BadChunkLength`],
-    /// [`DecodeError::BadCrc`], [`DecodeError::TrailingData`]).
+    /// [`DecodeError::ChunkOrder`], [`DecodeError::InvalidChunkLength`],
+    /// [`DecodeError::InvalidCrc`], [`DecodeError::TrailingData`]).
     ///
     /// [`DecodeError::ImageDataLong`]: super::DecodeError::ImageDataLong
     /// [`DecodeError::ChunkOrder`]: super::DecodeError::ChunkOrder
-    /// [`DecodeError::BadChunkLength`]: super::DecodeError::BadChunkLength
-    /// [`DecodeError::BadCrc`]: super::DecodeError::BadCrc
+    /// [`DecodeError::InvalidChunkLength`]: super::DecodeError::InvalidChunkLength
+    /// [`DecodeError::InvalidCrc`]: super::DecodeError::InvalidCrc
     /// [`DecodeError::TrailingData`]: super::DecodeError::TrailingData
     pub const fn with_strict(mut self, strict: bool) -> Self {
         self.strict = strict;

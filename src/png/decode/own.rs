@@ -102,7 +102,7 @@ impl<'a> Stream<'a> {
                 ZlibProblem::Truncated
             }
             Problem::Adler { stored, computed } => {
-                return DecodeError::BadAdler { stored, computed }
+                return DecodeError::InvalidAdler { stored, computed }
             }
             // The callback's own error is reported by the caller.
             Problem::Stopped => ZlibProblem::Data,

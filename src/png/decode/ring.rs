@@ -157,7 +157,7 @@ impl<'p> RowOut<'p> {
         let plan = self.plan;
         let filter = self.cur[0];
         if filter > 4 {
-            return Err(DecodeError::BadFilter {
+            return Err(DecodeError::InvalidFilter {
                 offset: consumed - row_len as u64,
                 filter,
             });

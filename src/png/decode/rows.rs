@@ -370,7 +370,7 @@ impl<'a> Core<'a> {
         }
         let filter = cur[0];
         if filter > 4 {
-            return Err(DecodeError::BadFilter {
+            return Err(DecodeError::InvalidFilter {
                 offset: self.consumed - row_len as u64,
                 filter,
             });
