@@ -4,7 +4,6 @@
 //! with rows unfiltered from the progress callback once the window has
 //! passed them.
 
-use alloc::boxed::Box;
 use alloc::vec::Vec;
 
 use super::direct::direct_row;
@@ -131,7 +130,7 @@ pub(crate) fn decode_direct_own(
     let swap = opts.order == ChannelOrder::Bgr && plan.out_channels >= 3;
     let mut row = 0;
     let mut failed = None;
-    let mut tables = Box::new(Tables::new());
+    let mut tables = Tables::boxed();
     let (bpp, depth, height) = (plan.bpp, plan.out_depth, plan.height);
     let r = inflate::inflate(
         &mut tables,
@@ -153,6 +152,7 @@ pub(crate) fn decode_direct_own(
             true
         },
     );
+    Tables::recycle(tables);
     if let Some(e) = failed {
         return Err(e);
     }
