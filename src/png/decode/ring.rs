@@ -175,11 +175,7 @@ impl<'p> RowOut<'p> {
             self.ex.row(raw, pass.width, t);
             let y = pass.y0 + self.row * pass.dy;
             let line = &mut self.out[y * out_stride..(y + 1) * out_stride];
-            let b = plan.out_bpp;
-            for (i, px) in t.chunks_exact(b).enumerate() {
-                let x = pass.x0 + i * pass.dx;
-                line[x * b..x * b + b].copy_from_slice(px);
-            }
+            scatter(t, line, pass.x0, pass.dx, plan.out_bpp);
         } else {
             let r = self.row;
             self.ex.row(
@@ -197,5 +193,31 @@ impl<'p> RowOut<'p> {
     /// The output image (complete once [`RowOut::next_len`] is `None`).
     pub(crate) fn finish(self) -> Vec<u8> {
         self.out
+    }
+}
+
+/// Puts the pixels of an Adam7 pass row (`b` bytes each) at columns `x0`,
+/// `x0 + dx`, ... of `line`. One copy per pixel size, so that each pixel is
+/// a constant-length copy (a run-time length made it a `memcpy` call per
+/// pixel); one run-time copy in the small form.
+fn scatter(t: &[u8], line: &mut [u8], x0: usize, dx: usize, b: usize) {
+    #[inline(always)]
+    fn run(t: &[u8], line: &mut [u8], x0: usize, dx: usize, b: usize) {
+        for (i, px) in t.chunks_exact(b).enumerate() {
+            let x = x0 + i * dx;
+            line[x * b..x * b + b].copy_from_slice(px);
+        }
+    }
+    #[cfg(pixb64_small)]
+    run(t, line, x0, dx, b);
+    #[cfg(not(pixb64_small))]
+    match b {
+        1 => run(t, line, x0, dx, 1),
+        2 => run(t, line, x0, dx, 2),
+        3 => run(t, line, x0, dx, 3),
+        4 => run(t, line, x0, dx, 4),
+        6 => run(t, line, x0, dx, 6),
+        8 => run(t, line, x0, dx, 8),
+        _ => run(t, line, x0, dx, b),
     }
 }
