@@ -182,12 +182,23 @@ impl Expand {
                             *v *= scale;
                         }
                     }
+                    // Samples a piece at a time into a stack buffer, then
+                    // widened in one loop of pairs.
+                    #[cfg(not(pixb64_small))]
+                    Some(k) => by_pieces(raw, bits, width, |p, v| {
+                        let o = &mut out[2 * p..2 * (p + v.len())];
+                        for (o, &v) in o.chunks_exact_mut(2).zip(v) {
+                            o[0] = v * scale;
+                            o[1] = if v == k { 0 } else { 0xFF };
+                        }
+                    }),
+                    // The small form, without the stack buffer: the samples
+                    // into the second half of the row, then widened forward
+                    // in place: pixel `i` is read (at `width + i`) before
+                    // its two bytes (`2i`, `2i + 1`) are written, and those
+                    // never reach a sample not yet read.
+                    #[cfg(pixb64_small)]
                     Some(k) => {
-                        // The samples into the second half of the row, then
-                        // widened forward in place: pixel `i` is read (at
-                        // `width + i`) before its two bytes (`2i`, `2i + 1`)
-                        // are written, and those never reach a sample not
-                        // yet read.
                         let (out, w) = (&mut out[..2 * width], width);
                         unpack_indices(raw, bits, &mut out[w..]);
                         for i in 0..w {
@@ -227,23 +238,11 @@ impl Expand {
                     // 4-bit 640x480 screenshot).
                     #[cfg(not(pixb64_small))]
                     {
-                        let per_byte = usize::from(8 / bits);
                         let n_out = if alpha { 4 } else { 3 };
-                        let mut idx = [0u8; 256];
-                        let mut p = 0;
-                        while p < width {
-                            let n = idx.len().min(width - p);
-                            // `p` is a multiple of 256, so of `per_byte`.
-                            let bytes = &raw[p / per_byte..(p + n).div_ceil(per_byte)];
-                            unpack_indices(bytes, bits, &mut idx[..n]);
-                            palette8(
-                                &idx[..n],
-                                table,
-                                alpha,
-                                &mut out[p * n_out..(p + n) * n_out],
-                            );
-                            p += n;
-                        }
+                        by_pieces(raw, bits, width, |p, idx| {
+                            let o = &mut out[p * n_out..(p + idx.len()) * n_out];
+                            palette8(idx, table, alpha, o);
+                        });
                     }
                     // The small form, without the stack buffer and the
                     // second loop: the indices into the row's last `width`
@@ -263,6 +262,24 @@ impl Expand {
                 }
             }
         }
+    }
+}
+
+/// Unpacks the 1-, 2- or 4-bit samples of `width` pixels 256 at a time into
+/// a stack buffer, and hands each piece to `f` with its first pixel's
+/// index, so that what is done with them runs as one tight loop.
+#[cfg(not(pixb64_small))]
+fn by_pieces(raw: &[u8], bits: u8, width: usize, mut f: impl FnMut(usize, &[u8])) {
+    let per_byte = usize::from(8 / bits);
+    let mut idx = [0u8; 256];
+    let mut p = 0;
+    while p < width {
+        let n = idx.len().min(width - p);
+        // `p` is a multiple of 256, so of `per_byte`.
+        let bytes = &raw[p / per_byte..(p + n).div_ceil(per_byte)];
+        unpack_indices(bytes, bits, &mut idx[..n]);
+        f(p, &idx[..n]);
+        p += n;
     }
 }
 

@@ -139,6 +139,14 @@ pub(super) enum Engine {
     Own,
 }
 
+/// The largest stream the row pipeline inflates whole with our own
+/// inflater. Up to here its buffer is no larger than fdeflate's ring (which
+/// is the stream plus a byte, up to 64 KiB), and small files skip the
+/// streaming engines' per-call cost: fdeflate zeroes 19 KiB of state and
+/// builds 4,096-entry tables for a stream of a few hundred bytes (60% of
+/// decoding PngSuite's 32x32 4-bit gray files).
+pub(super) const OWN_WHOLE_MAX: u64 = 2 * WINDOW as u64;
+
 impl Engine {
     /// The engine the public entry points use.
     #[cfg(feature = "alloc")]
@@ -162,9 +170,20 @@ impl Engine {
         }
     }
 
-    /// Bytes of the row pipeline's ring for a stream of `raw_len` bytes.
+    /// Whether the row pipeline inflates a stream of `raw_len` bytes whole,
+    /// with our own inflater, into one buffer (`own.rs`) rather than
+    /// through a ring.
+    pub(super) fn whole_rows(self, raw_len: u64) -> bool {
+        self == Engine::Own && raw_len <= OWN_WHOLE_MAX
+    }
+
+    /// Bytes of the row pipeline's ring for a stream of `raw_len` bytes
+    /// (the whole stream, where [`Engine::whole_rows`]).
     #[cfg_attr(not(feature = "std"), allow(unused_variables))]
     pub(super) fn ring_len(self, raw_len: u64) -> usize {
+        if self.whole_rows(raw_len) {
+            return raw_len as usize;
+        }
         match self.streaming() {
             #[cfg(feature = "std")]
             Engine::Fdeflate => {

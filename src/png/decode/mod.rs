@@ -128,6 +128,10 @@ fn decode_engine(
         let mut stream = own::Stream::gather(data, &pre.first_idat, opts.checksums)?;
         let pixels = own::decode_direct_own(&plan, &mut stream, opts)?;
         (pixels, stream.next)
+    } else if engine.whole_rows(plan.raw_len) {
+        let mut stream = own::Stream::gather(data, &pre.first_idat, opts.checksums)?;
+        let pixels = own::decode_rows_own(&plan, &pre, &mut stream, opts)?;
+        (pixels, stream.next)
     } else {
         let idat = Idat::new(data, &pre.first_idat, opts.checksums);
         let mut inflater = Inflater::new(engine, idat, opts.checksums);

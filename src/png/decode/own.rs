@@ -1,14 +1,17 @@
-//! The direct pipeline on pixb64's own inflater (`png/inflate`): the IDAT
+//! The pipelines on pixb64's own inflater (`png/inflate`): the IDAT
 //! payloads as one contiguous stream (borrowed when there is one IDAT,
-//! else copied once), inflated in one call into the whole raw image,
-//! with rows unfiltered from the progress callback once the window has
-//! passed them.
+//! else copied once), inflated in one call into the whole raw image.
+//! The direct pipeline unfilters rows in place from the progress callback
+//! once the window has passed them; the row pipeline, for streams up to
+//! [`OWN_WHOLE_MAX`](super::inflate::OWN_WHOLE_MAX), hands each raw row
+//! to [`RowOut`] as soon as it is written.
 
 use alloc::vec::Vec;
 
 use super::direct::direct_row;
-use super::header::Ending;
-use super::plan::Plan;
+use super::header::{Ending, Preamble};
+use super::plan::{alloc_zeroed, Plan};
+use super::ring::RowOut;
 use super::{expand, read_chunk, Chunk, DecodeError, DecodeOptions, ZlibProblem};
 use crate::image::ChannelOrder;
 use crate::png::inflate::{self, Outcome, Problem, Tables, WINDOW};
@@ -182,4 +185,87 @@ pub(crate) fn decode_direct_own(
         expand::swap_red_blue(&mut buf[last..], plan.bpp, plan.out_depth);
     }
     Ok(buf)
+}
+
+/// The row pipeline (see `ring.rs`) with the whole stream inflated in one
+/// call into a buffer of its size; complete rows go to [`RowOut`] from the
+/// progress callback and, when the inflater stops (at the end or on an
+/// error), before its outcome is reported, so that errors come in stream
+/// order as from the streaming engines.
+pub(crate) fn decode_rows_own(
+    plan: &Plan,
+    pre: &Preamble<'_>,
+    stream: &mut Stream<'_>,
+    opts: &DecodeOptions,
+) -> Result<Vec<u8>, DecodeError> {
+    let raw_len = usize::try_from(plan.raw_len).unwrap_or(usize::MAX);
+    let mut rows = RowOut::new(plan, pre, opts)?;
+    let mut raw = alloc_zeroed(raw_len)?;
+    // Raw bytes handed to `rows` so far.
+    let mut consumed = 0;
+    let mut failed = None;
+    let mut tables = Tables::boxed();
+    let r = inflate::inflate(
+        &mut tables,
+        &stream.data,
+        &mut raw,
+        opts.checksums,
+        STRIDE,
+        |out, written| match hand_on(&mut rows, &mut consumed, out, written) {
+            Ok(()) => true,
+            Err(e) => {
+                failed = Some(e);
+                false
+            }
+        },
+    );
+    Tables::recycle(tables);
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    let written = match r {
+        Ok(Outcome::Done { written, .. }) => written,
+        Ok(Outcome::OutputFull) => raw_len,
+        // Cut short: the last symbols may have been read from the zero
+        // bits past the end, so what they wrote is not handed on.
+        Err(e) if e.problem == Problem::Truncated => consumed,
+        Err(e) => e.written.min(raw_len),
+    };
+    hand_on(&mut rows, &mut consumed, &raw, written)?;
+    match r {
+        Ok(Outcome::Done { written, .. }) if written < raw_len => {
+            return Err(DecodeError::ImageDataShort {
+                expected: raw_len as u64,
+                actual: written as u64,
+            })
+        }
+        Ok(Outcome::Done { .. }) => {}
+        // Surplus data: an error only when strict (see `Ending`).
+        Ok(Outcome::OutputFull) => {
+            Ending::of(opts).stream_end(Err(DecodeError::ImageDataLong {
+                expected: raw_len as u64,
+            }))?
+        }
+        Err(e) => return Err(stream.error(e)),
+    }
+    Ok(rows.finish())
+}
+
+/// Hands the complete rows in `out[*consumed..written]` to `rows`.
+fn hand_on(
+    rows: &mut RowOut<'_>,
+    consumed: &mut usize,
+    out: &[u8],
+    written: usize,
+) -> Result<(), DecodeError> {
+    while let Some(n) = rows.next_len() {
+        let end = *consumed + n;
+        let Some(row) = out.get(*consumed..end).filter(|_| end <= written) else {
+            break;
+        };
+        rows.row_buf()[..n].copy_from_slice(row);
+        *consumed = end;
+        rows.commit(end as u64)?;
+    }
+    Ok(())
 }

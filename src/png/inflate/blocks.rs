@@ -4,8 +4,7 @@
 use super::bits::Bits;
 use super::copy::{copy_slow, MAX_MATCH, SLACK};
 use super::huffman::{
-    self, build, Kind, DIST_BITS, END_OF_BLOCK, EXCEPTIONAL, LITERAL, LITLEN_BITS, PRECODE_BITS,
-    SUBTABLE,
+    self, build, Kind, DIST_BITS, END_OF_BLOCK, EXCEPTIONAL, LITERAL, PRECODE_BITS, SUBTABLE,
 };
 use super::{Error, Outcome, Problem, Tables};
 use crate::png::adler::adler32_update;
@@ -40,6 +39,8 @@ pub(super) struct Run<'a, F> {
     progress: F,
     /// A symbol did not fit in the output.
     full: bool,
+    /// Index bits of the literal/length main table for this output.
+    pub(super) litlen_bits: u32,
 }
 
 /// How a symbol loop stopped.
@@ -60,6 +61,7 @@ impl<'a, F: FnMut(&mut [u8], usize) -> bool> Run<'a, F> {
         stride: usize,
         progress: F,
     ) -> Self {
+        let litlen_bits = huffman::litlen_bits(out.len());
         Run {
             tables,
             input,
@@ -73,6 +75,7 @@ impl<'a, F: FnMut(&mut [u8], usize) -> bool> Run<'a, F> {
             mark: stride.max(1),
             progress,
             full: false,
+            litlen_bits,
         }
     }
 
@@ -85,6 +88,7 @@ impl<'a, F: FnMut(&mut [u8], usize) -> bool> Run<'a, F> {
         Error {
             at: self.bits.byte_pos().min(self.input.len()),
             problem,
+            written: self.op,
         }
     }
 
@@ -92,6 +96,7 @@ impl<'a, F: FnMut(&mut [u8], usize) -> bool> Run<'a, F> {
         Error {
             at: self.input.len(),
             problem: Problem::Truncated,
+            written: self.op,
         }
     }
 
@@ -123,6 +128,7 @@ impl<'a, F: FnMut(&mut [u8], usize) -> bool> Run<'a, F> {
             Err(Error {
                 at: self.bits.byte_pos().min(self.input.len()),
                 problem: Problem::Stopped,
+                written: self.op,
             })
         }
     }
@@ -147,6 +153,7 @@ impl<'a, F: FnMut(&mut [u8], usize) -> bool> Run<'a, F> {
                 return Err(Error {
                     at: p,
                     problem: Problem::Adler { stored, computed },
+                    written: self.op,
                 });
             }
         }
@@ -166,7 +173,7 @@ impl<'a, F: FnMut(&mut [u8], usize) -> bool> Run<'a, F> {
             match self.bits.take(2) {
                 0 => self.stored()?,
                 1 => {
-                    if !self.tables.fixed {
+                    if !self.tables.fixed || self.tables.litlen_bits != self.litlen_bits {
                         self.fixed_tables();
                     }
                     self.huffman()?;
@@ -196,6 +203,7 @@ impl<'a, F: FnMut(&mut [u8], usize) -> bool> Run<'a, F> {
             return Err(Error {
                 at: p,
                 problem: Problem::Data,
+                written: self.op,
             });
         }
         let src = match self.input.get(p + 4..p + 4 + len) {
@@ -219,9 +227,15 @@ impl<'a, F: FnMut(&mut [u8], usize) -> bool> Run<'a, F> {
     fn fixed_tables(&mut self) {
         let litlen = huffman::fixed_litlen_lengths();
         // Cannot fail: the fixed codes are complete.
-        let _ = build(Kind::Litlen, &litlen, LITLEN_BITS, &mut self.tables.litlen);
+        let _ = build(
+            Kind::Litlen,
+            &litlen,
+            self.litlen_bits,
+            &mut self.tables.litlen,
+        );
         let _ = build(Kind::Dist, &[5; 32], DIST_BITS, &mut self.tables.dist);
         self.tables.fixed = true;
+        self.tables.litlen_bits = self.litlen_bits;
     }
 
     fn dynamic_tables(&mut self) -> Result<(), Error> {
@@ -271,10 +285,11 @@ impl<'a, F: FnMut(&mut [u8], usize) -> bool> Run<'a, F> {
         if lens[256] == 0 {
             return Err(self.fail(Problem::Data));
         }
+        self.tables.litlen_bits = self.litlen_bits;
         if build(
             Kind::Litlen,
             &lens[..hlit],
-            LITLEN_BITS,
+            self.litlen_bits,
             &mut self.tables.litlen,
         )
         .is_err()
@@ -321,7 +336,7 @@ impl<'a, F: FnMut(&mut [u8], usize) -> bool> Run<'a, F> {
             }
             let t = &self.tables;
             let b = &mut self.bits;
-            let mut e = t.litlen[b.peek(LITLEN_BITS) as usize];
+            let mut e = t.litlen[b.peek(self.litlen_bits) as usize];
             if e & LITERAL == 0 && e & SUBTABLE != 0 {
                 b.consume(e & 0xff);
                 let i = (e >> 16) as usize + b.peek((e >> 8) & 15) as usize;

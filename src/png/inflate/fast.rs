@@ -18,7 +18,6 @@ use super::huffman::{
 };
 use super::{Error, Problem};
 
-const LITLEN_MASK: u64 = (1 << LITLEN_BITS) - 1;
 const DIST_MASK: u64 = (1 << DIST_BITS) - 1;
 
 /// The little-endian word at `input[pos..pos + 8]`, which the caller
@@ -49,6 +48,10 @@ impl<F: FnMut(&mut [u8], usize) -> bool> Run<'_, F> {
         }
         let out = &mut *self.out;
         let litlen = &self.tables.litlen;
+        // The main table's index mask (a register, not a constant: the
+        // table is smaller for short outputs). Masked again with the
+        // largest, so that the compiler sees every index is in bounds.
+        let litlen_mask: u64 = ((1 << self.litlen_bits) - 1) & ((1 << LITLEN_BITS) - 1);
         let dists = &self.tables.dist;
         let mut buf = self.bits.buf;
         let mut left = self.bits.left;
@@ -76,7 +79,7 @@ impl<F: FnMut(&mut [u8], usize) -> bool> Run<'_, F> {
             };
         }
         refill!();
-        let mut e = litlen[(buf & LITLEN_MASK) as usize];
+        let mut e = litlen[(buf & litlen_mask) as usize];
         let result = loop {
             // Here `buf` holds 56+ bits and `e` is the entry they start with.
             if pos > in_end || op > out_end {
@@ -84,17 +87,17 @@ impl<F: FnMut(&mut [u8], usize) -> bool> Run<'_, F> {
             }
             if e & LITERAL != 0 {
                 literals!(e);
-                e = litlen[(buf & LITLEN_MASK) as usize];
+                e = litlen[(buf & litlen_mask) as usize];
                 if e & LITERAL != 0 {
                     literals!(e);
-                    e = litlen[(buf & LITLEN_MASK) as usize];
+                    e = litlen[(buf & litlen_mask) as usize];
                     if e & LITERAL != 0 {
                         literals!(e);
-                        e = litlen[(buf & LITLEN_MASK) as usize];
+                        e = litlen[(buf & litlen_mask) as usize];
                         if e & LITERAL != 0 {
                             literals!(e);
                             refill!();
-                            e = litlen[(buf & LITLEN_MASK) as usize];
+                            e = litlen[(buf & litlen_mask) as usize];
                             continue;
                         }
                     }
@@ -113,7 +116,7 @@ impl<F: FnMut(&mut [u8], usize) -> bool> Run<'_, F> {
                         out[op] = (e >> 16) as u8;
                         op += 1;
                         refill!();
-                        e = litlen[(buf & LITLEN_MASK) as usize];
+                        e = litlen[(buf & litlen_mask) as usize];
                         continue;
                     }
                 }
@@ -145,7 +148,7 @@ impl<F: FnMut(&mut [u8], usize) -> bool> Run<'_, F> {
             consume!(d);
             let dist = (d >> 16) as usize + extra(saved, d);
             refill!();
-            e = litlen[(buf & LITLEN_MASK) as usize];
+            e = litlen[(buf & litlen_mask) as usize];
             if dist > op {
                 break Err(Problem::Data);
             }

@@ -41,6 +41,25 @@ pub(super) const END_OF_BLOCK: u32 = 1 << 14;
 /// Main-table index bits of the literal/length code (12, as fdeflate, so
 /// that more pairs of literal codes fit in one index).
 pub(super) const LITLEN_BITS: u32 = 12;
+/// Main-table index bits of the literal/length code for short outputs
+/// (see [`litlen_bits`]).
+pub(super) const LITLEN_BITS_SHORT: u32 = 10;
+/// Outputs up to this many bytes use [`LITLEN_BITS_SHORT`].
+pub(super) const SHORT_OUTPUT: usize = 16 * 1024;
+
+/// The literal/length main table's index bits for an output of `out_len`
+/// bytes. A table costs about one store per entry to build, per block; a
+/// 4,096-entry table for a stream of a few hundred symbols was a third of
+/// decoding PngSuite's 32x32 files. Below [`SHORT_OUTPUT`] the 1,024-entry
+/// table is built instead (fewer double literals and more subtable
+/// lookups, which a short stream has few of).
+pub(super) fn litlen_bits(out_len: usize) -> u32 {
+    if out_len <= SHORT_OUTPUT {
+        LITLEN_BITS_SHORT
+    } else {
+        LITLEN_BITS
+    }
+}
 /// Main-table index bits of the distance code.
 pub(super) const DIST_BITS: u32 = 8;
 /// Index bits of the code-length code (its codes are at most 7 bits long).
@@ -117,12 +136,17 @@ pub(super) fn build(
     bits: u32,
     table: &mut [u32],
 ) -> Result<(), BadCode> {
+    // (A fold rather than `any`, which stops early and so is not
+    // vectorised.)
+    if lengths.iter().fold(0, |m, &l| m.max(l)) > 15 {
+        return Err(BadCode);
+    }
+    // One counting pass per length, each a vectorised compare and sum: a
+    // single pass with `count[l] += 1` is a chain of dependent stores
+    // (most lengths are equal), which took a quarter of building a table.
     let mut count = [0u16; 16];
-    for &l in lengths {
-        count[usize::from(l & 15)] += 1;
-        if l > 15 {
-            return Err(BadCode);
-        }
+    for (l, c) in count.iter_mut().enumerate().skip(1) {
+        *c = lengths.iter().map(|&x| u16::from(x == l as u8)).sum();
     }
     let main = 1usize << bits;
     if table.len() < main {
@@ -407,9 +431,15 @@ mod tests {
             if lengths[256] == 0 {
                 continue;
             }
-            build(Kind::Litlen, &lengths, LITLEN_BITS, &mut t)
+            // Both main-table sizes (the short one for small outputs).
+            let bits = if round % 2 == 0 {
+                LITLEN_BITS
+            } else {
+                LITLEN_BITS_SHORT
+            };
+            build(Kind::Litlen, &lengths, bits, &mut t)
                 .unwrap_or_else(|_| panic!("round {round}: {lengths:?}"));
-            let plain = plain_main(&lengths, LITLEN_BITS);
+            let plain = plain_main(&lengths, bits);
             for (i, p) in plain.iter().enumerate() {
                 match p {
                     Some(e) => assert_eq!(t[i], *e, "round {round} index {i}"),

@@ -64,6 +64,11 @@ pub(crate) struct Error {
     pub(crate) at: usize,
     /// What went wrong.
     pub(crate) problem: Problem,
+    /// Output bytes written before it: the stream's output, except after
+    /// [`Problem::Truncated`], where the last symbols may have been read
+    /// from the zero bits past the input. (A row pipeline hands on the
+    /// complete rows among them first, as a streaming reader would.)
+    pub(crate) written: usize,
 }
 
 /// A stream that decoded without error.
@@ -90,6 +95,8 @@ pub(crate) struct Tables {
     precode: [u32; 1 << huffman::PRECODE_BITS],
     /// `litlen` and `dist` hold the fixed code.
     fixed: bool,
+    /// The index bits `litlen`'s main table was built with.
+    litlen_bits: u32,
 }
 
 impl Tables {
@@ -100,6 +107,7 @@ impl Tables {
             dist: [0; DIST_LEN],
             precode: [0; 1 << huffman::PRECODE_BITS],
             fixed: false,
+            litlen_bits: huffman::LITLEN_BITS,
         }
     }
 }
@@ -164,6 +172,7 @@ where
             return Err(Error {
                 at: input.len(),
                 problem: Problem::Truncated,
+                written: 0,
             })
         }
     };
@@ -176,6 +185,7 @@ where
         return Err(Error {
             at: 0,
             problem: Problem::Header,
+            written: 0,
         });
     }
     let mut run = blocks::Run::new(tables, input, out, 2, check, stride, progress);

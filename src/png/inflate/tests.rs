@@ -8,6 +8,24 @@ fn zlib(data: &[u8], level: u8) -> Vec<u8> {
     miniz_oxide::deflate::compress_to_vec_zlib(data, level)
 }
 
+/// A zlib stream of fixed-code blocks only.
+fn zlib_fixed(data: &[u8]) -> Vec<u8> {
+    use miniz_oxide::deflate::core::deflate_flags::{
+        TDEFL_FORCE_ALL_STATIC_BLOCKS, TDEFL_WRITE_ZLIB_HEADER,
+    };
+    use miniz_oxide::deflate::core::{compress_to_output, CompressorOxide, TDEFLFlush};
+    let mut c = CompressorOxide::new(TDEFL_WRITE_ZLIB_HEADER | TDEFL_FORCE_ALL_STATIC_BLOCKS | 32);
+    let mut z = Vec::new();
+    compress_to_output(&mut c, data, TDEFLFlush::Finish, |o| {
+        z.extend_from_slice(o);
+        true
+    });
+    // Block type 01 in the first block's header bits (after the 2-byte
+    // zlib header): BFINAL, then BTYPE.
+    assert_eq!((z[2] >> 1) & 3, 1, "not a fixed-code block");
+    z
+}
+
 fn run(input: &[u8], out_len: usize) -> Result<(Outcome, Vec<u8>), Error> {
     let mut t = Tables::new();
     let mut out = vec![0u8; out_len];
@@ -434,5 +452,62 @@ fn inflate_speed() {
         mbs(best[0]),
         mbs(best[1]),
         mbs(best[2])
+    );
+}
+
+#[test]
+fn one_table_set_across_output_sizes() {
+    // The main table is smaller for short outputs (`litlen_bits`): one
+    // set of tables reused for long and short outputs in turn, with fixed
+    // and dynamic codes, must never decode with a stale fixed table. (A
+    // long output's first stream is fixed-code, right after a short
+    // output's fixed-code stream: the 1,024-entry table the short one
+    // built is not a 4,096-entry one.)
+    let mut t = Tables::new();
+    let short_fixed = b"abcabcabd".repeat(3);
+    // Repeats with noise between them: compressible (so that the fixed
+    // code is not traded for stored blocks) yet with literals of all values.
+    let long: Vec<u8> = noise(40_000, 7)
+        .chunks(16)
+        .enumerate()
+        .flat_map(|(i, c)| {
+            if i % 2 == 0 {
+                c.to_vec()
+            } else {
+                b"pixels!".to_vec()
+            }
+        })
+        .collect();
+    let short_dyn: Vec<u8> = noise(3000, 9).iter().map(|b| b & 7).collect();
+    for data in [
+        &long[..],
+        &short_fixed,
+        &long,
+        &short_dyn,
+        &short_fixed,
+        &long,
+    ] {
+        for (level, fixed) in [(6, true), (1, false), (6, false)] {
+            let z = if fixed {
+                zlib_fixed(data)
+            } else {
+                zlib(data, level)
+            };
+            let mut out = vec![0u8; data.len()];
+            let r = inflate(&mut t, &z, &mut out, true, usize::MAX, |_, _| true);
+            assert_eq!(
+                r,
+                Ok(Outcome::Done {
+                    consumed: z.len(),
+                    written: data.len()
+                })
+            );
+            assert!(out == data, "{} bytes, level {level}", data.len());
+        }
+    }
+    assert_eq!(huffman::litlen_bits(long.len()), huffman::LITLEN_BITS);
+    assert_eq!(
+        huffman::litlen_bits(short_dyn.len()),
+        huffman::LITLEN_BITS_SHORT
     );
 }
