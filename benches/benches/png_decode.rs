@@ -305,10 +305,7 @@ const INFLATERS: [(&str, Inflater); 4] = [
 ];
 
 fn inflate_summary<'a>(sets: impl Iterator<Item = &'a Set>) {
-    let rounds: usize = std::env::var("PIXB64_BENCH_ROUNDS")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(11);
+    let rounds = rounds();
     println!("\ninflate alone: median of {rounds} interleaved rounds per file, MB/s of output (ratio to libdeflate)");
     println!("| set | {} |", INFLATERS.map(|d| d.0).join(" | "));
     println!("|---|{}", "---:|".repeat(INFLATERS.len()));
@@ -357,10 +354,7 @@ fn inflate_summary<'a>(sets: impl Iterator<Item = &'a Set>) {
 /// per set over interleaved per-file medians.
 fn base64_summary<'a>(sets: impl Iterator<Item = &'a Set>) {
     use base64::Engine as _;
-    let rounds: usize = std::env::var("PIXB64_BENCH_ROUNDS")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(11);
+    let rounds = rounds();
     println!(
         "\nbase64 text to pixels: median of {rounds} interleaved rounds per file, MB/s of pixels"
     );
@@ -420,10 +414,7 @@ fn base64_summary<'a>(sets: impl Iterator<Item = &'a Set>) {
 /// the summed medians to the `png` crate's, and the slowest single file
 /// against the `png` crate and `zune-png`.
 fn summary<'a>(sets: impl Iterator<Item = &'a Set>) {
-    let rounds: usize = std::env::var("PIXB64_BENCH_ROUNDS")
-        .ok()
-        .and_then(|r| r.parse().ok())
-        .unwrap_or(11);
+    let rounds = rounds();
     println!("\nsummary: median of {rounds} interleaved rounds per file, MB/s of pixels (ratio to png-0.18)");
     println!(
         "| set | {} | worst file: pixb64 / png | worst file: pixb64 / zune |",
@@ -502,3 +493,11 @@ fn summary<'a>(sets: impl Iterator<Item = &'a Set>) {
 
 criterion_group!(benches, bench);
 criterion_main!(benches);
+
+/// Interleaved rounds per file: `PIXB64_BENCH_ROUNDS`, else 11.
+fn rounds() -> usize {
+    std::env::var("PIXB64_BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(11)
+}

@@ -107,10 +107,10 @@ impl<W: Write> EncoderWriter<W> {
 
     /// Writes `self.symbols[..n]` to the inner writer, wrapped if asked.
     fn emit(&mut self, n: usize) -> io::Result<()> {
+        let Some(inner) = self.inner.as_mut() else {
+            return Err(io::Error::other("encoder already finished"));
+        };
         if self.line_len == 0 {
-            let Some(inner) = self.inner.as_mut() else {
-                return Err(io::Error::other("encoder already finished"));
-            };
             return inner.write_all(&self.symbols[..n]);
         }
         self.wrapped.clear();
@@ -125,9 +125,6 @@ impl<W: Write> EncoderWriter<W> {
             self.column += take;
             rest = &rest[take..];
         }
-        let Some(inner) = self.inner.as_mut() else {
-            return Err(io::Error::other("encoder already finished"));
-        };
         inner.write_all(&self.wrapped)
     }
 }

@@ -81,13 +81,16 @@ pub(crate) const SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A,
 #[doc(hidden)]
 pub mod bench_hooks {
     /// pixb64's inflater on one whole zlib stream into `out` (Adler-32
-    /// checked; tables allocated per call, as the reader does): the bytes
-    /// written, `None` on any error or a full output.
+    /// checked; tables taken and given back as the reader does: with
+    /// `std`, the thread's spare set): the bytes written, `None` on any
+    /// error or a full output.
     #[cfg(feature = "alloc")]
     pub fn inflate(input: &[u8], out: &mut [u8]) -> Option<usize> {
         use super::inflate::{inflate, Outcome, Tables};
-        let mut tables = alloc::boxed::Box::new(Tables::new());
-        match inflate(&mut tables, input, out, true, usize::MAX, |_, _| true) {
+        let mut tables = Tables::boxed();
+        let r = inflate(&mut tables, input, out, true, usize::MAX, |_, _| true);
+        Tables::recycle(tables);
+        match r {
             Ok(Outcome::Done { written, .. }) => Some(written),
             _ => None,
         }
