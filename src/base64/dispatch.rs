@@ -3,6 +3,7 @@
 use core::fmt;
 use core::sync::atomic::{AtomicU8, Ordering};
 
+pub(crate) use super::arch::Short;
 #[allow(unused_imports)] // only the ISA arms use them
 use super::{arch, Alphabet, OutputTooSmall};
 
@@ -254,19 +255,6 @@ pub(crate) fn short_ws_max(backend: Backend) -> usize {
         }
         _ => 0,
     }
-}
-
-/// What [`decode_short_ws`] did: `Done(written)`; `Clean` (no whitespace,
-/// nothing decoded: the clean path is faster); `General` (the general path
-/// decides).
-#[cfg_attr(
-    not(all(target_arch = "x86_64", target_feature = "sse2")),
-    allow(dead_code) // only AVX-512 has the path
-)]
-pub(crate) enum Short {
-    Done(usize),
-    Clean,
-    General,
 }
 
 /// A whole whitespace-skipping decode of a short text, where the backend has

@@ -31,6 +31,19 @@
 //! They are `#[target_feature]` functions: calling one is sound only on a CPU
 //! that has the feature, which [`super::dispatch`] checks once.
 
+/// What a short whitespace-skipping decode (`decode_short_ws`) did:
+/// `Done(written)`; `Clean` (no whitespace, nothing decoded: the clean path
+/// is faster); `General` (the general path decides).
+#[cfg_attr(
+    not(all(target_arch = "x86_64", target_feature = "sse2")),
+    allow(dead_code) // only AVX-512 has the path
+)]
+pub(crate) enum Short {
+    Done(usize),
+    Clean,
+    General,
+}
+
 #[cfg(target_arch = "aarch64")]
 pub(crate) mod aarch64;
 #[cfg(target_arch = "wasm32")]

@@ -26,7 +26,7 @@
 use core::arch::x86_64::*;
 use core::mem::MaybeUninit;
 
-use crate::base64::dispatch::Short;
+use crate::base64::arch::Short;
 use crate::base64::{Alphabet, OutputTooSmall};
 
 /// 64 bytes, aligned so each table loads from one cache line.
