@@ -53,6 +53,8 @@ extern crate alloc;
 extern crate std;
 
 pub mod base64;
+#[allow(unsafe_code)] // `xgetbv`, for the probe without std (UNSAFE.md)
+mod cpu;
 #[cfg(feature = "alloc")]
 pub mod data_uri;
 #[cfg(feature = "alloc")]

@@ -4,8 +4,9 @@ use core::fmt;
 use core::sync::atomic::{AtomicU8, Ordering};
 
 pub(crate) use super::arch::Short;
-#[allow(unused_imports)] // only the ISA arms use them
-use super::{arch, Alphabet, OutputTooSmall};
+#[allow(unused_imports)] // only the SIMD arms name `arch`
+use super::arch::{self, Kernels};
+use super::{Alphabet, OutputTooSmall};
 
 /// An implementation of the codec's hot loops.
 ///
@@ -83,11 +84,11 @@ impl Backend {
         match self {
             Backend::Scalar => true,
             #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-            Backend::Ssse3 => arch::x86_64::features().ssse3(),
+            Backend::Ssse3 => crate::cpu::features().ssse3(),
             #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-            Backend::Avx2 => arch::x86_64::features().avx2(),
+            Backend::Avx2 => crate::cpu::features().avx2(),
             #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-            Backend::Avx512Vbmi => arch::x86_64::features().avx512_vbmi(),
+            Backend::Avx512Vbmi => crate::cpu::features().avx512_vbmi(),
             #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
             Backend::Neon => true,
             #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
@@ -141,10 +142,47 @@ impl fmt::Display for Backend {
 // The kernels' callers. Every `backend` handed to these comes from
 // `Base64::backend()`: either `Backend::detect()` or a backend forced through
 // `Base64::with_backend`, and both only ever yield a backend whose
-// `is_available()` is true. That is the bound every `SAFETY` below names.
+// `is_available()` is true, and `kernels` gives that backend's table. That
+// is the bound every `SAFETY` below names: the CPU has the table's features
+// (the AVX-512 table checks VBMI2 itself before its whitespace kernels).
 
-/// Runs `backend`'s encode kernel (see the contract in `arch`); the scalar
-/// backend has none and returns `(0, 0)`.
+impl Backend {
+    /// This backend's kernel table (see `arch`): one `static` per backend,
+    /// found by one indexed load.
+    #[inline(always)]
+    pub(crate) fn kernels(self) -> &'static Kernels {
+        TABLES[self as usize]
+    }
+}
+
+/// The kernel tables in [`Backend`]'s order (`NONE` for backends not built
+/// for this target).
+static TABLES: [&Kernels; 6] = [
+    &Kernels::NONE,
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    &arch::x86_64::ssse3::KERNELS,
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    &arch::x86_64::avx2::KERNELS,
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    &arch::x86_64::avx512::KERNELS,
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    &Kernels::NONE,
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    &Kernels::NONE,
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+    &Kernels::NONE,
+    #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+    &arch::aarch64::neon::KERNELS,
+    #[cfg(not(all(target_arch = "aarch64", target_feature = "neon")))]
+    &Kernels::NONE,
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    &arch::wasm32::simd128::KERNELS,
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    &Kernels::NONE,
+];
+
+/// Runs `backend`'s encode kernel (see the contract in `arch`); `(0, 0)`
+/// where it has none.
 #[inline]
 pub(crate) fn encode_prefix(
     backend: Backend,
@@ -152,38 +190,17 @@ pub(crate) fn encode_prefix(
     input: &[u8],
     output: &mut [u8],
 ) -> (usize, usize) {
-    let _ = (&alphabet, &input, &output);
-    match backend {
-        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-        // SAFETY: `backend` is available (see above), so this CPU has SSSE3.
-        Backend::Ssse3 => unsafe { arch::x86_64::ssse3::encode_prefix(alphabet, input, output) },
-        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-        // SAFETY: `backend` is available (see above), so this CPU has AVX2.
-        Backend::Avx2 => unsafe { arch::x86_64::avx2::encode_prefix(alphabet, input, output) },
-        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-        // SAFETY: `backend` is available (see above): AVX-512 F/BW/VL/VBMI.
-        Backend::Avx512Vbmi => unsafe {
-            arch::x86_64::avx512::encode_prefix(alphabet, input, output)
-        },
-        #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
-        // SAFETY: this arm is compiled only with `target_feature = "neon"`,
-        // so every CPU this build runs on has NEON.
-        Backend::Neon => unsafe { arch::aarch64::neon::encode_prefix(alphabet, input, output) },
-        // Built with `+simd128` the whole crate has the feature, so the call is safe.
-        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        Backend::Simd128 => arch::wasm32::simd128::encode_prefix(alphabet, input, output),
-        _ => (0, 0),
+    match backend.kernels().encode_prefix {
+        // SAFETY: the table of an available backend (see above).
+        Some(k) => unsafe { k(alphabet, input, output) },
+        None => (0, 0),
     }
 }
 
 /// Whether `backend` has a whole-input encode kernel ([`encode_final`]).
 #[inline]
 pub(crate) fn has_encode_final(backend: Backend) -> bool {
-    match backend {
-        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-        Backend::Avx512Vbmi => true,
-        _ => false,
-    }
+    backend.kernels().encode_final.is_some()
 }
 
 /// `Base64::encode_to_slice` with `backend`'s whole-input kernel: encodes all
@@ -199,14 +216,10 @@ pub(crate) fn encode_final(
     pad: bool,
     output: &mut [u8],
 ) -> Result<usize, OutputTooSmall> {
-    let _ = (&alphabet, &input, &pad, &output);
-    match backend {
-        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-        // SAFETY: `backend` is available (see above): AVX-512 F/BW/VL/VBMI.
-        Backend::Avx512Vbmi => unsafe {
-            arch::x86_64::avx512::encode_final(alphabet, input, pad, output)
-        },
-        _ => {
+    match backend.kernels().encode_final {
+        // SAFETY: the table of an available backend (see above).
+        Some(k) => unsafe { k(alphabet, input, pad, output) },
+        None => {
             debug_assert!(false, "{backend:?} has no encode_final");
             Err(OutputTooSmall { needed: usize::MAX })
         }
@@ -216,11 +229,7 @@ pub(crate) fn encode_final(
 /// The longest input `decode_small` takes for `backend` (0: it has none).
 #[inline]
 pub(crate) fn small_decode_max(backend: Backend) -> usize {
-    match backend {
-        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-        Backend::Avx512Vbmi => arch::x86_64::avx512::SMALL_MAX,
-        _ => 0,
-    }
+    backend.kernels().small_max
 }
 
 /// Decodes 2..=`small_decode_max` symbols (the caller split off the padding)
@@ -234,27 +243,15 @@ pub(crate) fn decode_small(
     check_trailing: bool,
     output: &mut [u8],
 ) -> Option<usize> {
-    let _ = (&alphabet, &symbols, &check_trailing, &output);
-    match backend {
-        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-        // SAFETY: `backend` is available (see above): AVX-512 F/BW/VL/VBMI.
-        Backend::Avx512Vbmi => unsafe {
-            arch::x86_64::avx512::decode_small(alphabet, symbols, check_trailing, output)
-        },
-        _ => None,
-    }
+    let k = backend.kernels().decode_small?;
+    // SAFETY: the table of an available backend (see above).
+    unsafe { k(alphabet, symbols, check_trailing, output) }
 }
 
 /// The longest text [`decode_short_ws`] takes for `backend` (0: it has none).
 #[inline]
 pub(crate) fn short_ws_max(backend: Backend) -> usize {
-    match backend {
-        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-        Backend::Avx512Vbmi if arch::x86_64::features().avx512_vbmi2() => {
-            arch::x86_64::avx512::COMPACT_MAX
-        }
-        _ => 0,
-    }
+    backend.kernels().short_ws_max
 }
 
 /// A whole whitespace-skipping decode of a short text, where the backend has
@@ -266,29 +263,13 @@ pub(crate) fn decode_short_ws(
     alphabet: Alphabet,
     input: &[u8],
     check_trailing: bool,
-    last_group: impl FnOnce(&[u8]) -> Option<usize>,
+    last_group: &dyn Fn(&[u8]) -> Option<usize>,
     output: &mut [u8],
 ) -> Short {
-    let _ = (&alphabet, &input, &check_trailing, &output);
-    match backend {
-        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-        Backend::Avx512Vbmi if arch::x86_64::features().avx512_vbmi2() => {
-            // SAFETY: `backend` is available (see above): AVX-512 F/BW/VL/VBMI;
-            // `avx512_vbmi2()` (just checked) also covers VBMI2 and POPCNT.
-            unsafe {
-                arch::x86_64::avx512::decode_short_ws(
-                    alphabet,
-                    input,
-                    check_trailing,
-                    last_group,
-                    output,
-                )
-            }
-        }
-        _ => {
-            let _ = last_group;
-            Short::General
-        }
+    match backend.kernels().decode_short_ws {
+        // SAFETY: the table of an available backend (see above).
+        Some(k) => unsafe { k(alphabet, input, check_trailing, last_group, output) },
+        None => Short::General,
     }
 }
 
@@ -305,43 +286,42 @@ pub(crate) fn decode_prefix(
     input: &[u8],
     output: &mut [u8],
 ) -> (usize, usize) {
-    let _ = (&alphabet, &skip_ws, &input, &output);
-    match backend {
-        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-        // SAFETY: `backend` is available (see above), so this CPU has SSSE3.
-        Backend::Ssse3 => unsafe {
-            if skip_ws {
-                arch::x86_64::ssse3::decode_prefix_skip_ws(alphabet, input, output)
-            } else {
-                arch::x86_64::ssse3::decode_prefix(alphabet, input, output)
-            }
-        },
-        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-        // SAFETY: `backend` is available (see above), so this CPU has AVX2.
-        Backend::Avx2 => unsafe {
-            if skip_ws {
-                arch::x86_64::avx2::decode_prefix_skip_ws(alphabet, input, output)
-            } else {
-                arch::x86_64::avx2::decode_prefix(alphabet, input, output)
-            }
-        },
-        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-        Backend::Avx512Vbmi => {
-            if skip_ws && arch::x86_64::features().avx512_vbmi2() {
-                // SAFETY: `backend` is available (see above) and VBMI2 was just checked.
-                unsafe { arch::x86_64::avx512::decode_prefix_skip_ws(alphabet, input, output) }
-            } else {
-                // SAFETY: `backend` is available (see above): AVX-512 F/BW/VL/VBMI.
-                unsafe { arch::x86_64::avx512::decode_prefix(alphabet, input, output) }
+    let t = backend.kernels();
+    let k = match t.decode_prefix_skip_ws {
+        Some(k) if skip_ws => Some(k),
+        _ => t.decode_prefix,
+    };
+    match k {
+        // SAFETY: the table of an available backend (see above).
+        Some(k) => unsafe { k(alphabet, input, output) },
+        None => (0, 0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `TABLES` follows the enum's order: each backend built for this
+    /// target has its own table (the SIMD ones with both common kernels),
+    /// and only AVX-512 has the small-input slots.
+    #[test]
+    fn each_backend_has_its_own_table() {
+        assert_eq!(TABLES.len(), Backend::ALL.len());
+        for (i, &b) in Backend::ALL.iter().enumerate() {
+            assert_eq!(b as usize, i);
+            let k = b.kernels();
+            let built = b.is_available() && b != Backend::Scalar;
+            assert_eq!(k.encode_prefix.is_some(), built, "{b}");
+            assert_eq!(k.decode_prefix.is_some(), built, "{b}");
+            let small = b == Backend::Avx512Vbmi && built;
+            assert_eq!(k.small_max > 0, small, "{b}");
+            assert_eq!(k.encode_final.is_some(), small, "{b}");
+            for &o in Backend::ALL {
+                if o != b && o.is_available() && built {
+                    assert!(!core::ptr::eq(k, o.kernels()), "{b} and {o} share a table");
+                }
             }
         }
-        #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
-        // SAFETY: this arm is compiled only with `target_feature = "neon"`,
-        // so every CPU this build runs on has NEON.
-        Backend::Neon => unsafe { arch::aarch64::neon::decode_prefix(alphabet, input, output) },
-        // Built with `+simd128` the whole crate has the feature, so the call is safe.
-        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-        Backend::Simd128 => arch::wasm32::simd128::decode_prefix(alphabet, input, output),
-        _ => (0, 0),
     }
 }

@@ -354,7 +354,7 @@ impl Base64 {
                         self.alphabet,
                         input,
                         !self.allow_trailing_bits,
-                        |last| self.last_group_symbols(last),
+                        &|last| self.last_group_symbols(last),
                         output,
                     ) {
                         dispatch::Short::Done(n) => Ok(n),
@@ -489,7 +489,7 @@ impl Base64 {
                 self.alphabet,
                 &input[..end],
                 !self.allow_trailing_bits,
-                |last| self.last_group_symbols(last),
+                &|last| self.last_group_symbols(last),
                 output,
             ) {
                 dispatch::Short::Done(n) => return Ok(n),

@@ -28,8 +28,68 @@
 //! whitespace between groups and stop before whitespace inside a group; the
 //! AVX-512 one skips it anywhere.
 //!
+//! Some backends have more, for what only their ISA does well (today only
+//! AVX-512): `encode_final` (a whole encode, tail and padding included),
+//! `decode_small` (a whole short decode in registers) and `decode_short_ws`
+//! (a whole short decode with whitespace anywhere).
+//!
+//! Each backend's module has one `static KERNELS: Kernels` table with its
+//! functions, and `None` in the slots it has no kernel for; the scalar code
+//! does that work then. [`super::dispatch`] picks the table of the codec's
+//! backend and is the only caller.
+//!
 //! They are `#[target_feature]` functions: calling one is sound only on a CPU
 //! that has the feature, which [`super::dispatch`] checks once.
+
+use super::{Alphabet, OutputTooSmall};
+
+/// `encode_prefix`, `decode_prefix` and `decode_prefix_skip_ws`: `(alphabet,
+/// input, output) -> (consumed, written)`.
+pub(crate) type Prefix = unsafe fn(Alphabet, &[u8], &mut [u8]) -> (usize, usize);
+/// `encode_final(alphabet, input, pad, output)`: the whole encode into
+/// `output[..n]`, `Err` if `output` is short.
+pub(crate) type EncodeFinal =
+    unsafe fn(Alphabet, &[u8], bool, &mut [u8]) -> Result<usize, OutputTooSmall>;
+/// `decode_small(alphabet, symbols, check_trailing, output)`: 2 to
+/// `small_max` symbols, padding split off by the caller, in one step;
+/// `None` leaves the text to the general path, which decides every error.
+pub(crate) type DecodeSmall = unsafe fn(Alphabet, &[u8], bool, &mut [u8]) -> Option<usize>;
+/// `decode_short_ws(alphabet, input, check_trailing, last_group, output)`:
+/// a whole whitespace-skipping decode of up to `short_ws_max` bytes;
+/// `last_group` is the codec's padding rule.
+pub(crate) type DecodeShortWs =
+    unsafe fn(Alphabet, &[u8], bool, &dyn Fn(&[u8]) -> Option<usize>, &mut [u8]) -> Short;
+
+/// One backend's kernels: the common two, then the optional slots (`None`,
+/// or a `*_max` of 0: the backend has no such kernel).
+pub(crate) struct Kernels {
+    pub(crate) encode_prefix: Option<Prefix>,
+    pub(crate) decode_prefix: Option<Prefix>,
+    /// Whitespace skipped (see above); without it the codec runs
+    /// `decode_prefix`, which stops at whitespace for the scalar code.
+    pub(crate) decode_prefix_skip_ws: Option<Prefix>,
+    pub(crate) encode_final: Option<EncodeFinal>,
+    pub(crate) decode_small: Option<DecodeSmall>,
+    /// The longest input `decode_small` takes.
+    pub(crate) small_max: usize,
+    pub(crate) decode_short_ws: Option<DecodeShortWs>,
+    /// The longest text `decode_short_ws` takes.
+    pub(crate) short_ws_max: usize,
+}
+
+impl Kernels {
+    /// No kernel at all: the scalar backend.
+    pub(crate) const NONE: Kernels = Kernels {
+        encode_prefix: None,
+        decode_prefix: None,
+        decode_prefix_skip_ws: None,
+        encode_final: None,
+        decode_small: None,
+        small_max: 0,
+        decode_short_ws: None,
+        short_ws_max: 0,
+    };
+}
 
 /// What a short whitespace-skipping decode (`decode_short_ws`) did:
 /// `Done(written)`; `Clean` (no whitespace, nothing decoded: the clean path

@@ -46,7 +46,7 @@ impl Level {
     /// The best level this CPU runs (probed once, then cached).
     #[inline]
     pub(crate) fn detect() -> Level {
-        if crate::base64::arch::x86_64::features().avx2() {
+        if crate::cpu::features().avx2() {
             Level::Avx2
         } else {
             Level::Sse2
@@ -62,7 +62,7 @@ impl Level {
     pub(crate) fn available(self) -> bool {
         match self {
             Level::Sse2 => true,
-            Level::Avx2 => crate::base64::arch::x86_64::features().avx2(),
+            Level::Avx2 => crate::cpu::features().avx2(),
         }
     }
 }
@@ -96,7 +96,7 @@ pub(crate) fn unfilter_with(
         (filter, prev, bpp),
         (1, _, 3 | 4 | 6) | (4, None, 3 | 4 | 6)
     ) {
-        if level != Level::Avx2 || !crate::base64::arch::x86_64::features().avx2() {
+        if level != Level::Avx2 || !crate::cpu::features().avx2() {
             return false;
         }
         // SAFETY: the CPU has AVX2 (with OS support), checked on the line
@@ -117,7 +117,7 @@ pub(crate) fn unfilter_with(
         Some(p) => &p[..cur.len()],
         None => &[],
     };
-    if level == Level::Avx2 && crate::base64::arch::x86_64::features().avx2() {
+    if level == Level::Avx2 && crate::cpu::features().avx2() {
         // SAFETY: the CPU has AVX2 (with OS support), checked on this line
         // by the same cached probe as the base64 dispatch; that is the only
         // requirement of the `#[target_feature(enable = "avx2")]` fn.

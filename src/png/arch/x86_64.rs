@@ -19,7 +19,6 @@
 //! buffers) would catch a wrong one.
 
 use core::arch::x86_64::*;
-use core::sync::atomic::{AtomicU8, Ordering};
 
 /// Fold by 512 bits: (x^(512+32) mod P, x^(512-32) mod P), reflected.
 const K1: i64 = 0x1_5444_2bd4;
@@ -28,16 +27,10 @@ const K2: i64 = 0x1_c6e4_1596;
 const K3: i64 = 0x1_7519_97d0;
 const K4: i64 = 0x0_ccaa_009e;
 
-/// 0 = not probed, 1 = absent, 2 = present.
-static PCLMUL: AtomicU8 = AtomicU8::new(0);
-
-/// Whether this CPU has PCLMULQDQ (and SSE4.1); probed once, then cached.
+/// Whether this CPU has PCLMULQDQ and SSE4.1 (`crate::cpu`'s cached probe).
 #[inline]
 pub(crate) fn available() -> bool {
-    match PCLMUL.load(Ordering::Relaxed) {
-        0 => probe(),
-        v => v == 2,
-    }
+    crate::cpu::features().pclmul()
 }
 
 /// The safe entry point: the kernel's CRC where this CPU has PCLMULQDQ
@@ -55,22 +48,6 @@ pub(crate) fn crc32_update_checked(
     // SAFETY: `available()` just confirmed PCLMULQDQ and SSE4.1, and
     // `data.len() >= 64`: the kernel's two requirements.
     Some(unsafe { crc32_update(crc, data, update) })
-}
-
-#[cold]
-fn probe() -> bool {
-    #[cfg(feature = "std")]
-    let has = std::arch::is_x86_feature_detected!("pclmulqdq")
-        && std::arch::is_x86_feature_detected!("sse4.1");
-    #[cfg(not(feature = "std"))]
-    let has = {
-        // CPUID leaf 1, ECX: bit 1 PCLMULQDQ, bit 19 SSE4.1. Both only use
-        // XMM state, which every x86_64 OS saves.
-        let ecx = __cpuid(1).ecx;
-        ecx & (1 << 1) != 0 && ecx & (1 << 19) != 0
-    };
-    PCLMUL.store(if has { 2 } else { 1 }, Ordering::Relaxed);
-    has
 }
 
 /// One fold: `acc`'s halves times the two constants in `k` (low x low,
@@ -145,7 +122,7 @@ pub(crate) fn adler32_update_checked(
     data: &[u8],
     scalar: fn(u32, &[u8]) -> u32,
 ) -> Option<u32> {
-    if data.len() < 64 || !crate::base64::arch::x86_64::features().avx2() {
+    if data.len() < 64 || !crate::cpu::features().avx2() {
         return None;
     }
     let (mut a, mut b) = (adler & 0xFFFF, adler >> 16);

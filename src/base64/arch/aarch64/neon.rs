@@ -23,6 +23,7 @@ use core::arch::aarch64::{
     vshr_n_u8, vshrq_n_u8, vsli_n_u8, vsliq_n_u8, vst3_u8, vst3q_u8, vst4_u8, vst4q_u8,
 };
 
+use crate::base64::arch::Kernels;
 use crate::base64::Alphabet;
 
 /// Input bytes of one block.
@@ -345,6 +346,14 @@ fn pack_half(a: uint8x8_t, b: uint8x8_t, c: uint8x8_t, d: uint8x8_t) -> uint8x8x
         vsli_n_u8::<6>(d, c),
     )
 }
+
+/// The NEON backend's kernels.
+pub(crate) static KERNELS: Kernels = Kernels {
+    encode_prefix: Some(encode_prefix),
+    decode_prefix: Some(decode_prefix),
+    decode_prefix_skip_ws: None,
+    ..Kernels::NONE
+};
 
 #[cfg(test)]
 mod tests {

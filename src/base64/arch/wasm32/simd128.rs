@@ -23,6 +23,7 @@
 
 use core::arch::wasm32::*;
 
+use crate::base64::arch::Kernels;
 use crate::base64::tables::{STANDARD_SYMBOLS, URL_SAFE_SYMBOLS};
 use crate::base64::Alphabet;
 
@@ -408,6 +409,14 @@ const fn decode_offsets(symbols: &[u8; 64]) -> [u8; 16] {
     }
     table
 }
+
+/// The simd128 backend's kernels.
+pub(crate) static KERNELS: Kernels = Kernels {
+    encode_prefix: Some(encode_prefix),
+    decode_prefix: Some(decode_prefix),
+    decode_prefix_skip_ws: None,
+    ..Kernels::NONE
+};
 
 #[cfg(test)]
 mod tests {

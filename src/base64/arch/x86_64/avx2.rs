@@ -40,6 +40,7 @@
 use core::arch::x86_64::*;
 
 use super::ssse3;
+use crate::base64::arch::Kernels;
 use crate::base64::Alphabet;
 
 /// One vector.
@@ -676,6 +677,14 @@ fn pack(v: V) -> V {
     );
     _mm256_shuffle_epi8(groups, order)
 }
+
+/// The AVX2 backend's kernels.
+pub(crate) static KERNELS: Kernels = Kernels {
+    encode_prefix: Some(encode_prefix),
+    decode_prefix: Some(decode_prefix),
+    decode_prefix_skip_ws: Some(decode_prefix_skip_ws),
+    ..Kernels::NONE
+};
 
 #[cfg(test)]
 // Without `alloc` the public-API test is off, and its imports with it.

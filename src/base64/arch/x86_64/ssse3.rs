@@ -34,6 +34,7 @@
 
 use core::arch::x86_64::*;
 
+use crate::base64::arch::Kernels;
 use crate::base64::Alphabet;
 
 /// One vector.
@@ -724,6 +725,14 @@ fn pack_groups(v: V) -> V {
     let pairs = _mm_maddubs_epi16(v, _mm_set1_epi32(0x0140_0140));
     _mm_madd_epi16(pairs, _mm_set1_epi32(0x0001_1000))
 }
+
+/// The SSSE3 backend's kernels.
+pub(crate) static KERNELS: Kernels = Kernels {
+    encode_prefix: Some(encode_prefix),
+    decode_prefix: Some(decode_prefix),
+    decode_prefix_skip_ws: Some(decode_prefix_skip_ws),
+    ..Kernels::NONE
+};
 
 #[cfg(test)]
 // Without `alloc` the public-API test is off, and its imports with it.
