@@ -39,7 +39,7 @@ pub(super) struct Run<'a, F> {
     progress: F,
     /// A symbol did not fit in the output.
     full: bool,
-    /// Index bits of the literal/length main table for this output.
+    /// Index bits of the current block's literal/length main table.
     pub(super) litlen_bits: u32,
 }
 
@@ -61,7 +61,6 @@ impl<'a, F: FnMut(&mut [u8], usize) -> bool> Run<'a, F> {
         stride: usize,
         progress: F,
     ) -> Self {
-        let litlen_bits = huffman::litlen_bits(out.len());
         Run {
             tables,
             input,
@@ -75,7 +74,8 @@ impl<'a, F: FnMut(&mut [u8], usize) -> bool> Run<'a, F> {
             mark: stride.max(1),
             progress,
             full: false,
-            litlen_bits,
+            // Set per block (`litlen_bits`), before any symbol is read.
+            litlen_bits: huffman::LITLEN_BITS,
         }
     }
 
@@ -173,6 +173,8 @@ impl<'a, F: FnMut(&mut [u8], usize) -> bool> Run<'a, F> {
             match self.bits.take(2) {
                 0 => self.stored()?,
                 1 => {
+                    // The fixed code's longest literal/length code is 9 bits.
+                    self.litlen_bits = huffman::litlen_bits(self.out.len(), 9);
                     if !self.tables.fixed || self.tables.litlen_bits != self.litlen_bits {
                         self.fixed_tables();
                     }
@@ -285,6 +287,8 @@ impl<'a, F: FnMut(&mut [u8], usize) -> bool> Run<'a, F> {
         if lens[256] == 0 {
             return Err(self.fail(Problem::Data));
         }
+        let longest = lens[..hlit].iter().fold(0, |m, &l| m.max(l));
+        self.litlen_bits = huffman::litlen_bits(self.out.len(), longest.into());
         self.tables.litlen_bits = self.litlen_bits;
         if build(
             Kind::Litlen,

@@ -479,13 +479,16 @@ fn one_table_set_across_output_sizes() {
         })
         .collect();
     let short_dyn: Vec<u8> = noise(3000, 9).iter().map(|b| b & 7).collect();
+    let mid = &long[..10_000];
     for data in [
         &long[..],
         &short_fixed,
         &long,
         &short_dyn,
         &short_fixed,
+        mid,
         &long,
+        mid,
     ] {
         for (level, fixed) in [(6, true), (1, false), (6, false)] {
             let z = if fixed {
@@ -505,9 +508,13 @@ fn one_table_set_across_output_sizes() {
             assert!(out == data, "{} bytes, level {level}", data.len());
         }
     }
-    assert_eq!(huffman::litlen_bits(long.len()), huffman::LITLEN_BITS);
+    assert_eq!(huffman::litlen_bits(long.len(), 9), huffman::LITLEN_BITS);
     assert_eq!(
-        huffman::litlen_bits(short_dyn.len()),
+        huffman::litlen_bits(mid.len(), 12),
         huffman::LITLEN_BITS_SHORT
+    );
+    assert_eq!(
+        huffman::litlen_bits(short_dyn.len(), 9),
+        huffman::LITLEN_BITS_SHORTEST
     );
 }
