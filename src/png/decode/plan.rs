@@ -6,7 +6,8 @@ use alloc::vec::Vec;
 
 use super::header::Preamble;
 use super::inflate::Engine;
-use super::{rows, Channels, ColorType, DecodeError, DecodeOptions, LimitKind};
+use super::inflate::WINDOW;
+use super::{Channels, ColorType, DecodeError, DecodeOptions, LimitKind};
 use crate::image::Depth;
 
 // ---------------------------------------------------------------------------
@@ -102,6 +103,16 @@ pub(crate) fn raw_row_bytes(width: u128, bits_pp: u128) -> u128 {
     (width * bits_pp).div_ceil(8)
 }
 
+/// Scratch bytes of the row decoder ([`RowDecoder`](super::RowDecoder)) for
+/// rows of `width` pixels of `bits_pp` bits in the file and `out_bpp` bytes
+/// in the output: the ring and two buffers, each the larger of a filtered
+/// row (with its filter byte) and an output row.
+pub(crate) fn scratch_bytes(width: u128, bits_pp: u128, out_bpp: u128) -> u128 {
+    let raw = 1 + raw_row_bytes(width, bits_pp);
+    let out = width * out_bpp;
+    WINDOW as u128 + 2 * raw.max(out)
+}
+
 /// What [`Limits::with_max_bytes`] bounds.
 #[derive(Clone, Copy)]
 pub(crate) enum Budget {
@@ -189,7 +200,7 @@ impl Plan {
         // row pipeline has the output, the inflate ring, two raw rows and
         // (for Adam7) one expanded row; the row decoder has its scratch.
         let alloc = match budget {
-            Budget::Rows => rows::scratch_bytes(w, bits_pp, out_bpp),
+            Budget::Rows => scratch_bytes(w, bits_pp, out_bpp),
             Budget::Image(_) if direct => raw_len,
             Budget::Image(engine) => {
                 let row = 1 + raw_row_bytes(w, bits_pp);

@@ -34,15 +34,6 @@ use super::{
     Plan, Preamble,
 };
 
-/// Scratch bytes for rows of `width` pixels of `bits_pp` bits in the file
-/// and `out_bpp` bytes in the output: the ring and two buffers, each the
-/// larger of a filtered row (with its filter byte) and an output row.
-pub(super) fn scratch_bytes(width: u128, bits_pp: u128, out_bpp: u128) -> u128 {
-    let raw = 1 + raw_row_bytes(width, bits_pp);
-    let out = width * out_bpp;
-    WINDOW as u128 + 2 * raw.max(out)
-}
-
 /// A row-by-row PNG reader over a file in memory.
 ///
 /// Each [`next_row`](Self::next_row) returns one row of the image exactly as
@@ -210,7 +201,7 @@ impl<'a> RowDecoder<'a> {
     pub fn scratch_len(header: &Header) -> usize {
         let bits_pp = u128::from(header.color_type.samples()) * u128::from(header.bit_depth);
         let out_bpp = u128::from(header.channels) * header.depth.bytes() as u128;
-        let n = scratch_bytes(header.width.into(), bits_pp, out_bpp);
+        let n = super::plan::scratch_bytes(header.width.into(), bits_pp, out_bpp);
         usize::try_from(n).unwrap_or(usize::MAX)
     }
 
