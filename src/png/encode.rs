@@ -41,7 +41,7 @@ pub fn encode_to_sink<S: Sink + ?Sized>(img: &Image<'_>, opts: &EncodeOptions, s
                     strips::compress(img, &coder, threads, header, &mut idat);
                 }
                 (1, _) => {
-                    let coder = fast::Coder::new(img, opts);
+                    let coder = fast::image::Coder::new(img, opts);
                     strips::compress(img, &coder, threads, header, &mut idat);
                 }
                 _ => {
