@@ -9,7 +9,7 @@
 use pixb64::base64::STANDARD;
 use pixb64::{data_uri, png, ChannelOrder, Image};
 
-fn main() -> Result<(), pixb64::Error> {
+fn main() -> Result<(), Box<dyn std::error::Error>> {
     // A 320x240 BGR frame, as OpenCV holds one: a gradient and a square.
     let (w, h) = (320u32, 240u32);
     let mut bgr = vec![0u8; (w * h * 3) as usize];

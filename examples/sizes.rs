@@ -8,7 +8,7 @@
 
 use pixb64::{png, Image, Sizes};
 
-fn main() -> Result<(), pixb64::Error> {
+fn main() -> Result<(), Box<dyn std::error::Error>> {
     // A 512x384 RGB test card: smooth areas, stripes and noise.
     let (w, h) = (512u32, 384u32);
     let mut seed = 7u32;

@@ -19,9 +19,12 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use crate::base64::{FORGIVING, STANDARD};
-use crate::image::{Image, ImageBuf};
-use crate::png::{DecodeOptions, EncodeOptions};
-use crate::Error;
+use crate::image::Image;
+#[cfg(feature = "png")]
+use crate::image::ImageBuf;
+use crate::png::EncodeOptions;
+#[cfg(feature = "png")]
+use crate::{png::DecodeOptions, Error};
 
 /// A parsed `data:` URL: its MIME type and its body bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -138,11 +141,13 @@ pub fn encode_png(img: &Image<'_>, opts: &EncodeOptions) -> String {
 /// A `data:` URI of a PNG (or, with the `jpeg` feature, a JPEG) back to
 /// pixels, with the default [`DecodeOptions`] (limits on). Any MIME type is
 /// accepted: the bytes decide.
+#[cfg(feature = "png")]
 pub fn decode_image(uri: &str) -> Result<ImageBuf, Error> {
     decode_image_with(uri, &DecodeOptions::new())
 }
 
 /// [`decode_image`] with options: [`crate::decode_image`] on the URL's body.
+#[cfg(feature = "png")]
 pub fn decode_image_with(uri: &str, opts: &DecodeOptions) -> Result<ImageBuf, Error> {
     let d = decode(uri)?;
     crate::decode_image(d.data(), opts)

@@ -57,21 +57,21 @@ pub mod base64;
 mod cpu;
 #[cfg(feature = "alloc")]
 pub mod data_uri;
-#[cfg(feature = "alloc")]
+#[cfg(feature = "png")]
 mod error;
-#[cfg(feature = "alloc")]
+#[cfg(feature = "png")]
 mod exif;
 mod image;
 #[cfg(feature = "jpeg")]
 pub mod jpeg;
 pub mod png;
 pub mod sizes;
-#[cfg(feature = "alloc")]
+#[cfg(feature = "png")]
 mod sniff;
 
 /// Entry points for the fuzz targets (built by cargo-fuzz with
 /// `--cfg fuzzing`; not part of the API).
-#[cfg(all(fuzzing, feature = "alloc"))]
+#[cfg(all(fuzzing, feature = "png"))]
 #[doc(hidden)]
 pub mod fuzz_hooks {
     /// Raw deflate of `data` (written to the engine in pieces of the
@@ -121,11 +121,11 @@ pub mod fuzz_hooks {
     }
 }
 
-#[cfg(feature = "alloc")]
+#[cfg(feature = "png")]
 pub use error::Error;
 #[cfg(feature = "alloc")]
 pub use image::ImageBuf;
 pub use image::{ChannelOrder, Depth, Image, ImageError};
 pub use sizes::Sizes;
-#[cfg(feature = "alloc")]
+#[cfg(feature = "png")]
 pub use sniff::{decode_image, UnsupportedFormat};

@@ -1,6 +1,6 @@
 //! The WHATWG data: URL processor against web-platform-tests' `data-urls.json`
 //! (copied into tests/data/base64/, see SOURCE.md there), plus encoding.
-#![cfg(feature = "alloc")]
+#![cfg(feature = "png")]
 
 use pixb64::data_uri::{self, DataUriError};
 

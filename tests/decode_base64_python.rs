@@ -9,7 +9,7 @@
 //! ignores surplus or misplaced `=` (`abcd==`, `abc=d`); pixb64 rejects
 //! those.
 
-#![cfg(feature = "alloc")]
+#![cfg(feature = "png")]
 
 use pixb64::base64::STANDARD;
 use pixb64::png::{self, DecodeOptions};

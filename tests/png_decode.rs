@@ -1,7 +1,7 @@
 //! The PNG reader against the `png` crate (0.18, `Transformations::EXPAND`)
 //! on PngSuite, the Kodak photos and the mixed corpus; the corrupt PngSuite
 //! files against the error each one must give; options and `read_header`.
-#![cfg(feature = "alloc")]
+#![cfg(feature = "png")]
 
 use std::fs;
 use std::path::{Path, PathBuf};

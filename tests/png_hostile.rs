@@ -3,7 +3,7 @@
 //! files, a memory bound measured with a counting allocator, and a property
 //! test over mutated valid files (never a panic; when both this decoder and
 //! the `png` crate accept a file, they agree).
-#![cfg(feature = "alloc")]
+#![cfg(feature = "png")]
 
 mod support;
 

@@ -6,7 +6,7 @@
 //! By default pixb64 must answer as OpenCV does on every file, except those
 //! whose row in expected.tsv explains the difference; strict, it rejects
 //! every defect. Accepted files decode to the pixels of the undamaged file.
-#![cfg(feature = "alloc")]
+#![cfg(feature = "png")]
 
 use std::fs;
 use std::path::PathBuf;

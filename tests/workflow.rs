@@ -1,6 +1,6 @@
 //! The one-call workflow: image -> PNG -> base64 -> data URI and back, the
 //! crate-level error, and size accounting.
-#![cfg(feature = "alloc")]
+#![cfg(feature = "png")]
 
 use pixb64::base64::{DecodeError, FORGIVING, STANDARD, URL_SAFE_NO_PAD};
 use pixb64::png::{self, EncodeOptions};

@@ -3,10 +3,13 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::{encode_to_sink, Base64Sink, DecodeOptions, EncodeOptions};
+#[cfg(feature = "png")]
+use super::DecodeOptions;
+use super::{encode_to_sink, Base64Sink, EncodeOptions};
 use crate::base64::Base64;
-use crate::image::{Image, ImageBuf};
-use crate::Error;
+use crate::image::Image;
+#[cfg(feature = "png")]
+use crate::{image::ImageBuf, Error};
 
 /// `img` as PNG, as base64 text in `config`'s alphabet and padding, without
 /// a second full-size buffer: the PNG writer feeds the encoder chunk by chunk.
@@ -32,6 +35,7 @@ pub fn encode_base64(img: &Image<'_>, opts: &EncodeOptions, config: &Base64) -> 
 /// Base64 text of a PNG (or, with the `jpeg` feature, a JPEG) back to
 /// pixels, with the default [`DecodeOptions`] (limits on): see
 /// [`decode_base64_with`].
+#[cfg(feature = "png")]
 pub fn decode_base64(text: impl AsRef<[u8]>, config: &Base64) -> Result<ImageBuf, Error> {
     decode_base64_with(text, config, &DecodeOptions::new())
 }
@@ -49,6 +53,7 @@ pub fn decode_base64(text: impl AsRef<[u8]>, config: &Base64) -> Result<ImageBuf
 /// among them) and surplus or misplaced `=` (`abcd==`, `abc=d`); pixb64
 /// rejects those with the offset of the first one
 /// (`tests/decode_base64_python.rs` compares with Python).
+#[cfg(feature = "png")]
 pub fn decode_base64_with(
     text: impl AsRef<[u8]>,
     config: &Base64,

@@ -9,8 +9,10 @@
 //! scanlines framed as IDAT chunks, and IEND: no ancillary chunks.
 
 use super::chunk::{idat_buffer, IdatWriter, IDAT_SIZE};
+#[cfg(feature = "png")]
+use super::miniz;
 use super::stream::{write_end, write_head, zlib_header, RowEncoder};
-use super::{fast, levels, miniz, strips, Deflater, EncodeOptions, Sink};
+use super::{fast, levels, strips, Deflater, EncodeOptions, Sink};
 use crate::image::Image;
 use alloc::vec;
 use alloc::vec::Vec;
@@ -36,6 +38,7 @@ pub fn encode_to_sink<S: Sink + ?Sized>(img: &Image<'_>, opts: &EncodeOptions, s
             let mut idat = IdatWriter::new(&mut *sink, &mut buf);
             let header = zlib_header(level);
             match (level, opts.deflater) {
+                #[cfg(feature = "png")]
                 (_, Deflater::MinizOxide) => {
                     let coder = miniz::Coder::new(img, level, opts.order, opts.filter);
                     strips::compress(img, &coder, threads, header, &mut idat);

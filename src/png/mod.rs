@@ -29,11 +29,11 @@ mod deflate;
 mod encode;
 mod fast;
 mod filter;
-#[cfg(feature = "alloc")]
+#[cfg(feature = "png")]
 mod inflate;
 #[cfg(feature = "alloc")]
 mod levels;
-#[cfg(feature = "alloc")]
+#[cfg(feature = "png")]
 mod miniz;
 mod options;
 #[cfg(feature = "alloc")]
@@ -47,8 +47,10 @@ mod strips;
 
 pub use crate::image::Depth;
 #[cfg(feature = "alloc")]
-pub use b64::{decode_base64, decode_base64_with, encode_base64};
-#[cfg(feature = "alloc")]
+pub use b64::encode_base64;
+#[cfg(feature = "png")]
+pub use b64::{decode_base64, decode_base64_with};
+#[cfg(feature = "png")]
 pub use decode::{decode, decode_with};
 #[cfg(feature = "png-read")]
 pub use decode::{
@@ -65,11 +67,11 @@ pub use stream::{EncodeError, RowEncoder};
 
 pub(crate) use crc::crc32;
 
-#[cfg(all(fuzzing, feature = "alloc"))]
+#[cfg(all(fuzzing, feature = "png"))]
 pub(crate) use decode::fuzz_row_pipeline;
 #[cfg(all(fuzzing, feature = "alloc"))]
 pub(crate) use deflate::fuzz_deflate;
-#[cfg(all(fuzzing, feature = "alloc"))]
+#[cfg(all(fuzzing, feature = "png"))]
 pub(crate) use inflate::fuzz_inflate;
 
 /// The PNG signature.
@@ -84,7 +86,7 @@ pub mod bench_hooks {
     /// checked; tables taken and given back as the reader does: with
     /// `std`, the thread's spare set): the bytes written, `None` on any
     /// error or a full output.
-    #[cfg(feature = "alloc")]
+    #[cfg(feature = "png")]
     pub fn inflate(input: &[u8], out: &mut [u8]) -> Option<usize> {
         use super::inflate::{inflate, Outcome, Tables};
         let mut tables = Tables::boxed();

@@ -31,7 +31,9 @@ pub enum Deflater {
     #[default]
     Pixb64,
     /// `miniz_oxide` at the level's search effort, behind our filters: what
-    /// levels 2..=9 ran before, for callers who want its exact output.
+    /// levels 2..=9 ran before, for callers who want its exact output
+    /// (feature `png`, which brings the dependency).
+    #[cfg(feature = "png")]
     MinizOxide,
 }
 

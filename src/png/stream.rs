@@ -174,7 +174,7 @@ enum Engine {
     #[cfg(feature = "alloc")]
     Deflate(Box<super::deflate::Engine>, Box<Counts>),
     /// `miniz_oxide` at the level's effort.
-    #[cfg(feature = "alloc")]
+    #[cfg(feature = "png")]
     Miniz(Box<super::miniz::Stream>, Box<Counts>),
 }
 
@@ -246,7 +246,7 @@ impl Plan {
         let policy = match (level, opts.deflater) {
             (0, _) => Policy::from_filter(opts.filter, Policy::Fixed(RowFilter::None)),
             (1, Deflater::Pixb64) => fast::policy(opts.filter),
-            #[cfg(feature = "alloc")]
+            #[cfg(feature = "png")]
             (_, Deflater::MinizOxide) => super::miniz::policy(level, opts.filter),
             #[cfg(feature = "alloc")]
             _ => super::levels::streaming_policy(level, opts.filter),
@@ -325,7 +325,7 @@ impl Rows {
         let engine = match (plan.level, plan.deflater) {
             (0, _) => Engine::Stored(Stored::new(rows * (1 + plan.row_bytes as u64))),
             (1, Deflater::Pixb64) => Engine::Fast(fast::Stream::new(first, parts.stage)),
-            #[cfg(feature = "alloc")]
+            #[cfg(feature = "png")]
             (level, Deflater::MinizOxide) => Engine::Miniz(
                 Box::new(super::miniz::Stream::new(level)),
                 Box::new([[0; 256]; 5]),
@@ -473,7 +473,7 @@ impl Rows {
                 };
                 filter_pieces(policy, p.bpp, prev, cur, scratch, pricing, true, emit);
             }
-            #[cfg(feature = "alloc")]
+            #[cfg(feature = "png")]
             Engine::Miniz(m, counts) => {
                 let (policy, prices) = filter::with_prices(p.policy, None);
                 let pricing = Pricing {
@@ -503,7 +503,7 @@ impl Rows {
             Engine::Fast(fs) => fs.finish(last, parts.stage, out),
             #[cfg(feature = "alloc")]
             Engine::Deflate(e, _) => e.finish(last, out),
-            #[cfg(feature = "alloc")]
+            #[cfg(feature = "png")]
             Engine::Miniz(m, _) => m.finish(last, out),
         }
         self.adler
@@ -515,6 +515,7 @@ impl Rows {
         match &self.engine {
             Engine::Stored(_) | Engine::Fast(_) => 0,
             Engine::Deflate(e, c) => e.memory() + core::mem::size_of_val(&**c),
+            #[cfg(feature = "png")]
             Engine::Miniz(m, c) => core::mem::size_of_val(&**m) + core::mem::size_of_val(&**c),
         }
     }

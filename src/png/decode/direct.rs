@@ -16,7 +16,7 @@ use crate::image::{ChannelOrder, Depth};
 /// between calls, so the data is still in cache.
 pub(crate) const STEP: usize = 64 * 1024;
 
-#[cfg(feature = "alloc")]
+#[cfg(feature = "png")]
 pub(crate) fn decode_direct(
     plan: &Plan,
     inf: &mut Inflater<'_>,
@@ -72,7 +72,7 @@ pub(crate) fn decode_direct(
     Ok(buf)
 }
 
-#[cfg(feature = "alloc")]
+#[cfg(feature = "png")]
 /// Unfilters row `y` of the direct layout and moves it to its final place.
 pub(crate) fn direct_row(
     buf: &mut [u8],

@@ -39,7 +39,7 @@
 //! heap, the rest inline), allocated once per image and not counted in
 //! [`Limits`](super::Limits).
 
-#[cfg(feature = "alloc")]
+#[cfg(feature = "png")]
 use alloc::boxed::Box;
 
 use miniz_oxide::inflate::core::inflate_flags::{
@@ -135,7 +135,7 @@ pub(super) enum Engine {
     /// pixb64's own inflater (`png/inflate`) for the direct pipeline, which
     /// inflates the whole stream in one call; the row pipeline, which
     /// inflates into a ring, uses [`Engine::STREAMING`].
-    #[cfg_attr(not(feature = "alloc"), allow(dead_code))]
+    #[cfg_attr(not(feature = "png"), allow(dead_code))]
     Own,
 }
 
@@ -149,10 +149,10 @@ pub(super) const OWN_WHOLE_MAX: u64 = 2 * WINDOW as u64;
 
 impl Engine {
     /// The engine the public entry points use.
-    #[cfg(feature = "alloc")]
+    #[cfg(feature = "png")]
     pub(super) const DEFAULT: Engine = Engine::Own;
     /// The engine the public entry points use.
-    #[cfg(not(feature = "alloc"))]
+    #[cfg(not(feature = "png"))]
     pub(super) const DEFAULT: Engine = Engine::Miniz;
     /// The streaming engine (for the row pipeline's ring).
     #[cfg(feature = "std")]
@@ -216,7 +216,7 @@ impl Engine {
     }
 }
 
-#[cfg(feature = "alloc")]
+#[cfg(feature = "png")]
 #[cfg_attr(feature = "std", allow(clippy::large_enum_variant))]
 enum State {
     /// fdeflate's state holds its tables in boxes; the rest (~1.3 KiB) is
@@ -231,7 +231,7 @@ enum State {
 }
 
 /// An inflater over the IDAT stream (the whole-image reader's).
-#[cfg(feature = "alloc")]
+#[cfg(feature = "png")]
 pub(super) struct Inflater<'a> {
     state: State,
     pub(super) idat: Idat<'a>,
@@ -244,14 +244,14 @@ pub(super) struct Inflater<'a> {
 
 /// Where the output goes: the image buffer (history is everything before
 /// the write position) or the row pipeline's ring.
-#[cfg(feature = "alloc")]
+#[cfg(feature = "png")]
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Out {
     Image,
     Ring,
 }
 
-#[cfg(feature = "alloc")]
+#[cfg(feature = "png")]
 impl<'a> Inflater<'a> {
     pub(super) fn new(engine: Engine, idat: Idat<'a>, checksums: bool) -> Self {
         let state = match engine.streaming() {

@@ -40,26 +40,26 @@
 
 // Without `alloc` only the row decoder's part of the reader is built; the
 // whole-image plan fields and the engine choice have no reader then.
-#![cfg_attr(not(feature = "alloc"), allow(dead_code, unused_imports))]
+#![cfg_attr(not(feature = "png"), allow(dead_code, unused_imports))]
 
-#[cfg(feature = "alloc")]
+#[cfg(feature = "png")]
 use crate::image::ImageBuf;
-#[cfg(feature = "alloc")]
+#[cfg(feature = "png")]
 use alloc::vec::Vec;
 
 #[cfg(not(pixb64_small))]
 mod convert;
-#[cfg(feature = "alloc")]
+#[cfg(feature = "png")]
 mod direct;
 mod error;
 mod expand;
 mod header;
 mod inflate;
 mod options;
-#[cfg(feature = "alloc")]
+#[cfg(feature = "png")]
 mod own;
 mod plan;
-#[cfg(feature = "alloc")]
+#[cfg(feature = "png")]
 mod ring;
 mod rows;
 #[cfg(all(test, feature = "std"))]
@@ -75,21 +75,21 @@ pub(crate) use rows::fuzz_row_pipeline;
 pub use rows::RowDecoder;
 
 use super::chunk::{read_chunk, Chunk};
-#[cfg(feature = "alloc")]
+#[cfg(feature = "png")]
 use direct::decode_direct;
 use header::{Ending, Preamble, Trns};
 use plan::{output_format, raw_row_bytes, Budget, Plan};
-#[cfg(feature = "alloc")]
+#[cfg(feature = "png")]
 use ring::decode_rows;
 
-#[cfg(feature = "alloc")]
+#[cfg(feature = "png")]
 use inflate::Inflater;
 use inflate::{Engine, Idat};
 
 // ---------------------------------------------------------------------------
 // Entry points.
 
-#[cfg(feature = "alloc")]
+#[cfg(feature = "png")]
 /// Decodes a PNG file with the default [`DecodeOptions`].
 ///
 /// The result is 8-bit unless the file is 16-bit; palette images become RGB,
@@ -100,13 +100,13 @@ pub fn decode(data: &[u8]) -> Result<ImageBuf, DecodeError> {
     decode_with(data, &DecodeOptions::new())
 }
 
-#[cfg(feature = "alloc")]
+#[cfg(feature = "png")]
 /// Decodes a PNG file.
 pub fn decode_with(data: &[u8], opts: &DecodeOptions) -> Result<ImageBuf, DecodeError> {
     decode_engine(data, opts, Engine::DEFAULT)
 }
 
-#[cfg(feature = "alloc")]
+#[cfg(feature = "png")]
 /// [`decode_with`] with a chosen inflate engine.
 fn decode_engine(
     data: &[u8],
@@ -174,7 +174,7 @@ fn decode_engine(
 /// The orientation of the file's eXIf chunk, wherever it is before IEND
 /// (OpenCV reads one after the image data too); `None` without one, or when
 /// the chunks cannot be walked that far.
-#[cfg(feature = "alloc")]
+#[cfg(feature = "png")]
 fn exif_chunk_orientation(data: &[u8]) -> Option<u8> {
     let mut pos = super::SIGNATURE.len();
     loop {

@@ -1,7 +1,7 @@
 //! The plan of a decode: output format, passes, buffer sizes, and the
 //! allocation check against [`Limits`](super::Limits).
 
-#[cfg(feature = "alloc")]
+#[cfg(feature = "png")]
 use alloc::vec::Vec;
 
 use super::header::Preamble;
@@ -238,7 +238,7 @@ impl Plan {
 
     /// Checks that `extra` more bytes (a second output buffer) also fit in
     /// the allocation bound.
-    #[cfg(feature = "alloc")]
+    #[cfg(feature = "png")]
     pub(crate) fn check_also(&self, opts: &DecodeOptions, extra: usize) -> Result<(), DecodeError> {
         let max = opts.limits.max_bytes as u128;
         let total = self.alloc + extra as u128;
@@ -253,7 +253,7 @@ impl Plan {
     }
 }
 
-#[cfg(feature = "alloc")]
+#[cfg(feature = "png")]
 /// A zeroed buffer of `n` bytes, or an error if the allocator refuses.
 pub(crate) fn alloc_zeroed(n: usize) -> Result<Vec<u8>, DecodeError> {
     let mut v = Vec::new();

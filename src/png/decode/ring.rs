@@ -13,7 +13,7 @@ use super::{unfilter, DecodeError, DecodeOptions};
 // ---------------------------------------------------------------------------
 // The row pipeline.
 
-#[cfg(feature = "alloc")]
+#[cfg(feature = "png")]
 pub(crate) fn decode_rows(
     plan: &Plan,
     pre: &Preamble<'_>,
@@ -84,7 +84,7 @@ pub(crate) fn decode_rows(
 /// unfilters them against the previous row of their pass, expands them
 /// (palette, low bit depths, tRNS, 16 to 8 bits, channels) and puts them
 /// in the output (scattered, for Adam7).
-#[cfg(feature = "alloc")]
+#[cfg(feature = "png")]
 pub(crate) struct RowOut<'p> {
     plan: &'p Plan,
     ex: Expand,
@@ -100,7 +100,7 @@ pub(crate) struct RowOut<'p> {
     row: usize,
 }
 
-#[cfg(feature = "alloc")]
+#[cfg(feature = "png")]
 impl<'p> RowOut<'p> {
     pub(crate) fn new(
         plan: &'p Plan,

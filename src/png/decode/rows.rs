@@ -17,7 +17,7 @@
 //!   that held the last output row, unfiltered against the other (the
 //!   previous row), which is then free to take the expanded output row.
 
-#[cfg(feature = "alloc")]
+#[cfg(feature = "png")]
 use alloc::vec::Vec;
 
 use miniz_oxide::inflate::core::inflate_flags::{
@@ -152,7 +152,7 @@ enum State {
 impl<'a> RowDecoder<'a> {
     /// Reads the header and the chunks before the image data, and allocates
     /// [`scratch_len`](Self::scratch_len) bytes once.
-    #[cfg(feature = "alloc")]
+    #[cfg(feature = "png")]
     pub fn new(data: &'a [u8], opts: &DecodeOptions) -> Result<Self, DecodeError> {
         let core = Core::new(data, opts)?;
         let n = core.scratch_len();

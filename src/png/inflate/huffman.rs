@@ -391,7 +391,8 @@ mod tests {
                 continue;
             };
             let (l1, l2) = (e1 & 0xff, e2 & 0xff);
-            if e1 & e2 & LITERAL != 0 && l1 + l2 <= bits {
+            // (The shortest table has no double literals.)
+            if e1 & e2 & LITERAL != 0 && l1 + l2 <= bits && bits > LITLEN_BITS_SHORTEST {
                 t[i] = Some(
                     (e1 & 0x00ff_0000)
                         | (e2 & 0x00ff_0000) << 8
