@@ -8,7 +8,7 @@
 //! error is decided.
 
 use super::error::DecodeError;
-use super::tables::{self, DecTable};
+use super::tables::{self, is_ascii_whitespace, DecTable};
 use super::{dispatch, scalar, Base64, DecodePadding};
 
 /// A `no_std`, allocation-free decoder that takes its input in pieces.
@@ -225,10 +225,4 @@ enum Step {
     Consumed(usize),
     /// The byte completes a group and the output has no room for it.
     OutputFull,
-}
-
-/// ASCII whitespace as WHATWG Infra defines it: TAB, LF, FF, CR, SPACE (not VT).
-#[inline(always)]
-pub(crate) fn is_ascii_whitespace(b: u8) -> bool {
-    matches!(b, b'\t' | b'\n' | 0x0C | b'\r' | b' ')
 }
