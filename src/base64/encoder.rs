@@ -122,6 +122,13 @@ impl Encoder {
         self.config
             .encode_to_slice(&self.pending[..self.pending()], output)
     }
+
+    /// Drops the held bytes once [`finish`](Self::finish) has written them
+    /// (`EncoderWriter`, whose drop would otherwise finish a second time).
+    #[cfg(feature = "std")]
+    pub(super) fn clear_pending(&mut self) {
+        self.pending_len = 0;
+    }
 }
 
 #[cfg(all(test, feature = "alloc"))]
