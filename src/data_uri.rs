@@ -18,7 +18,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use crate::base64::{FORGIVING, STANDARD};
+use crate::base64::{is_ascii_whitespace, FORGIVING, STANDARD};
 use crate::image::Image;
 #[cfg(feature = "png")]
 use crate::image::ImageBuf;
@@ -218,9 +218,14 @@ fn strip_base64_suffix(mime: &[u8]) -> Option<&[u8]> {
 
 fn trim_ascii_whitespace(s: &[u8]) -> &[u8] {
     // Infra "ASCII whitespace": TAB, LF, FF, CR, SPACE.
-    let ws = |b: &u8| matches!(b, b'\t' | b'\n' | 0x0C | b'\r' | b' ');
-    let start = s.iter().position(|b| !ws(b)).unwrap_or(s.len());
-    let end = s.iter().rposition(|b| !ws(b)).map_or(start, |e| e + 1);
+    let start = s
+        .iter()
+        .position(|&b| !is_ascii_whitespace(b))
+        .unwrap_or(s.len());
+    let end = s
+        .iter()
+        .rposition(|&b| !is_ascii_whitespace(b))
+        .map_or(start, |e| e + 1);
     &s[start..end]
 }
 

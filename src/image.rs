@@ -149,6 +149,107 @@ pub(crate) fn checked_len(
         .ok_or(overflow)
 }
 
+/// Checks `len` against the description: the one validation behind every
+/// constructor of [`Image`] and [`ImageBuf`].
+fn check(
+    width: u32,
+    height: u32,
+    channels: u8,
+    depth: Depth,
+    len: usize,
+) -> Result<(), ImageError> {
+    let expected = checked_len(width, height, channels, depth)?;
+    if len != expected {
+        return Err(ImageError::LengthMismatch {
+            expected,
+            actual: len,
+        });
+    }
+    Ok(())
+}
+
+/// The constructors and accessors of [`Image`] and [`ImageBuf`], written once:
+/// `$data` is the type the pixels come in, `$lt` the lifetime of the slices
+/// `data()` and `row()` hand out (`'a` for the borrowed image, `'_` for the
+/// owned one).
+macro_rules! image_api {
+    ($data:ty, $lt:lifetime) => {
+        /// An 8-bit image. `data.len()` must be exactly `width * height * channels`.
+        pub fn new(width: u32, height: u32, channels: u8, data: $data) -> Result<Self, ImageError> {
+            Self::new_with_depth(width, height, channels, Depth::Eight, data)
+        }
+
+        /// A 16-bit image of big-endian sample pairs. `data.len()` must be
+        /// exactly `width * height * channels * 2`.
+        pub fn new_16(
+            width: u32,
+            height: u32,
+            channels: u8,
+            data: $data,
+        ) -> Result<Self, ImageError> {
+            Self::new_with_depth(width, height, channels, Depth::Sixteen, data)
+        }
+
+        /// An image of the given depth. `data.len()` must be exactly
+        /// `width * height * channels * depth.bytes()`.
+        pub fn new_with_depth(
+            width: u32,
+            height: u32,
+            channels: u8,
+            depth: Depth,
+            data: $data,
+        ) -> Result<Self, ImageError> {
+            check(width, height, channels, depth, data.len())?;
+            Ok(Self {
+                width,
+                height,
+                channels,
+                depth,
+                data,
+            })
+        }
+
+        /// Width in pixels.
+        pub fn width(&self) -> u32 {
+            self.width
+        }
+        /// Height in pixels.
+        pub fn height(&self) -> u32 {
+            self.height
+        }
+        /// Samples per pixel: 1 to 4.
+        pub fn channels(&self) -> u8 {
+            self.channels
+        }
+        /// Bits per sample.
+        pub fn depth(&self) -> Depth {
+            self.depth
+        }
+        /// The pixel bytes, rows top to bottom.
+        pub fn data(&self) -> &$lt [u8] {
+            &self.data[..]
+        }
+        /// `data().len()`.
+        pub fn byte_len(&self) -> usize {
+            self.data.len()
+        }
+        /// Bytes per pixel: `channels * depth.bytes()`, 1 to 8.
+        pub fn bytes_per_pixel(&self) -> usize {
+            usize::from(self.channels) * self.depth.bytes()
+        }
+        /// Bytes per row.
+        pub fn row_bytes(&self) -> usize {
+            // Cannot overflow: the whole buffer's length was checked.
+            self.width as usize * self.bytes_per_pixel()
+        }
+        /// Row `y` (panics if `y >= height`).
+        pub fn row(&self, y: usize) -> &$lt [u8] {
+            let n = self.row_bytes();
+            &self.data[y * n..(y + 1) * n]
+        }
+    };
+}
+
 /// A borrowed image: dimensions, channel count, depth and the pixel bytes,
 /// checked against each other once, in the constructor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -161,87 +262,10 @@ pub struct Image<'a> {
 }
 
 impl<'a> Image<'a> {
-    /// An 8-bit image. `data.len()` must be exactly `width * height * channels`.
-    pub fn new(width: u32, height: u32, channels: u8, data: &'a [u8]) -> Result<Self, ImageError> {
-        Self::new_with_depth(width, height, channels, Depth::Eight, data)
-    }
-
-    /// A 16-bit image of big-endian sample pairs. `data.len()` must be exactly
-    /// `width * height * channels * 2`.
-    pub fn new_16(
-        width: u32,
-        height: u32,
-        channels: u8,
-        data: &'a [u8],
-    ) -> Result<Self, ImageError> {
-        Self::new_with_depth(width, height, channels, Depth::Sixteen, data)
-    }
-
-    /// An image of the given depth.
-    pub fn new_with_depth(
-        width: u32,
-        height: u32,
-        channels: u8,
-        depth: Depth,
-        data: &'a [u8],
-    ) -> Result<Self, ImageError> {
-        let expected = checked_len(width, height, channels, depth)?;
-        if data.len() != expected {
-            return Err(ImageError::LengthMismatch {
-                expected,
-                actual: data.len(),
-            });
-        }
-        Ok(Image {
-            width,
-            height,
-            channels,
-            depth,
-            data,
-        })
-    }
-
-    /// Width in pixels.
-    pub fn width(&self) -> u32 {
-        self.width
-    }
-    /// Height in pixels.
-    pub fn height(&self) -> u32 {
-        self.height
-    }
-    /// Samples per pixel: 1 to 4.
-    pub fn channels(&self) -> u8 {
-        self.channels
-    }
-    /// Bits per sample.
-    pub fn depth(&self) -> Depth {
-        self.depth
-    }
-    /// The pixel bytes, rows top to bottom.
-    pub fn data(&self) -> &'a [u8] {
-        self.data
-    }
-    /// `data().len()`.
-    pub fn byte_len(&self) -> usize {
-        self.data.len()
-    }
-    /// Bytes per pixel: `channels * depth.bytes()`, 1 to 8.
-    pub fn bytes_per_pixel(&self) -> usize {
-        usize::from(self.channels) * self.depth.bytes()
-    }
-    /// Bytes per row.
-    pub fn row_bytes(&self) -> usize {
-        // Cannot overflow: the whole buffer's length was checked.
-        self.width as usize * self.bytes_per_pixel()
-    }
-    /// Row `y` (panics if `y >= height`).
-    pub fn row(&self, y: usize) -> &'a [u8] {
-        let n = self.row_bytes();
-        &self.data[y * n..(y + 1) * n]
-    }
+    image_api!(&'a [u8], 'a);
 }
 
-/// An owned image: the same accessors as [`Image`].
+/// An owned image: the same constructors and accessors as [`Image`].
 #[cfg(feature = "alloc")]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImageBuf {
@@ -254,68 +278,8 @@ pub struct ImageBuf {
 
 #[cfg(feature = "alloc")]
 impl ImageBuf {
-    /// An 8-bit image that owns its pixels.
-    pub fn new(
-        width: u32,
-        height: u32,
-        channels: u8,
-        data: alloc::vec::Vec<u8>,
-    ) -> Result<Self, ImageError> {
-        Self::new_with_depth(width, height, channels, Depth::Eight, data)
-    }
+    image_api!(alloc::vec::Vec<u8>, '_);
 
-    /// A 16-bit image (big-endian pairs) that owns its pixels.
-    pub fn new_16(
-        width: u32,
-        height: u32,
-        channels: u8,
-        data: alloc::vec::Vec<u8>,
-    ) -> Result<Self, ImageError> {
-        Self::new_with_depth(width, height, channels, Depth::Sixteen, data)
-    }
-
-    /// An owned image of the given depth.
-    pub fn new_with_depth(
-        width: u32,
-        height: u32,
-        channels: u8,
-        depth: Depth,
-        data: alloc::vec::Vec<u8>,
-    ) -> Result<Self, ImageError> {
-        Image::new_with_depth(width, height, channels, depth, &data)?;
-        Ok(ImageBuf {
-            width,
-            height,
-            channels,
-            depth,
-            data,
-        })
-    }
-
-    /// Width in pixels.
-    pub fn width(&self) -> u32 {
-        self.width
-    }
-    /// Height in pixels.
-    pub fn height(&self) -> u32 {
-        self.height
-    }
-    /// Samples per pixel: 1 to 4.
-    pub fn channels(&self) -> u8 {
-        self.channels
-    }
-    /// Bits per sample.
-    pub fn depth(&self) -> Depth {
-        self.depth
-    }
-    /// The pixel bytes.
-    pub fn data(&self) -> &[u8] {
-        &self.data
-    }
-    /// `data().len()`.
-    pub fn byte_len(&self) -> usize {
-        self.data.len()
-    }
     /// A borrowed view.
     pub fn as_image(&self) -> Image<'_> {
         Image {
@@ -341,6 +305,36 @@ impl<'a> From<Image<'a>> for ImageBuf {
             channels: img.channels,
             depth: img.depth,
             data: img.data.into(),
+        }
+    }
+}
+
+#[cfg(all(test, feature = "alloc"))]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    #[test]
+    fn owned_and_borrowed_agree() {
+        let data: alloc::vec::Vec<u8> = (0..2 * 3 * 4 * 2).map(|i| i as u8).collect();
+        let img = Image::new_16(2, 3, 4, &data).unwrap();
+        let buf = ImageBuf::new_16(2, 3, 4, data.clone()).unwrap();
+        assert_eq!(buf.as_image(), img);
+        assert_eq!(ImageBuf::from(img), buf);
+        assert_eq!((buf.bytes_per_pixel(), buf.row_bytes()), (8, 16));
+        for y in 0..3 {
+            assert_eq!(buf.row(y), img.row(y));
+        }
+        for (w, h, c, len) in [
+            (0, 1, 1, 0),
+            (1, 1, 5, 5),
+            (2, 2, 3, 11),
+            (1 << 31, 1, 1, 1),
+        ] {
+            assert_eq!(
+                ImageBuf::new(w, h, c, vec![0; len]).unwrap_err(),
+                Image::new(w, h, c, &vec![0; len]).unwrap_err()
+            );
         }
     }
 }

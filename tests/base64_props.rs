@@ -89,6 +89,8 @@ fn decode_chunked(
     match dec.finish(&mut out[w..w + short]) {
         Ok(t) => {
             assert_untouched(&out, w + t, "Decoder::finish");
+            // 0, 2 or 3 held symbols end the input with 0, 1 or 2 bytes.
+            assert_eq!(t, dec.pending().saturating_sub(1));
             Ok(out[..w + t].to_vec())
         }
         Err(DecodeError::OutputTooSmall { needed }) => {

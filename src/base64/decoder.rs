@@ -8,14 +8,16 @@
 //! error is decided.
 
 use super::error::DecodeError;
-use super::tables::{self, DecTable};
+use super::tables::{self, is_ascii_whitespace, DecTable};
 use super::{dispatch, scalar, Base64, DecodePadding};
 
-/// A `no_std`, allocation-free decoder that takes its input in pieces.
+/// A `no_std`, allocation-free decoder that takes its input in pieces: the
+/// mirror of [`Encoder`](super::Encoder).
 ///
 /// Feed input with [`decode`](Self::decode) as often as needed, then call
 /// [`finish`](Self::finish) once the input has ended: it checks the end of the
-/// input (length, trailing bits, padding) and writes the last 1-2 bytes. The
+/// input (length, trailing bits, padding) and writes the last 1-2 bytes.
+/// Between calls the decoder holds the 0-3 symbols of an unfinished group. The
 /// bytes and errors are exactly those of [`Base64::decode_to_slice`] on the
 /// concatenated input, whatever the split, with offsets counted from the start
 /// of the whole input.
@@ -43,13 +45,13 @@ pub struct Decoder {
     pad_count: usize,
     /// An invalid byte met inside a `=` run: it is the first fault unless an
     /// alphabet symbol follows, which makes the run's first `=` the first fault.
-    pending: Option<(usize, u8)>,
+    deferred_fault: Option<(usize, u8)>,
     /// Input bytes consumed so far.
     pos: usize,
 }
 
 impl Decoder {
-    /// A decoder for `config`, at the start of its input.
+    /// A decoder for `config`'s alphabet and leniency, at the start of its input.
     pub const fn new(config: &Base64) -> Decoder {
         Decoder {
             config: *config,
@@ -58,7 +60,7 @@ impl Decoder {
             last_symbol: 0,
             pad_start: 0,
             pad_count: 0,
-            pending: None,
+            deferred_fault: None,
             pos: 0,
         }
     }
@@ -73,14 +75,21 @@ impl Decoder {
     }
 
     /// How many input bytes have been consumed so far.
-    pub fn position(&self) -> usize {
+    pub const fn position(&self) -> usize {
         self.pos
     }
 
+    /// Input symbols held back for the next call or [`finish`](Self::finish)
+    /// (0-3): consumed, not yet written.
+    pub const fn pending(&self) -> usize {
+        self.held as usize
+    }
+
     /// Decodes as much of `input` as fits in `output` and returns
-    /// `(consumed, written)`. It stops early only when `output` is full (room
-    /// for fewer than 3 bytes and a group to finish); call again with the rest.
-    /// Writes only `output[..written]`.
+    /// `(consumed, written)`: whole groups of (held symbols +) `input`, and the
+    /// 0-3 symbols of an unfinished group held back. It stops early only when
+    /// `output` is full (room for fewer than 3 bytes and a group to write);
+    /// call again with the rest. Writes only `output[..written]`.
     pub fn decode(
         &mut self,
         input: &[u8],
@@ -168,18 +177,19 @@ impl Decoder {
             // skipped
         } else if self.pad_count == 0 {
             return Err(DecodeError::InvalidByte { offset: at, byte });
-        } else if self.pending.is_none() {
-            self.pending = Some((at, byte));
+        } else if self.deferred_fault.is_none() {
+            self.deferred_fault = Some((at, byte));
         }
         Ok(Step::Consumed(0))
     }
 
-    /// Ends the input: checks its end and writes the last 1-2 bytes into
-    /// `output`. Returns how many were written. It does not change the
-    /// decoder, so after [`DecodeError::OutputTooSmall`] (whose `needed` is the
-    /// number of bytes this call writes) it can be called again.
+    /// Ends the input: checks its end and writes the held symbols' last 1-2
+    /// bytes into `output`. Returns how many bytes were written (0-2). It does
+    /// not change the decoder, so after [`DecodeError::OutputTooSmall`] (whose
+    /// `needed` is the number of bytes this call writes) it can be called
+    /// again.
     pub fn finish(&self, output: &mut [u8]) -> Result<usize, DecodeError> {
-        if let Some((offset, byte)) = self.pending {
+        if let Some((offset, byte)) = self.deferred_fault {
             return Err(DecodeError::InvalidByte { offset, byte });
         }
         let len = self.pos;
@@ -225,10 +235,4 @@ enum Step {
     Consumed(usize),
     /// The byte completes a group and the output has no room for it.
     OutputFull,
-}
-
-/// ASCII whitespace as WHATWG Infra defines it: TAB, LF, FF, CR, SPACE (not VT).
-#[inline(always)]
-pub(crate) fn is_ascii_whitespace(b: u8) -> bool {
-    matches!(b, b'\t' | b'\n' | 0x0C | b'\r' | b' ')
 }

@@ -1,55 +1,80 @@
 //! A resumable, allocation-free encoder: input in pieces, the same output as
-//! one [`Base64::encode_to_slice`] of the whole.
+//! one [`Base64::encode_to_slice`] of the whole. The mirror of
+//! [`Decoder`](super::Decoder): the same calls, counters and `finish`.
 
 use super::{Base64, OutputTooSmall};
 
-/// Encodes input that arrives in pieces, in `no_std` and without an
-/// allocator. It carries the 0-2 bytes of an unfinished group between calls;
-/// [`finish`](Self::finish) writes the last group and its padding. Concatenated,
-/// the outputs equal `config.encode_to_slice` of the concatenated input.
+/// A `no_std`, allocation-free encoder that takes its input in pieces.
+///
+/// Feed input with [`encode`](Self::encode) as often as needed, then call
+/// [`finish`](Self::finish) once the input has ended: it writes the last group
+/// and its padding. Between calls the encoder holds the 0-2 bytes of an
+/// unfinished group. Concatenated, the outputs equal
+/// [`Base64::encode_to_slice`] of the concatenated input, whatever the split.
 ///
 /// ```
 /// use pixb64::base64::{Encoder, STANDARD};
 /// let mut enc = Encoder::new(&STANDARD);
 /// let mut out = [0u8; 16];
-/// let mut n = enc.encode(b"foo", &mut out).1;
-/// n += enc.encode(b"ba", &mut out[n..]).1;
-/// n += enc.finish(&mut out[n..]).unwrap();
-/// assert_eq!(&out[..n], b"Zm9vYmE=");
+/// let (_, a) = enc.encode(b"foo", &mut out);
+/// let (_, b) = enc.encode(b"ba", &mut out[a..]);
+/// let c = enc.finish(&mut out[a + b..]).unwrap();
+/// assert_eq!(&out[..a + b + c], b"Zm9vYmE=");
 /// ```
 #[derive(Clone, Debug)]
 pub struct Encoder {
     config: Base64,
+    /// The bytes of the unfinished group: `pending_len` of them (0-2 between
+    /// calls; a `u8`, so that the pair takes one word beside `pos`).
     pending: [u8; 3],
-    pending_len: usize,
+    pending_len: u8,
+    /// Input bytes consumed so far.
+    pos: usize,
 }
 
 impl Encoder {
-    /// An encoder for `config`'s alphabet and padding.
+    /// An encoder for `config`'s alphabet and padding, at the start of its input.
     pub const fn new(config: &Base64) -> Encoder {
         Encoder {
             config: *config,
             pending: [0; 3],
             pending_len: 0,
+            pos: 0,
         }
     }
 
-    /// Input bytes held back for the next call or [`finish`](Self::finish) (0-2).
-    pub const fn pending(&self) -> usize {
-        self.pending_len
+    /// How many input bytes have been consumed so far.
+    pub const fn position(&self) -> usize {
+        self.pos
     }
 
-    /// Encodes whole groups of (held bytes +) `input` into `output`, as many
-    /// as fit, and holds back the 0-2 bytes of an unfinished group. Returns
-    /// `(consumed, written)`; `consumed < input.len()` only when `output` is
-    /// full (fewer than 4 bytes of room left).
+    /// Input bytes held back for the next call or [`finish`](Self::finish)
+    /// (0-2): consumed, not yet written.
+    pub const fn pending(&self) -> usize {
+        self.pending_len as usize
+    }
+
+    /// Encodes as much of `input` as fits in `output` and returns
+    /// `(consumed, written)`: whole groups of (held bytes +) `input`, and the
+    /// 0-2 bytes of an unfinished group held back. It stops early only when
+    /// `output` is full (room for fewer than 4 bytes and a group to write);
+    /// call again with the rest. Writes only `output[..written]`. Encoding
+    /// cannot fail, so unlike [`Decoder::decode`](super::Decoder::decode) this
+    /// returns the pair itself.
     pub fn encode(&mut self, input: &[u8], output: &mut [u8]) -> (usize, usize) {
+        let (r, w) = self.encode_groups(input, output);
+        self.pos += r;
+        (r, w)
+    }
+
+    fn encode_groups(&mut self, input: &[u8], output: &mut [u8]) -> (usize, usize) {
         let (mut r, mut w) = (0, 0);
-        if self.pending_len > 0 {
-            let take = (3 - self.pending_len).min(input.len());
-            self.pending[self.pending_len..self.pending_len + take].copy_from_slice(&input[..take]);
-            if self.pending_len + take < 3 {
-                self.pending_len += take;
+        let held = self.pending();
+        if held > 0 {
+            let take = (3 - held).min(input.len());
+            self.pending[held..held + take].copy_from_slice(&input[..take]);
+            if held + take < 3 {
+                self.pending_len = (held + take) as u8;
                 return (take, 0);
             }
             let Some(dst) = output.get_mut(..4) else {
@@ -74,7 +99,7 @@ impl Encoder {
         let rest = input.len() - r;
         if rest < 3 {
             self.pending[..rest].copy_from_slice(&input[r..]);
-            self.pending_len = rest;
+            self.pending_len = rest as u8;
             r = input.len();
         }
         (r, w)
@@ -88,14 +113,21 @@ impl Encoder {
         debug_assert_eq!(n, 4);
     }
 
-    /// Writes the held bytes as the final group, with padding if the config
-    /// pads, and returns its length (0-4).
-    pub fn finish(&mut self, output: &mut [u8]) -> Result<usize, OutputTooSmall> {
-        let n = self
-            .config
-            .encode_to_slice(&self.pending[..self.pending_len], output)?;
+    /// Ends the input: writes the held bytes as the last group into `output`,
+    /// with padding if the config pads. Returns how many bytes were written
+    /// (0-4). It does not change the encoder, so after [`OutputTooSmall`]
+    /// (whose `needed` is the number of bytes this call writes) it can be
+    /// called again.
+    pub fn finish(&self, output: &mut [u8]) -> Result<usize, OutputTooSmall> {
+        self.config
+            .encode_to_slice(&self.pending[..self.pending()], output)
+    }
+
+    /// Drops the held bytes once [`finish`](Self::finish) has written them
+    /// (`EncoderWriter`, whose drop would otherwise finish a second time).
+    #[cfg(feature = "std")]
+    pub(super) fn clear_pending(&mut self) {
         self.pending_len = 0;
-        Ok(n)
     }
 }
 
@@ -119,7 +151,9 @@ mod tests {
                     let (c, o) = enc.encode(chunk, &mut out[w..]);
                     assert_eq!(c, chunk.len());
                     w += o;
+                    assert_eq!(enc.position(), w / 4 * 3 + enc.pending());
                 }
+                assert_eq!((enc.position(), enc.pending()), (700, 700 % 3));
                 w += enc.finish(&mut out[w..]).unwrap();
                 assert_eq!(&out[..w], want.as_bytes(), "step {step}");
             }
@@ -145,7 +179,12 @@ mod tests {
             enc.finish(&mut out[w..w + 3]),
             Err(OutputTooSmall { needed: 4 })
         );
+        let mut again = [0u8; 4];
+        let n = enc.finish(&mut again).unwrap();
         w += enc.finish(&mut out[w..]).unwrap();
         assert_eq!(&out[..w], want.as_bytes());
+        // `finish` leaves the encoder as it was: a second call writes the same tail.
+        assert_eq!(&again[..n], &out[w - n..w]);
+        assert_eq!(enc.position(), data.len());
     }
 }

@@ -46,6 +46,7 @@ pub use encoder::Encoder;
 pub use error::{DecodeError, OutputTooSmall};
 #[cfg(feature = "std")]
 pub use stream::{DecoderReader, EncoderWriter};
+pub(crate) use tables::is_ascii_whitespace;
 
 #[cfg(feature = "alloc")]
 use alloc::{string::String, vec, vec::Vec};
@@ -477,7 +478,7 @@ impl Base64 {
         let trailing = input
             .iter()
             .rev()
-            .take_while(|&&b| decoder::is_ascii_whitespace(b))
+            .take_while(|&&b| is_ascii_whitespace(b))
             .count();
         let end = input.len() - trailing;
         if end <= dispatch::short_ws_max(backend) {

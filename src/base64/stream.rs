@@ -5,10 +5,10 @@ use std::io::{self, Read, Write};
 use std::vec;
 use std::vec::Vec;
 
-use super::{Base64, Decoder, LineEnding};
+use super::{Base64, Decoder, Encoder, LineEnding};
 
-/// Input bytes encoded per round: a multiple of 3, so only the last round of
-/// a stream has a partial group.
+/// Input bytes taken per `write`: a multiple of 3, so that with the 0-2 bytes
+/// the [`Encoder`] holds they make at most `ENCODE_CHUNK / 3` whole groups.
 const ENCODE_CHUNK: usize = 6 * 1024;
 const ENCODE_SYMBOLS: usize = ENCODE_CHUNK / 3 * 4;
 
@@ -32,10 +32,8 @@ const ENCODE_SYMBOLS: usize = ENCODE_CHUNK / 3 * 4;
 pub struct EncoderWriter<W: Write> {
     /// `None` only once [`finish`](Self::finish) has taken it.
     inner: Option<W>,
-    config: Base64,
-    /// Input bytes waiting for a whole group (`pending_len` of them, 0-2 between calls).
-    pending: [u8; 3],
-    pending_len: usize,
+    /// The groups, and the 0-2 input bytes of an unfinished one.
+    enc: Encoder,
     symbols: Box<[u8]>,
     wrapped: Vec<u8>,
     line_len: usize,
@@ -48,9 +46,7 @@ impl<W: Write> EncoderWriter<W> {
     pub fn new(inner: W, config: &Base64) -> EncoderWriter<W> {
         EncoderWriter {
             inner: Some(inner),
-            config: *config,
-            pending: [0; 3],
-            pending_len: 0,
+            enc: Encoder::new(config),
             symbols: vec![0u8; ENCODE_SYMBOLS + 4].into_boxed_slice(),
             wrapped: Vec::new(),
             line_len: 0,
@@ -89,12 +85,13 @@ impl<W: Write> EncoderWriter<W> {
 
     /// Writes the pending partial group (with padding) and flushes.
     fn write_rest(&mut self) -> io::Result<()> {
-        let rest = self.pending;
         let n = self
-            .config
-            .encode_to_slice(&rest[..self.pending_len], &mut self.symbols)
+            .enc
+            .finish(&mut self.symbols)
             .map_err(io::Error::other)?;
-        self.pending_len = 0;
+        // Written once: a `finish` that failed below and a drop after it
+        // must not write the tail again.
+        self.enc.clear_pending();
         self.emit(n)?;
         self.inner_mut()?.flush()
     }
@@ -142,40 +139,18 @@ impl<W: Write> Drop for EncoderWriter<W> {
 
 impl<W: Write> Write for EncoderWriter<W> {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        if data.is_empty() {
-            return Ok(0);
-        }
-        // A pending partial group takes 1-2 bytes and is emitted once whole;
-        // otherwise whole groups are encoded straight from `data`, and a short
-        // remainder waits. Either way `write` may consume less than offered.
-        if self.pending_len > 0 {
-            let take = data.len().min(3 - self.pending_len);
-            self.pending[self.pending_len..self.pending_len + take].copy_from_slice(&data[..take]);
-            self.pending_len += take;
-            if self.pending_len == 3 {
-                let group = self.pending;
-                self.pending_len = 0;
-                let n = self
-                    .config
-                    .encode_to_slice(&group, &mut self.symbols)
-                    .map_err(io::Error::other)?;
-                self.emit(n)?;
-            }
-            return Ok(take);
-        }
+        // At most ENCODE_CHUNK bytes a call, which `symbols` always has room
+        // for: the encoder takes them all and holds back a short remainder.
         let take = data.len().min(ENCODE_CHUNK);
-        let whole = take / 3 * 3;
-        if whole == 0 {
-            self.pending[..take].copy_from_slice(&data[..take]);
-            self.pending_len = take;
-            return Ok(take);
+        let before = self.enc.clone();
+        let (consumed, n) = self.enc.encode(&data[..take], &mut self.symbols);
+        debug_assert_eq!(consumed, take);
+        if let Err(e) = self.emit(n) {
+            // Nothing of `data` counts as written: hold back no byte of it.
+            self.enc = before;
+            return Err(e);
         }
-        let n = self
-            .config
-            .encode_to_slice(&data[..whole], &mut self.symbols)
-            .map_err(io::Error::other)?;
-        self.emit(n)?;
-        Ok(whole)
+        Ok(consumed)
     }
 
     fn flush(&mut self) -> io::Result<()> {

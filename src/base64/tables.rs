@@ -18,6 +18,16 @@ pub(crate) const URL_SAFE_SYMBOLS: &[u8; 64] =
 /// group leaves a non-zero top byte iff one of them was invalid.
 pub(crate) const INVALID: u32 = 0xFFFF_FFFF;
 
+/// ASCII whitespace as WHATWG Infra defines it: TAB, LF, FF, CR, SPACE (not
+/// VT); the same set as `u8::is_ascii_whitespace`. What
+/// [`Base64::with_whitespace_skipped`](super::Base64::with_whitespace_skipped)
+/// skips and what a `data:` URI's body is trimmed of: the one definition for
+/// the crate (the SIMD kernels' lookup tables encode the same five bytes).
+#[inline(always)]
+pub(crate) const fn is_ascii_whitespace(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | 0x0C | b'\r' | b' ')
+}
+
 #[cfg(not(pixb64_small))]
 /// Encoding table over 12-bit pairs: entry `n` holds the two symbols of
 /// `n = aaaaaa bbbbbb` as a big-endian `u16` (`sym[a] << 8 | sym[b]`), so three
@@ -265,5 +275,13 @@ mod tests {
                 assert_eq!(group >> 24 != 0, want.is_none(), "{a:?} group with {c}");
             }
         }
+    }
+
+    #[test]
+    fn whitespace_is_core_ascii_whitespace() {
+        for c in 0..=255u8 {
+            assert_eq!(is_ascii_whitespace(c), c.is_ascii_whitespace(), "{c:#04x}");
+        }
+        assert!(!is_ascii_whitespace(0x0B), "VT is not Infra whitespace");
     }
 }
