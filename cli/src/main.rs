@@ -188,12 +188,16 @@ struct InfoArgs {
 
 /// Why a command failed.
 pub enum Failure {
-    /// The input is not valid base64.
-    Decode(DecodeError),
-    /// The input is not a valid data: URL.
-    DataUri(String),
-    /// The input is not a valid image.
-    Image(String),
+    /// The input is not valid base64: the error, the input's name (`stdin`,
+    /// `'x.b64'`), and whether it is the body of a `data:` URL (whose
+    /// offsets count from the byte after the `,`).
+    Decode {
+        err: DecodeError,
+        input: String,
+        uri_body: bool,
+    },
+    /// Bad data (a data: URL, an image): the whole message, naming the input.
+    Invalid(String),
     /// Writing to a closed pipe: the reader went away, so stop quietly.
     BrokenPipe,
     /// Any other I/O error, with what was being done.
@@ -237,16 +241,23 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::BrokenPipe) => ExitCode::SUCCESS,
-        Err(Failure::Decode(e)) => {
-            say(format_args!("invalid base64: {e}{}", decode_hint(&e)));
+        Err(Failure::Decode {
+            err,
+            input,
+            uri_body,
+        }) => {
+            let hint = decode_hint(&err);
+            if uri_body {
+                say(format_args!(
+                    "data: URL in {input}: base64 after the ',': {err}{hint}"
+                ));
+            } else {
+                say(format_args!("base64 in {input}: {err}{hint}"));
+            }
             ExitCode::FAILURE
         }
-        Err(Failure::DataUri(e)) => {
-            say(format_args!("invalid data: URL: {e}"));
-            ExitCode::FAILURE
-        }
-        Err(Failure::Image(e)) => {
-            say(format_args!("invalid image: {e}"));
+        Err(Failure::Invalid(msg)) => {
+            say(format_args!("{msg}"));
             ExitCode::FAILURE
         }
         Err(Failure::Io(what, e)) => {
@@ -286,7 +297,7 @@ fn encode(args: &EncodeArgs) -> Result<(), Failure> {
     // An image: read whole, write a PNG of it, base64 that.
     let bytes = input.read_all()?;
     input.done();
-    let img = image_io::load(bytes, args.raw)?;
+    let img = image_io::load(bytes, args.raw, &image_io::Origin::file(&input.name))?;
     let order = if args.bgr {
         ChannelOrder::Bgr
     } else {
@@ -357,12 +368,14 @@ fn decode(args: &DecodeArgs) -> Result<(), Failure> {
             if args.mode.is_none() || args.bgr {
                 opts = opts.with_channel_order(order);
             }
+            let from = image_io::Origin::decoded(&name);
             if args.mode.is_some() && !matches!(image_io::kind(&bytes), Some("PNG" | "JPEG")) {
-                return Err(Failure::Image(
-                    "--mode reads PNG and JPEG input only".into(),
-                ));
+                return Err(Failure::Invalid(format!(
+                    "--mode reads PNG and JPEG only, and {} is neither",
+                    from.noun()
+                )));
             }
-            let img = image_io::load_with(bytes, None, &opts)?;
+            let img = image_io::load_with(bytes, None, &opts, &from)?;
             let file = image_io::save(&img.as_image(), fmt);
             with_output(args.output.as_deref(), |out, out_name| {
                 out.write_all(&file)

@@ -195,7 +195,7 @@ pub fn demo() -> Result<(), Failure> {
     if ok {
         Ok(())
     } else {
-        Err(Failure::Image("demo: round trip mismatch".into()))
+        Err(Failure::Invalid("demo: round trip mismatch".into()))
     }
 }
 
@@ -284,7 +284,7 @@ pub fn bench() -> Result<(), Failure> {
             good = png::decode(black_box(&file)).is_ok_and(|d| d == img);
         });
         if !good {
-            return Err(Failure::Image(format!(
+            return Err(Failure::Invalid(format!(
                 "bench: level {level} round trip mismatch"
             )));
         }
@@ -386,7 +386,7 @@ impl Facts {
         source: &'static str,
         mime: Option<String>,
     ) -> Result<Facts, Failure> {
-        let h = png::read_header(head).map_err(|e| Failure::Image(format!("PNG: {e}")))?;
+        let h = png::read_header(head).map_err(|e| Failure::Invalid(format!("PNG: {e}")))?;
         let source = if source == "image" { "png" } else { source };
         let len = usize::try_from(len).unwrap_or(usize::MAX);
         Facts::new(source, mime, (h.width, h.height, h.channels, h.depth), len)
@@ -402,7 +402,7 @@ impl Facts {
         mime: Option<String>,
     ) -> Result<Facts, Failure> {
         let h =
-            pixb64::jpeg::read_header(head).map_err(|e| Failure::Image(format!("JPEG: {e}")))?;
+            pixb64::jpeg::read_header(head).map_err(|e| Failure::Invalid(format!("JPEG: {e}")))?;
         let source = if source == "image" { "jpeg" } else { source };
         let channels = if h.components == 1 { 1 } else { 3 };
         let len = usize::try_from(len).unwrap_or(usize::MAX);
@@ -427,7 +427,7 @@ impl Facts {
         let (source, img_png_len, header) = match kind {
             Some("PNG") => return Facts::of_png_head(&file, file.len() as u64, source, mime),
             Some(_) => {
-                let img = image_io::load(file, None)?;
+                let img = image_io::load(file, None, &image_io::Origin::file("the input"))?;
                 // Sizes as PNG at the default level.
                 let png_len = png::encode(&img.as_image(), &EncodeOptions::new()).len();
                 let s = match (source, kind) {
@@ -442,7 +442,7 @@ impl Facts {
                 )
             }
             None => {
-                return Err(Failure::Image(format!(
+                return Err(Failure::Invalid(format!(
                     "the {} is not a PNG, JPEG or netpbm image",
                     if source == "image" {
                         "input"
@@ -465,7 +465,7 @@ impl Facts {
         let raw = u64::from(width) * u64::from(height) * u64::from(channels) * depth.bytes() as u64;
         let raw = usize::try_from(raw).unwrap_or(usize::MAX);
         let sizes = Sizes::new(raw, png_len)
-            .ok_or_else(|| Failure::Image("the sizes overflow this machine's usize".into()))?;
+            .ok_or_else(|| Failure::Invalid("the sizes overflow this machine's usize".into()))?;
         Ok(Facts {
             source,
             format: "PNG",

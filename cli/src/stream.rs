@@ -95,9 +95,7 @@ pub fn decoder<'a>(
             .fill_buf()
             .map_err(|e| Failure::io(format!("cannot read {name}"), e))?;
         if chunk.is_empty() {
-            return Err(Failure::DataUri(
-                data_uri::DataUriError::MissingComma.to_string(),
-            ));
+            return Err(uri_failure(&data_uri::DataUriError::MissingComma, name));
         }
         match chunk.iter().position(|&b| b == b',') {
             Some(i) => {
@@ -110,8 +108,8 @@ pub fn decoder<'a>(
                 let n = chunk.len();
                 r.consume(n);
                 if header.len() > MAX_HEADER {
-                    return Err(Failure::DataUri(format!(
-                        "data: URL has no ',' in its first {MAX_HEADER} bytes"
+                    return Err(Failure::Invalid(format!(
+                        "data: URL in {name}: no ',' in its first {MAX_HEADER} bytes"
                     )));
                 }
             }
@@ -121,12 +119,59 @@ pub fn decoder<'a>(
     // URL part; the body streams (its URL-level rules are applied below).
     let mut probe = String::from_utf8_lossy(&header).into_owned();
     probe.push(',');
-    data_uri::decode(&probe).map_err(|e| Failure::DataUri(e.to_string()))?;
+    data_uri::decode(&probe).map_err(|e| uri_failure(&e, name))?;
     let body = UrlBody::new(r);
     if is_base64(&header) {
-        Ok(Box::new(DecoderReader::new(body, &FORGIVING)))
+        Ok(Box::new(UriBase64(DecoderReader::new(body, &FORGIVING))))
     } else {
         Ok(Box::new(body))
+    }
+}
+
+/// A bad `data:` URL, named, without the library's words repeated
+/// ("data: URL in stdin: no ',' before its body").
+pub fn uri_failure(e: &data_uri::DataUriError, name: &str) -> Failure {
+    use data_uri::DataUriError::*;
+    let detail = match e {
+        MissingComma => "no ',' before its body".to_owned(),
+        InvalidBase64(d) => {
+            return Failure::Decode {
+                err: *d,
+                input: name.to_owned(),
+                uri_body: true,
+            }
+        }
+        e => e.to_string(),
+    };
+    Failure::Invalid(format!("data: URL in {name}: {detail}"))
+}
+
+/// The base64 body of a `data:` URL: its decode errors marked as such, for
+/// [`read_failure`].
+struct UriBase64<R>(R);
+
+/// A base64 error in a `data:` URL's body (offsets from after the `,`).
+#[derive(Debug)]
+struct UriBodyError(DecodeError);
+
+impl std::fmt::Display for UriBodyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for UriBodyError {}
+
+impl<R: Read> Read for UriBase64<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.0.read(buf).map_err(|e| {
+            match e.get_ref().and_then(|i| i.downcast_ref::<DecodeError>()) {
+                Some(d) if e.kind() == io::ErrorKind::InvalidData => {
+                    io::Error::new(io::ErrorKind::InvalidData, UriBodyError(*d))
+                }
+                _ => e,
+            }
+        })
     }
 }
 
@@ -290,9 +335,20 @@ pub fn copy_decoded(
 
 /// A read error from a decoder: invalid base64, or I/O.
 pub fn read_failure(e: io::Error, in_name: &str) -> Failure {
-    let inner = e.get_ref().and_then(|i| i.downcast_ref::<DecodeError>());
-    match inner {
-        Some(d) if e.kind() == io::ErrorKind::InvalidData => Failure::Decode(*d),
-        _ => Failure::io(format!("cannot read {in_name}"), e),
+    if e.kind() == io::ErrorKind::InvalidData {
+        if let Some(inner) = e.get_ref() {
+            let found = match inner.downcast_ref::<DecodeError>() {
+                Some(d) => Some((*d, false)),
+                None => inner.downcast_ref::<UriBodyError>().map(|u| (u.0, true)),
+            };
+            if let Some((err, uri_body)) = found {
+                return Failure::Decode {
+                    err,
+                    input: in_name.to_owned(),
+                    uri_body,
+                };
+            }
+        }
     }
+    Failure::io(format!("cannot read {in_name}"), e)
 }

@@ -320,7 +320,7 @@ fn decode_invalid_byte_reports_offset() {
     let line = assert_one_line_failure(&out);
     assert_eq!(
         line,
-        "pixb64: invalid base64: invalid byte 0x21 ('!') at offset 1234"
+        "pixb64: base64 in stdin: invalid byte 0x21 ('!') at offset 1234"
     );
 }
 
@@ -338,7 +338,7 @@ fn decode_invalid_byte_far_into_a_stream() {
     let line = assert_one_line_failure(&out);
     assert_eq!(
         line,
-        format!("pixb64: invalid base64: invalid byte 0x2a ('*') at offset {at}")
+        format!("pixb64: base64 in stdin: invalid byte 0x2a ('*') at offset {at}")
     );
     // Decoding stopped at the fault: no more than the bytes before it came out.
     assert!(
@@ -373,7 +373,7 @@ fn decode_other_faults_report_offsets() {
     for (input, expected) in cases {
         let out = run(&["decode"], input);
         let line = assert_one_line_failure(&out);
-        assert!(line.starts_with("pixb64: invalid base64: "), "{line}");
+        assert!(line.starts_with("pixb64: base64 in stdin: "), "{line}");
         assert!(
             line.contains(expected),
             "input {input:?}: got {line:?}, want {expected:?}"
@@ -415,7 +415,7 @@ fn decode_failure_leaves_existing_output_untouched() {
     text.extend_from_slice(b"QUJD=");
     let out = run(&["decode", "-o", dest.to_str().unwrap()], &text);
     let line = assert_one_line_failure(&out);
-    assert!(line.starts_with("pixb64: invalid base64: "), "{line}");
+    assert!(line.starts_with("pixb64: base64 in stdin: "), "{line}");
     assert_eq!(fs::read(&dest).unwrap(), b"precious existing contents");
     assert_eq!(fs::metadata(&dest).unwrap().modified().unwrap(), before);
     assert_eq!(dir.entries(), ["out.bin"], "temporary file left behind");
