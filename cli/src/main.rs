@@ -27,7 +27,7 @@ mod report;
 mod sniff;
 mod stream;
 
-use std::io::{self, Read, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -124,6 +124,9 @@ struct DecodeArgs {
     /// Decode the bytes as an image (PNG, JPEG or netpbm) and write it in this format
     #[arg(long, value_name = "FORMAT")]
     to: Option<Format>,
+    /// Write binary output to stdout even when it is a terminal (refused without this)
+    #[arg(short, long)]
+    force: bool,
     /// With --to: write colour samples in BGR(A) order (OpenCV's)
     #[arg(long, requires = "to")]
     bgr: bool,
@@ -340,10 +343,26 @@ fn decode(args: &DecodeArgs) -> Result<(), Failure> {
     let name = input.name.clone();
     let reader = std::mem::replace(&mut input.reader, Box::new(io::empty()));
     let mut dec = stream::decoder(reader, &config, &name)?;
+    let to_terminal =
+        files::file_arg(args.output.as_deref()).is_none() && io::stdout().is_terminal();
     let r = match args.to {
-        None => with_output(args.output.as_deref(), |out, out_name| {
-            stream::copy_decoded(&mut dec, &name, out, out_name)
-        }),
+        None => {
+            // Bound for a terminal, the first bytes decide whether the
+            // output is text (elsewhere nothing waits for them).
+            let mut head = Vec::new();
+            if to_terminal && !args.force {
+                head.resize(4096, 0);
+                let n = stream::read_full(&mut dec, &mut head)
+                    .map_err(|e| stream::read_failure(e, &name))?;
+                head.truncate(n);
+            }
+            binary_to_terminal(to_terminal, args.force, None, &head)?;
+            with_output(args.output.as_deref(), |out, out_name| {
+                out.write_all(&head)
+                    .map_err(|e| Failure::io(format!("cannot write {out_name}"), e))?;
+                stream::copy_decoded(&mut dec, &name, out, out_name)
+            })
+        }
         Some(fmt) => {
             let mut bytes = Vec::new();
             dec.read_to_end(&mut bytes)
@@ -375,6 +394,7 @@ fn decode(args: &DecodeArgs) -> Result<(), Failure> {
                     from.noun()
                 )));
             }
+            binary_to_terminal(to_terminal, args.force, Some(fmt), &[])?;
             let img = image_io::load_with(bytes, None, &opts, &from)?;
             let file = image_io::save(&img.as_image(), fmt);
             with_output(args.output.as_deref(), |out, out_name| {
@@ -385,6 +405,32 @@ fn decode(args: &DecodeArgs) -> Result<(), Failure> {
     };
     input.done();
     r
+}
+
+/// The refusal to write binary output to a terminal (as gzip and zstd
+/// refuse), unless `--force`: an image (`to`), or decoded bytes whose first
+/// bytes `head` are not text ([`sniff::is_text`]). `to_terminal`: the
+/// output is stdout and stdout is a terminal.
+fn binary_to_terminal(
+    to_terminal: bool,
+    force: bool,
+    to: Option<Format>,
+    head: &[u8],
+) -> Result<(), Failure> {
+    if !to_terminal || force {
+        return Ok(());
+    }
+    let what = match to {
+        Some(Format::Png) => "a PNG image",
+        Some(Format::Ppm) => "a PPM image",
+        Some(Format::Pam) => "a PAM image",
+        Some(Format::Raw) => "raw pixels",
+        None if sniff::is_text(head) => return Ok(()),
+        None => "the decoded bytes (not text)",
+    };
+    Err(Failure::Invalid(format!(
+        "not writing {what} to a terminal: give -o FILE, pipe it, or --force"
+    )))
 }
 
 fn info(args: &InfoArgs) -> Result<(), Failure> {
@@ -402,4 +448,50 @@ fn info(args: &InfoArgs) -> Result<(), Failure> {
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
         .map_err(|e| Failure::io("cannot write stdout", e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(to_terminal: bool, force: bool, to: Option<Format>, head: &[u8]) -> Option<String> {
+        match binary_to_terminal(to_terminal, force, to, head) {
+            Ok(()) => None,
+            Err(Failure::Invalid(m)) => Some(m),
+            Err(_) => Some("another failure".into()),
+        }
+    }
+
+    #[test]
+    fn binary_output_to_a_terminal_is_refused_unless_forced() {
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+        // A terminal: binary refused, text written.
+        assert_eq!(
+            refused(true, false, None, png).as_deref(),
+            Some("not writing the decoded bytes (not text) to a terminal: give -o FILE, pipe it, or --force")
+        );
+        assert_eq!(
+            refused(true, false, Some(Format::Png), b"").as_deref(),
+            Some("not writing a PNG image to a terminal: give -o FILE, pipe it, or --force")
+        );
+        for to in [Format::Ppm, Format::Pam, Format::Raw] {
+            assert!(refused(true, false, Some(to), b"").is_some(), "{to:?}");
+        }
+        assert_eq!(
+            refused(true, false, None, "héllo\tworld\r\n".as_bytes()),
+            None
+        );
+        assert_eq!(refused(true, false, None, b""), None);
+        // Control bytes (a terminal escape, NUL, DEL) and invalid UTF-8 are binary.
+        for head in [&b"\x1b[2J"[..], b"a\0b", b"a\x7f", b"\xff\xfe"] {
+            assert!(refused(true, false, None, head).is_some(), "{head:?}");
+        }
+        // UTF-8 cut at the end of the first block is still text.
+        assert_eq!(refused(true, false, None, &"é".as_bytes()[..1]), None);
+        // --force, a pipe or a file: written.
+        assert_eq!(refused(true, true, None, png), None);
+        assert_eq!(refused(true, true, Some(Format::Png), b""), None);
+        assert_eq!(refused(false, false, None, png), None);
+        assert_eq!(refused(false, false, Some(Format::Raw), b""), None);
+    }
 }

@@ -578,3 +578,19 @@ fn decode_errors_explain_and_trailing_bits_flag() {
     assert_ok(&out);
     assert_eq!(out.stdout, b"hello");
 }
+
+/// Binary output to a pipe needs no `--force` (the tests' stdout is a pipe;
+/// the refusal for a terminal is unit-tested in main.rs); `--force` and `-f`
+/// are accepted and change nothing there.
+#[test]
+fn binary_output_to_a_pipe_is_written() {
+    let data = bytes(5000, 31);
+    let text = reference(&data);
+    for args in [&["decode"][..], &["decode", "--force"], &["decode", "-f"]] {
+        let out = run(args, &text);
+        assert_ok(&out);
+        assert_eq!(out.stdout, data, "{args:?}");
+    }
+    let out = run(&["decode", "--to", "raw", "--force"], b"");
+    assert_eq!(out.status.code(), Some(1));
+}
