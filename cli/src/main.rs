@@ -121,6 +121,10 @@ struct DecodeArgs {
     /// `aGVsbG9=` reads as "hello")
     #[arg(long)]
     trailing_bits: bool,
+    /// Read plain base64 as Python's base64.b64decode does: bytes outside the alphabet
+    /// discarded, decoding stops at the padding, trailing bits ignored
+    #[arg(long)]
+    lenient: bool,
     /// Decode the bytes as an image (PNG, JPEG or netpbm) and write it in this format
     #[arg(long, value_name = "FORMAT")]
     to: Option<Format>,
@@ -342,7 +346,7 @@ fn decode(args: &DecodeArgs) -> Result<(), Failure> {
     let mut input = Input::open(args.input.as_deref())?;
     let name = input.name.clone();
     let reader = std::mem::replace(&mut input.reader, Box::new(io::empty()));
-    let mut dec = stream::decoder(reader, &config, &name)?;
+    let mut dec = stream::decoder(reader, &config, args.lenient, &name)?;
     let to_terminal =
         files::file_arg(args.output.as_deref()).is_none() && io::stdout().is_terminal();
     let r = match args.to {

@@ -338,13 +338,13 @@ impl Facts {
                 data_uri::decode(&h).ok().map(|d| d.mime_type().to_owned())
             });
             (
-                stream::decoder(Box::new(r), &STANDARD, name)?,
+                stream::decoder(Box::new(r), &STANDARD, false, name)?,
                 "data-uri",
                 mime,
             )
         } else {
             (
-                stream::decoder(Box::new(r), &STANDARD, name)?,
+                stream::decoder(Box::new(r), &STANDARD, false, name)?,
                 "base64",
                 None,
             )

@@ -594,3 +594,74 @@ fn binary_output_to_a_pipe_is_written() {
     let out = run(&["decode", "--to", "raw", "--force"], b"");
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// `--lenient` gives what Python's `base64.b64decode` gives (its
+/// non-validating default), and fails where it raises.
+#[test]
+fn lenient_decodes_as_python_b64decode() {
+    // (input, base64.b64decode(input) or None where Python raises), Python 3.11.
+    let table: &[(&[u8], Option<&[u8]>)] = &[
+        (b"aGVsbG8=", Some(b"hello")),
+        (b"aGVsbG8", None),
+        (b"aGVsbG9=", Some(b"hello")),
+        (b"YQ=", None),
+        (b"Y", None),
+        (b"YQ==YWJj", Some(b"a")),
+        (b"=YQ==", Some(b"a")),
+        (b"Y=Q==", Some(b"a")),
+        (b"YQ=a=", Some(b"a\x06")),
+        (b"YW=Jj", Some(b"abc")),
+        (b"YWJ=YQ==", Some(b"ab")),
+        (b"a-b_c", None),
+        (b"aG!Vs bG8=", Some(b"hello")),
+        (b"", Some(b"")),
+        (b"====", Some(b"")),
+        (b"YQ===", Some(b"a")),
+        (b"Y Q = =", Some(b"a")),
+        (b"YWJjZA=", None),
+        (b"\xffYQ==", Some(b"a")),
+        (b"Zh==", Some(b"f")),
+        (b"Zm9v=", Some(b"foo")),
+        (b"Zm9vY=", None),
+        (b"YQ==\x00garbage", Some(b"a")),
+        (b"QU=JD", Some(b"ABC")),
+        (b"Y\xc3\xa9WJj", Some(b"abc")),
+        (b"YW\x0aJj\x0d\x0aZA==", Some(b"abcd")),
+    ];
+    for &(input, want) in table {
+        let out = run(&["decode", "--lenient"], input);
+        match want {
+            Some(w) => {
+                assert_ok(&out);
+                assert_eq!(out.stdout, w, "{:?}", String::from_utf8_lossy(input));
+            }
+            None => {
+                let line = assert_one_line_failure(&out);
+                assert!(line.starts_with("pixb64: base64 in stdin: "), "{line}");
+            }
+        }
+    }
+    // The two failures, in words.
+    assert_eq!(
+        assert_one_line_failure(&run(&["decode", "--lenient"], b"YQ")),
+        "pixb64: base64 in stdin: incorrect padding: the last group has 2 symbols and no '=' to complete it (Python: Incorrect padding; --no-pad accepts it)"
+    );
+    assert_eq!(
+        assert_one_line_failure(&run(&["decode", "--lenient"], b"Zm9v!Y")),
+        "pixb64: base64 in stdin: the number of data characters (5) is 1 more than a multiple of 4 (Python: Invalid base64-encoded string)"
+    );
+    let out = run(&["decode", "--lenient", "--no-pad"], b"YQ");
+    assert_ok(&out);
+    assert_eq!(out.stdout, b"a");
+    // urlsafe_b64decode: '-' and '_' read as '+' and '/', which are read too.
+    let out = run(&["decode", "--lenient", "--url-safe"], b"_-8=\n+/8=");
+    assert_ok(&out);
+    assert_eq!(out.stdout, b"\xff\xef");
+    // A long wrapped stream with junk, across the reader's buffers.
+    let data = bytes(300_000, 37);
+    let mut text = wrap(reference(&data).trim_ascii_end(), 76, b"\n");
+    text.splice(100_000..100_000, b"!!\x00@@ ".iter().copied());
+    let out = run(&["decode", "--lenient"], &text);
+    assert_ok(&out);
+    assert_eq!(out.stdout, data);
+}
