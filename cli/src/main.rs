@@ -8,8 +8,9 @@
 //! * `pixb64 decode [FILE|-]` inverts it: base64 (wrapped or not) or a
 //!   `data:` URI back to bytes; `--to png|ppm|pam|raw` decodes the bytes as
 //!   an image and writes that format.
-//! * `pixb64 info [FILE|-] [--json]`: dimensions and sizes of an image, a
-//!   base64 text or a `data:` URI.
+//! * `pixb64 info [FILE|-] [--json] [--bytes]`: sizes of any file (bytes,
+//!   base64, data: URI), or of the file a base64 text or `data:` URI holds,
+//!   and an image's dimensions.
 //! * `pixb64 bench`: every base64 backend and PNG level on this machine.
 //! * `pixb64` or `pixb64 demo`: the whole recipe on a built-in image.
 //!
@@ -22,6 +23,7 @@
 
 mod files;
 mod image_io;
+mod info;
 mod netpbm;
 mod report;
 mod sniff;
@@ -58,7 +60,8 @@ enum Command {
     Encode(EncodeArgs),
     /// Decode base64 (wrapped or not) or a data: URI back to bytes, or to an image format
     Decode(DecodeArgs),
-    /// Dimensions and sizes (raw, PNG, base64, data URI) of an image, base64 text or data: URI
+    /// Sizes of any file (bytes, base64, data URI; of the bytes decoded from base64 or a data: URI),
+    /// and an image's dimensions
     Info(InfoArgs),
     /// Time every base64 backend and PNG level on this machine
     Bench,
@@ -191,6 +194,9 @@ struct InfoArgs {
     /// One JSON object instead of text
     #[arg(long)]
     json: bool,
+    /// FILE's bytes are the file: do not read base64 or a data: URI in it
+    #[arg(long)]
+    bytes: bool,
 }
 
 /// Why a command failed.
@@ -441,7 +447,7 @@ fn info(args: &InfoArgs) -> Result<(), Failure> {
     let mut input = Input::open(args.input.as_deref())?;
     let name = input.name.clone();
     let reader = std::mem::replace(&mut input.reader, Box::new(io::empty()));
-    let facts = report::Facts::read(reader, &name)?;
+    let facts = info::Facts::read(reader, &name, args.bytes)?;
     input.done();
     let mut out = io::stdout().lock();
     let text = if args.json {
