@@ -11,7 +11,8 @@
 //! * `pixb64 info [FILE|-] [--json] [--bytes]`: sizes of any file (bytes,
 //!   base64, data: URI), or of the file a base64 text or `data:` URI holds,
 //!   and an image's dimensions.
-//! * `pixb64 bench`: every base64 backend and PNG level on this machine.
+//! * `pixb64 bench [FILE...]`: every base64 backend and PNG level on this
+//!   machine, on built-in data or on the files given.
 //! * `pixb64` or `pixb64 demo`: the whole recipe on a built-in image.
 //!
 //! Byte streams are processed in constant memory; images are read whole.
@@ -63,8 +64,8 @@ enum Command {
     /// Sizes of any file (bytes, base64, data URI; of the bytes decoded from base64 or a data: URI),
     /// and an image's dimensions
     Info(InfoArgs),
-    /// Time every base64 backend and PNG level on this machine
-    Bench,
+    /// Time every base64 backend and PNG level on this machine (on a built-in image, or on FILEs)
+    Bench(BenchArgs),
     /// The whole recipe on a built-in image: PNG, base64, back, check, sizes, timings
     Demo,
 }
@@ -187,6 +188,13 @@ impl ReadMode {
 }
 
 #[derive(clap::Args, Debug)]
+struct BenchArgs {
+    /// Files to time base64 (and, for images, PNG) on, instead of the built-in data
+    #[arg(value_name = "FILE")]
+    files: Vec<PathBuf>,
+}
+
+#[derive(clap::Args, Debug)]
 struct InfoArgs {
     /// Input file; `-` or absent reads stdin
     #[arg(value_name = "FILE")]
@@ -249,7 +257,8 @@ fn main() -> ExitCode {
         Some(Command::Encode(args)) => encode(&args),
         Some(Command::Decode(args)) => decode(&args),
         Some(Command::Info(args)) => info(&args),
-        Some(Command::Bench) => report::bench(),
+        Some(Command::Bench(args)) if args.files.is_empty() => report::bench(),
+        Some(Command::Bench(args)) => report::bench_files(&args.files),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -663,3 +663,61 @@ fn info_reports_any_file() {
         assert_eq!(num(&j, "file_bytes"), n as u64);
     }
 }
+
+/// `bench FILE...`: per file, a base64 row per backend this CPU runs and,
+/// for an image, a PNG row at the default level.
+#[test]
+fn bench_runs_on_files() {
+    let dir = std::env::temp_dir().join(format!("pixb64-bench-files-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = dir.join("note.txt");
+    std::fs::write(&text, b"hello, bench\n").unwrap();
+    let png = data("pngsuite/basn2c08.png");
+    let out = ok(&run_env(
+        &["bench", text.to_str().unwrap(), png.to_str().unwrap()],
+        b"",
+        &[("PIXB64_BENCH_QUICK", "1")],
+    ));
+    let out = String::from_utf8(out).unwrap();
+    let sections: Vec<&str> = out.split("\n\n").collect();
+    assert_eq!(sections.len(), 4, "{out}");
+    assert!(sections[0].starts_with("pixb64 bench (best of 1;"), "{out}");
+    let png_len = std::fs::metadata(&png).unwrap().len();
+    assert!(
+        sections[1].starts_with(&format!(
+            "'{}': 13 bytes, text/plain;charset=utf-8\nbase64 (GB/s of the file's bytes)\n| backend | encode | decode |\n",
+            text.display()
+        )),
+        "{out}"
+    );
+    assert!(
+        sections[2].starts_with(&format!(
+            "'{}': {png_len} bytes, image/png\n",
+            png.display()
+        )),
+        "{out}"
+    );
+    for s in &sections[1..3] {
+        for &b in pixb64::base64::Backend::ALL {
+            assert_eq!(
+                s.contains(&format!("\n| {b} | ")),
+                b.is_available(),
+                "{b}: {out}"
+            );
+        }
+    }
+    assert!(
+        sections[3].starts_with("PNG, 32x32 3 channels 8-bit (MB/s of raw pixels; decode of the file; size as PNG/raw)\n| level | encode MB/s | decode MB/s | PNG/raw |\n|---:|---:|---:|---:|\n| 1 | "),
+        "{out}"
+    );
+    assert_eq!(sections[3].lines().count(), 4, "{out}");
+    // A missing file: nothing timed, one line.
+    let missing = dir.join("missing");
+    let out = run(
+        &["bench", png.to_str().unwrap(), missing.to_str().unwrap()],
+        b"",
+    );
+    assert!(fails(&out).contains("cannot open"));
+    assert!(out.stdout.is_empty());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
