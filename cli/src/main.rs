@@ -13,6 +13,8 @@
 //!   and an image's dimensions.
 //! * `pixb64 bench [FILE...]`: every base64 backend and PNG level on this
 //!   machine, on built-in data or on the files given.
+//! * `pixb64 backends [--runnable]`: the base64 backends and PNG kernels of
+//!   this build, and which this CPU runs.
 //! * `pixb64` or `pixb64 demo`: the whole recipe on a built-in image.
 //!
 //! Byte streams are processed in constant memory; images are read whole.
@@ -66,6 +68,8 @@ enum Command {
     Info(InfoArgs),
     /// Time every base64 backend and PNG level on this machine (on a built-in image, or on FILEs)
     Bench(BenchArgs),
+    /// Which base64 backends and PNG checksum/unfilter kernels this build has and this CPU runs
+    Backends(BackendsArgs),
     /// The whole recipe on a built-in image: PNG, base64, back, check, sizes, timings
     Demo,
 }
@@ -188,6 +192,13 @@ impl ReadMode {
 }
 
 #[derive(clap::Args, Debug)]
+struct BackendsArgs {
+    /// Only the names of the base64 backends this CPU runs, one a line, best last
+    #[arg(long)]
+    runnable: bool,
+}
+
+#[derive(clap::Args, Debug)]
 struct BenchArgs {
     /// Files to time base64 (and, for images, PNG) on, instead of the built-in data
     #[arg(value_name = "FILE")]
@@ -257,6 +268,7 @@ fn main() -> ExitCode {
         Some(Command::Encode(args)) => encode(&args),
         Some(Command::Decode(args)) => decode(&args),
         Some(Command::Info(args)) => info(&args),
+        Some(Command::Backends(args)) => report::backends(args.runnable),
         Some(Command::Bench(args)) if args.files.is_empty() => report::bench(),
         Some(Command::Bench(args)) => report::bench_files(&args.files),
     };

@@ -378,3 +378,70 @@ pub fn bench() -> Result<(), Failure> {
     }
     out.flush().map_err(werr)
 }
+
+/// The target a base64 backend is built for.
+fn backend_arch(b: Backend) -> &'static str {
+    match b.name() {
+        "ssse3" | "avx2" | "avx512vbmi" => "x86_64",
+        "neon" => "aarch64",
+        "simd128" => "wasm32",
+        _ => "any",
+    }
+}
+
+/// Whether `arch` is the target of this build.
+fn this_arch(arch: &str) -> bool {
+    arch == "any" || arch == std::env::consts::ARCH
+}
+
+/// `backends`: every base64 backend and PNG kernel, and whether this CPU
+/// runs it; with `runnable`, only the names of the base64 backends it runs.
+pub fn backends(runnable: bool) -> Result<(), Failure> {
+    let out = &mut io::stdout().lock();
+    let werr = |e| Failure::io("cannot write stdout", e);
+    if runnable {
+        for &b in Backend::ALL.iter().filter(|b| b.is_available()) {
+            writeln!(out, "{b}").map_err(werr)?;
+        }
+        return out.flush().map_err(werr);
+    }
+    let best = Backend::ALL
+        .iter()
+        .copied()
+        .rfind(|b| b.is_available())
+        .unwrap_or(Backend::Scalar);
+    let used = Backend::detect();
+    let why = if used == best {
+        "the best this CPU runs"
+    } else {
+        "forced by PIXB64_BACKEND"
+    };
+    writeln!(out, "base64 backends (in use: {used}, {why})").map_err(werr)?;
+    for &b in Backend::ALL {
+        let arch = backend_arch(b);
+        let state = if b.is_available() {
+            "runs on this CPU".to_owned()
+        } else if this_arch(arch) {
+            "not on this CPU".to_owned()
+        } else {
+            format!("{arch} only")
+        };
+        writeln!(out, "  {:<12} {state}", b.name()).map_err(werr)?;
+    }
+    writeln!(out, "PNG kernels (where none runs, the portable code does)").map_err(werr)?;
+    let mut any = false;
+    for k in pixb64::kernels::kernels() {
+        any = true;
+        let state = if k.available {
+            "runs on this CPU"
+        } else {
+            "not on this CPU"
+        };
+        let name = format!("{} {}", k.task, k.isa);
+        writeln!(out, "  {name:<22} {state}").map_err(werr)?;
+    }
+    if !any {
+        writeln!(out, "  none for this target").map_err(werr)?;
+    }
+    out.flush().map_err(werr)
+}

@@ -721,3 +721,52 @@ fn bench_runs_on_files() {
     assert!(out.stdout.is_empty());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `backends` lists every base64 backend and PNG kernel with what this CPU
+/// runs, agreeing with the library; `--runnable` names the base64 ones.
+#[test]
+fn backends_says_what_this_cpu_runs() {
+    use pixb64::base64::Backend;
+    let text = String::from_utf8(ok(&run(&["backends"], b""))).unwrap();
+    let runs: Vec<&str> = Backend::ALL
+        .iter()
+        .filter(|b| b.is_available())
+        .map(|b| b.name())
+        .collect();
+    assert!(
+        text.starts_with(&format!(
+            "base64 backends (in use: {}, the best this CPU runs)\n",
+            runs.last().unwrap()
+        )),
+        "{text}"
+    );
+    for &b in Backend::ALL {
+        let line = text
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(b.name()))
+            .unwrap_or_else(|| panic!("{b}: {text}"));
+        assert_eq!(
+            line.ends_with("runs on this CPU"),
+            b.is_available(),
+            "{line}"
+        );
+    }
+    for k in pixb64::kernels::kernels() {
+        let line = format!("  {} {}", k.task, k.isa);
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&line))
+            .unwrap_or_else(|| panic!("{line}: {text}"));
+        assert_eq!(line.ends_with("runs on this CPU"), k.available, "{line}");
+    }
+    let names = String::from_utf8(ok(&run(&["backends", "--runnable"], b""))).unwrap();
+    assert_eq!(names.lines().collect::<Vec<_>>(), runs);
+    let forced = ok(&run_env(
+        &["backends"],
+        b"",
+        &[("PIXB64_BACKEND", "scalar")],
+    ));
+    assert!(String::from_utf8(forced)
+        .unwrap()
+        .starts_with("base64 backends (in use: scalar, forced by PIXB64_BACKEND)\n"));
+}
