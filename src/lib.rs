@@ -64,6 +64,7 @@ mod exif;
 mod image;
 #[cfg(feature = "jpeg")]
 pub mod jpeg;
+pub mod kernels;
 pub mod png;
 pub mod sizes;
 #[cfg(feature = "png")]

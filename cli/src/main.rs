@@ -8,9 +8,13 @@
 //! * `pixb64 decode [FILE|-]` inverts it: base64 (wrapped or not) or a
 //!   `data:` URI back to bytes; `--to png|ppm|pam|raw` decodes the bytes as
 //!   an image and writes that format.
-//! * `pixb64 info [FILE|-] [--json]`: dimensions and sizes of an image, a
-//!   base64 text or a `data:` URI.
-//! * `pixb64 bench`: every base64 backend and PNG level on this machine.
+//! * `pixb64 info [FILE|-] [--json] [--bytes]`: sizes of any file (bytes,
+//!   base64, data: URI), or of the file a base64 text or `data:` URI holds,
+//!   and an image's dimensions.
+//! * `pixb64 bench [FILE...]`: every base64 backend and PNG level on this
+//!   machine, on built-in data or on the files given.
+//! * `pixb64 backends [--runnable]`: the base64 backends and PNG kernels of
+//!   this build, and which this CPU runs.
 //! * `pixb64` or `pixb64 demo`: the whole recipe on a built-in image.
 //!
 //! Byte streams are processed in constant memory; images are read whole.
@@ -22,12 +26,13 @@
 
 mod files;
 mod image_io;
+mod info;
 mod netpbm;
 mod report;
 mod sniff;
 mod stream;
 
-use std::io::{self, Read, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -58,10 +63,13 @@ enum Command {
     Encode(EncodeArgs),
     /// Decode base64 (wrapped or not) or a data: URI back to bytes, or to an image format
     Decode(DecodeArgs),
-    /// Dimensions and sizes (raw, PNG, base64, data URI) of an image, base64 text or data: URI
+    /// Sizes of any file (bytes, base64, data URI; of the bytes decoded from base64 or a data: URI),
+    /// and an image's dimensions
     Info(InfoArgs),
-    /// Time every base64 backend and PNG level on this machine
-    Bench,
+    /// Time every base64 backend and PNG level on this machine (on a built-in image, or on FILEs)
+    Bench(BenchArgs),
+    /// Which base64 backends and PNG checksum/unfilter kernels this build has and this CPU runs
+    Backends(BackendsArgs),
     /// The whole recipe on a built-in image: PNG, base64, back, check, sizes, timings
     Demo,
 }
@@ -121,9 +129,16 @@ struct DecodeArgs {
     /// `aGVsbG9=` reads as "hello")
     #[arg(long)]
     trailing_bits: bool,
+    /// Read plain base64 as Python's base64.b64decode does: bytes outside the alphabet
+    /// discarded, decoding stops at the padding, trailing bits ignored
+    #[arg(long)]
+    lenient: bool,
     /// Decode the bytes as an image (PNG, JPEG or netpbm) and write it in this format
     #[arg(long, value_name = "FORMAT")]
     to: Option<Format>,
+    /// Write binary output to stdout even when it is a terminal (refused without this)
+    #[arg(short, long)]
+    force: bool,
     /// With --to: write colour samples in BGR(A) order (OpenCV's)
     #[arg(long, requires = "to")]
     bgr: bool,
@@ -177,6 +192,20 @@ impl ReadMode {
 }
 
 #[derive(clap::Args, Debug)]
+struct BackendsArgs {
+    /// Only the names of the base64 backends this CPU runs, one a line, best last
+    #[arg(long)]
+    runnable: bool,
+}
+
+#[derive(clap::Args, Debug)]
+struct BenchArgs {
+    /// Files to time base64 (and, for images, PNG) on, instead of the built-in data
+    #[arg(value_name = "FILE")]
+    files: Vec<PathBuf>,
+}
+
+#[derive(clap::Args, Debug)]
 struct InfoArgs {
     /// Input file; `-` or absent reads stdin
     #[arg(value_name = "FILE")]
@@ -184,16 +213,23 @@ struct InfoArgs {
     /// One JSON object instead of text
     #[arg(long)]
     json: bool,
+    /// FILE's bytes are the file: do not read base64 or a data: URI in it
+    #[arg(long)]
+    bytes: bool,
 }
 
 /// Why a command failed.
 pub enum Failure {
-    /// The input is not valid base64.
-    Decode(DecodeError),
-    /// The input is not a valid data: URL.
-    DataUri(String),
-    /// The input is not a valid image.
-    Image(String),
+    /// The input is not valid base64: the error, the input's name (`stdin`,
+    /// `'x.b64'`), and whether it is the body of a `data:` URL (whose
+    /// offsets count from the byte after the `,`).
+    Decode {
+        err: DecodeError,
+        input: String,
+        uri_body: bool,
+    },
+    /// Bad data (a data: URL, an image): the whole message, naming the input.
+    Invalid(String),
     /// Writing to a closed pipe: the reader went away, so stop quietly.
     BrokenPipe,
     /// Any other I/O error, with what was being done.
@@ -232,21 +268,30 @@ fn main() -> ExitCode {
         Some(Command::Encode(args)) => encode(&args),
         Some(Command::Decode(args)) => decode(&args),
         Some(Command::Info(args)) => info(&args),
-        Some(Command::Bench) => report::bench(),
+        Some(Command::Backends(args)) => report::backends(args.runnable),
+        Some(Command::Bench(args)) if args.files.is_empty() => report::bench(),
+        Some(Command::Bench(args)) => report::bench_files(&args.files),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::BrokenPipe) => ExitCode::SUCCESS,
-        Err(Failure::Decode(e)) => {
-            say(format_args!("invalid base64: {e}{}", decode_hint(&e)));
+        Err(Failure::Decode {
+            err,
+            input,
+            uri_body,
+        }) => {
+            let hint = decode_hint(&err);
+            if uri_body {
+                say(format_args!(
+                    "data: URL in {input}: base64 after the ',': {err}{hint}"
+                ));
+            } else {
+                say(format_args!("base64 in {input}: {err}{hint}"));
+            }
             ExitCode::FAILURE
         }
-        Err(Failure::DataUri(e)) => {
-            say(format_args!("invalid data: URL: {e}"));
-            ExitCode::FAILURE
-        }
-        Err(Failure::Image(e)) => {
-            say(format_args!("invalid image: {e}"));
+        Err(Failure::Invalid(msg)) => {
+            say(format_args!("{msg}"));
             ExitCode::FAILURE
         }
         Err(Failure::Io(what, e)) => {
@@ -286,7 +331,7 @@ fn encode(args: &EncodeArgs) -> Result<(), Failure> {
     // An image: read whole, write a PNG of it, base64 that.
     let bytes = input.read_all()?;
     input.done();
-    let img = image_io::load(bytes, args.raw)?;
+    let img = image_io::load(bytes, args.raw, &image_io::Origin::file(&input.name))?;
     let order = if args.bgr {
         ChannelOrder::Bgr
     } else {
@@ -328,11 +373,27 @@ fn decode(args: &DecodeArgs) -> Result<(), Failure> {
     let mut input = Input::open(args.input.as_deref())?;
     let name = input.name.clone();
     let reader = std::mem::replace(&mut input.reader, Box::new(io::empty()));
-    let mut dec = stream::decoder(reader, &config, &name)?;
+    let mut dec = stream::decoder(reader, &config, args.lenient, &name)?;
+    let to_terminal =
+        files::file_arg(args.output.as_deref()).is_none() && io::stdout().is_terminal();
     let r = match args.to {
-        None => with_output(args.output.as_deref(), |out, out_name| {
-            stream::copy_decoded(&mut dec, &name, out, out_name)
-        }),
+        None => {
+            // Bound for a terminal, the first bytes decide whether the
+            // output is text (elsewhere nothing waits for them).
+            let mut head = Vec::new();
+            if to_terminal && !args.force {
+                head.resize(4096, 0);
+                let n = stream::read_full(&mut dec, &mut head)
+                    .map_err(|e| stream::read_failure(e, &name))?;
+                head.truncate(n);
+            }
+            binary_to_terminal(to_terminal, args.force, None, &head)?;
+            with_output(args.output.as_deref(), |out, out_name| {
+                out.write_all(&head)
+                    .map_err(|e| Failure::io(format!("cannot write {out_name}"), e))?;
+                stream::copy_decoded(&mut dec, &name, out, out_name)
+            })
+        }
         Some(fmt) => {
             let mut bytes = Vec::new();
             dec.read_to_end(&mut bytes)
@@ -357,12 +418,15 @@ fn decode(args: &DecodeArgs) -> Result<(), Failure> {
             if args.mode.is_none() || args.bgr {
                 opts = opts.with_channel_order(order);
             }
+            let from = image_io::Origin::decoded(&name);
             if args.mode.is_some() && !matches!(image_io::kind(&bytes), Some("PNG" | "JPEG")) {
-                return Err(Failure::Image(
-                    "--mode reads PNG and JPEG input only".into(),
-                ));
+                return Err(Failure::Invalid(format!(
+                    "--mode reads PNG and JPEG only, and {} is neither",
+                    from.noun()
+                )));
             }
-            let img = image_io::load_with(bytes, None, &opts)?;
+            binary_to_terminal(to_terminal, args.force, Some(fmt), &[])?;
+            let img = image_io::load_with(bytes, None, &opts, &from)?;
             let file = image_io::save(&img.as_image(), fmt);
             with_output(args.output.as_deref(), |out, out_name| {
                 out.write_all(&file)
@@ -374,11 +438,37 @@ fn decode(args: &DecodeArgs) -> Result<(), Failure> {
     r
 }
 
+/// The refusal to write binary output to a terminal (as gzip and zstd
+/// refuse), unless `--force`: an image (`to`), or decoded bytes whose first
+/// bytes `head` are not text ([`sniff::is_text`]). `to_terminal`: the
+/// output is stdout and stdout is a terminal.
+fn binary_to_terminal(
+    to_terminal: bool,
+    force: bool,
+    to: Option<Format>,
+    head: &[u8],
+) -> Result<(), Failure> {
+    if !to_terminal || force {
+        return Ok(());
+    }
+    let what = match to {
+        Some(Format::Png) => "a PNG image",
+        Some(Format::Ppm) => "a PPM image",
+        Some(Format::Pam) => "a PAM image",
+        Some(Format::Raw) => "raw pixels",
+        None if sniff::is_text(head) => return Ok(()),
+        None => "the decoded bytes (not text)",
+    };
+    Err(Failure::Invalid(format!(
+        "not writing {what} to a terminal: give -o FILE, pipe it, or --force"
+    )))
+}
+
 fn info(args: &InfoArgs) -> Result<(), Failure> {
     let mut input = Input::open(args.input.as_deref())?;
     let name = input.name.clone();
     let reader = std::mem::replace(&mut input.reader, Box::new(io::empty()));
-    let facts = report::Facts::read(reader, &name)?;
+    let facts = info::Facts::read(reader, &name, args.bytes)?;
     input.done();
     let mut out = io::stdout().lock();
     let text = if args.json {
@@ -389,4 +479,50 @@ fn info(args: &InfoArgs) -> Result<(), Failure> {
     out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
         .map_err(|e| Failure::io("cannot write stdout", e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(to_terminal: bool, force: bool, to: Option<Format>, head: &[u8]) -> Option<String> {
+        match binary_to_terminal(to_terminal, force, to, head) {
+            Ok(()) => None,
+            Err(Failure::Invalid(m)) => Some(m),
+            Err(_) => Some("another failure".into()),
+        }
+    }
+
+    #[test]
+    fn binary_output_to_a_terminal_is_refused_unless_forced() {
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+        // A terminal: binary refused, text written.
+        assert_eq!(
+            refused(true, false, None, png).as_deref(),
+            Some("not writing the decoded bytes (not text) to a terminal: give -o FILE, pipe it, or --force")
+        );
+        assert_eq!(
+            refused(true, false, Some(Format::Png), b"").as_deref(),
+            Some("not writing a PNG image to a terminal: give -o FILE, pipe it, or --force")
+        );
+        for to in [Format::Ppm, Format::Pam, Format::Raw] {
+            assert!(refused(true, false, Some(to), b"").is_some(), "{to:?}");
+        }
+        assert_eq!(
+            refused(true, false, None, "héllo\tworld\r\n".as_bytes()),
+            None
+        );
+        assert_eq!(refused(true, false, None, b""), None);
+        // Control bytes (a terminal escape, NUL, DEL) and invalid UTF-8 are binary.
+        for head in [&b"\x1b[2J"[..], b"a\0b", b"a\x7f", b"\xff\xfe"] {
+            assert!(refused(true, false, None, head).is_some(), "{head:?}");
+        }
+        // UTF-8 cut at the end of the first block is still text.
+        assert_eq!(refused(true, false, None, &"é".as_bytes()[..1]), None);
+        // --force, a pipe or a file: written.
+        assert_eq!(refused(true, true, None, png), None);
+        assert_eq!(refused(true, true, Some(Format::Png), b""), None);
+        assert_eq!(refused(false, false, None, png), None);
+        assert_eq!(refused(false, false, Some(Format::Raw), b""), None);
+    }
 }

@@ -35,21 +35,24 @@ pub fn mime(head: &[u8]) -> &'static str {
     if crate::netpbm::sniff(head) {
         return "image/x-portable-anymap";
     }
-    // Text: valid UTF-8 (a cut multi-byte sequence at the end is fine) with
-    // no control bytes but whitespace.
+    if !head.is_empty() && is_text(head) {
+        return "text/plain;charset=utf-8";
+    }
+    "application/octet-stream"
+}
+
+/// Whether `head` (the first bytes of something) is text: valid UTF-8 (a
+/// multi-byte sequence cut at the end is fine) with no control bytes but
+/// TAB, LF, FF and CR (so no terminal escapes). Empty is text.
+pub fn is_text(head: &[u8]) -> bool {
     let valid = match std::str::from_utf8(head) {
         Ok(_) => true,
         Err(e) => e.error_len().is_none(),
     };
-    if !head.is_empty()
-        && valid
+    valid
         && head
             .iter()
-            .all(|&b| b >= 0x20 || matches!(b, b'\t' | b'\n' | b'\r' | 0x0C))
-    {
-        return "text/plain;charset=utf-8";
-    }
-    "application/octet-stream"
+            .all(|&b| (b >= 0x20 && b != 0x7F) || matches!(b, b'\t' | b'\n' | b'\r' | 0x0C))
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {

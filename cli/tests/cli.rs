@@ -320,7 +320,7 @@ fn decode_invalid_byte_reports_offset() {
     let line = assert_one_line_failure(&out);
     assert_eq!(
         line,
-        "pixb64: invalid base64: invalid byte 0x21 ('!') at offset 1234"
+        "pixb64: base64 in stdin: invalid byte 0x21 ('!') at offset 1234"
     );
 }
 
@@ -338,7 +338,7 @@ fn decode_invalid_byte_far_into_a_stream() {
     let line = assert_one_line_failure(&out);
     assert_eq!(
         line,
-        format!("pixb64: invalid base64: invalid byte 0x2a ('*') at offset {at}")
+        format!("pixb64: base64 in stdin: invalid byte 0x2a ('*') at offset {at}")
     );
     // Decoding stopped at the fault: no more than the bytes before it came out.
     assert!(
@@ -373,7 +373,7 @@ fn decode_other_faults_report_offsets() {
     for (input, expected) in cases {
         let out = run(&["decode"], input);
         let line = assert_one_line_failure(&out);
-        assert!(line.starts_with("pixb64: invalid base64: "), "{line}");
+        assert!(line.starts_with("pixb64: base64 in stdin: "), "{line}");
         assert!(
             line.contains(expected),
             "input {input:?}: got {line:?}, want {expected:?}"
@@ -415,7 +415,7 @@ fn decode_failure_leaves_existing_output_untouched() {
     text.extend_from_slice(b"QUJD=");
     let out = run(&["decode", "-o", dest.to_str().unwrap()], &text);
     let line = assert_one_line_failure(&out);
-    assert!(line.starts_with("pixb64: invalid base64: "), "{line}");
+    assert!(line.starts_with("pixb64: base64 in stdin: "), "{line}");
     assert_eq!(fs::read(&dest).unwrap(), b"precious existing contents");
     assert_eq!(fs::metadata(&dest).unwrap().modified().unwrap(), before);
     assert_eq!(dir.entries(), ["out.bin"], "temporary file left behind");
@@ -577,4 +577,91 @@ fn decode_errors_explain_and_trailing_bits_flag() {
     let out = run(&["decode", "--trailing-bits"], b"aGVsbG9=");
     assert_ok(&out);
     assert_eq!(out.stdout, b"hello");
+}
+
+/// Binary output to a pipe needs no `--force` (the tests' stdout is a pipe;
+/// the refusal for a terminal is unit-tested in main.rs); `--force` and `-f`
+/// are accepted and change nothing there.
+#[test]
+fn binary_output_to_a_pipe_is_written() {
+    let data = bytes(5000, 31);
+    let text = reference(&data);
+    for args in [&["decode"][..], &["decode", "--force"], &["decode", "-f"]] {
+        let out = run(args, &text);
+        assert_ok(&out);
+        assert_eq!(out.stdout, data, "{args:?}");
+    }
+    let out = run(&["decode", "--to", "raw", "--force"], b"");
+    assert_eq!(out.status.code(), Some(1));
+}
+
+/// `--lenient` gives what Python's `base64.b64decode` gives (its
+/// non-validating default), and fails where it raises.
+#[test]
+fn lenient_decodes_as_python_b64decode() {
+    // (input, base64.b64decode(input) or None where Python raises), Python 3.11.
+    let table: &[(&[u8], Option<&[u8]>)] = &[
+        (b"aGVsbG8=", Some(b"hello")),
+        (b"aGVsbG8", None),
+        (b"aGVsbG9=", Some(b"hello")),
+        (b"YQ=", None),
+        (b"Y", None),
+        (b"YQ==YWJj", Some(b"a")),
+        (b"=YQ==", Some(b"a")),
+        (b"Y=Q==", Some(b"a")),
+        (b"YQ=a=", Some(b"a\x06")),
+        (b"YW=Jj", Some(b"abc")),
+        (b"YWJ=YQ==", Some(b"ab")),
+        (b"a-b_c", None),
+        (b"aG!Vs bG8=", Some(b"hello")),
+        (b"", Some(b"")),
+        (b"====", Some(b"")),
+        (b"YQ===", Some(b"a")),
+        (b"Y Q = =", Some(b"a")),
+        (b"YWJjZA=", None),
+        (b"\xffYQ==", Some(b"a")),
+        (b"Zh==", Some(b"f")),
+        (b"Zm9v=", Some(b"foo")),
+        (b"Zm9vY=", None),
+        (b"YQ==\x00garbage", Some(b"a")),
+        (b"QU=JD", Some(b"ABC")),
+        (b"Y\xc3\xa9WJj", Some(b"abc")),
+        (b"YW\x0aJj\x0d\x0aZA==", Some(b"abcd")),
+    ];
+    for &(input, want) in table {
+        let out = run(&["decode", "--lenient"], input);
+        match want {
+            Some(w) => {
+                assert_ok(&out);
+                assert_eq!(out.stdout, w, "{:?}", String::from_utf8_lossy(input));
+            }
+            None => {
+                let line = assert_one_line_failure(&out);
+                assert!(line.starts_with("pixb64: base64 in stdin: "), "{line}");
+            }
+        }
+    }
+    // The two failures, in words.
+    assert_eq!(
+        assert_one_line_failure(&run(&["decode", "--lenient"], b"YQ")),
+        "pixb64: base64 in stdin: incorrect padding: the last group has 2 symbols and no '=' to complete it (Python: Incorrect padding; --no-pad accepts it)"
+    );
+    assert_eq!(
+        assert_one_line_failure(&run(&["decode", "--lenient"], b"Zm9v!Y")),
+        "pixb64: base64 in stdin: the number of data characters (5) is 1 more than a multiple of 4 (Python: Invalid base64-encoded string)"
+    );
+    let out = run(&["decode", "--lenient", "--no-pad"], b"YQ");
+    assert_ok(&out);
+    assert_eq!(out.stdout, b"a");
+    // urlsafe_b64decode: '-' and '_' read as '+' and '/', which are read too.
+    let out = run(&["decode", "--lenient", "--url-safe"], b"_-8=\n+/8=");
+    assert_ok(&out);
+    assert_eq!(out.stdout, b"\xff\xef");
+    // A long wrapped stream with junk, across the reader's buffers.
+    let data = bytes(300_000, 37);
+    let mut text = wrap(reference(&data).trim_ascii_end(), 76, b"\n");
+    text.splice(100_000..100_000, b"!!\x00@@ ".iter().copied());
+    let out = run(&["decode", "--lenient"], &text);
+    assert_ok(&out);
+    assert_eq!(out.stdout, data);
 }

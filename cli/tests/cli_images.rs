@@ -244,18 +244,24 @@ fn info_reports_exact_sizes() {
 #[test]
 fn image_errors_are_one_line() {
     let e = fails(&run(&["encode", "--png"], b"hello"));
-    assert!(e.contains("invalid image"), "{e}");
+    assert_eq!(
+        e,
+        "pixb64: stdin is not an image pixb64 reads (PNG, JPEG, PGM/PPM/PAM; or give --raw WxHxC): it starts with 68 65 6C 6C 6F\n"
+    );
     let e = fails(&run(&["encode", "--png", "--raw", "2x2x3"], b"short"));
     assert!(e.contains("raw pixels"), "{e}");
     let e = fails(&run(&["decode", "--to", "png"], b"aGVsbG8="));
-    assert!(e.contains("invalid image"), "{e}");
+    assert_eq!(
+        e,
+        "pixb64: the data decoded from stdin is not an image pixb64 reads (PNG, JPEG, PGM/PPM/PAM): it starts with 68 65 6C 6C 6F\n"
+    );
     let e = fails(&run(&["decode"], b"data:image/png;base64,iVBO!"));
-    assert!(
-        e.contains("invalid base64") && e.contains("offset 4"),
-        "{e}"
+    assert_eq!(
+        e,
+        "pixb64: data: URL in stdin: base64 after the ',': invalid byte 0x21 ('!') at offset 4\n"
     );
     let e = fails(&run(&["info"], b"data:nocomma"));
-    assert!(e.contains("data: URL"), "{e}");
+    assert_eq!(e, "pixb64: data: URL in stdin: no ',' before its body\n");
     let mut bad = std::fs::read(data("pngsuite/basn2c08.png")).unwrap();
     bad[20] ^= 0xFF; // the IHDR's height
     let e = fails(&run(&["info"], &bad));
@@ -486,12 +492,281 @@ fn jpeg_decodes_in_the_three_modes_and_other_formats_are_named() {
     assert_eq!(dims(&color, wrapped.as_bytes()), (16, 24, 3));
     // info reads JPEG.
     let info = String::from_utf8(ok(&run(&["info"], &jpg))).unwrap();
-    assert!(
-        info.starts_with("source     jpeg\nimage      24x16, 3 channels"),
-        "{info}"
-    );
+    assert!(info.starts_with("source     jpeg\n"), "{info}");
+    assert!(info.contains("\nimage      24x16, 3 channels"), "{info}");
     // A GIF is named.
     let gif = base64::engine::general_purpose::STANDARD.encode(b"GIF89a\x01\x00\x01\x00");
     let msg = fails(&run(&["decode", "--to", "png"], gif.as_bytes()));
-    assert!(msg.contains("a GIF file, not PNG or JPEG"), "{msg}");
+    assert_eq!(
+        msg,
+        "pixb64: the data decoded from stdin is a GIF file; pixb64 reads PNG, JPEG and PGM/PPM/PAM images\n"
+    );
+}
+
+/// Error messages name the input and say each thing once.
+#[test]
+fn error_messages_name_the_input_once() {
+    let dir = std::env::temp_dir().join(format!("pixb64-err-names-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = std::fs::read(data("pngsuite/basn2c08.png")).unwrap();
+    let cut = dir.join("cut.png");
+    std::fs::write(&cut, &file[..100]).unwrap();
+    let bad = dir.join("bad.b64");
+    std::fs::write(&bad, b"a!bc\n").unwrap();
+    let missing = dir.join("missing");
+    let s = |p: &Path| p.to_str().unwrap().to_owned();
+    let cases: Vec<(Vec<String>, String)> = vec![
+        (
+            vec!["encode".into(), "--png".into(), s(&cut)],
+            format!(
+                "pixb64: PNG in '{}': file ends at byte 100, inside chunk IDAT\n",
+                cut.display()
+            ),
+        ),
+        (
+            vec!["decode".into(), s(&bad)],
+            format!(
+                "pixb64: base64 in '{}': invalid byte 0x21 ('!') at offset 1\n",
+                bad.display()
+            ),
+        ),
+        (
+            vec!["info".into(), s(&missing)],
+            format!(
+                "pixb64: cannot open '{}': No such file or directory (os error 2)\n",
+                missing.display()
+            ),
+        ),
+        (
+            vec!["encode".into(), "-o".into(), s(&dir), s(&cut)],
+            format!("pixb64: cannot write '{}': is a directory\n", dir.display()),
+        ),
+    ];
+    for (args, want) in cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        assert_eq!(fails(&run(&args, b"")), want, "{args:?}");
+    }
+    // The image decoded from base64: offsets in the decoded bytes.
+    let text = base64::engine::general_purpose::STANDARD.encode(&file[..100]);
+    assert_eq!(
+        fails(&run(&["decode", "--to", "ppm"], text.as_bytes())),
+        "pixb64: PNG decoded from stdin: file ends at byte 100, inside chunk IDAT\n"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `info` on any file: its bytes, base64 (padded and not) and data: URI
+/// lengths equal the library's length functions and what `encode` writes,
+/// whether the file is given as it is, as base64 or as a data: URI.
+#[test]
+fn info_reports_any_file() {
+    use pixb64::base64::{STANDARD, STANDARD_NO_PAD};
+    let png = std::fs::read(data("pngsuite/basn2c08.png")).unwrap();
+    let jpg = std::fs::read(data("jpeg/exif6_q90_24x16.jpg")).unwrap();
+    let files: Vec<(&str, Vec<u8>, &str, &str)> = vec![
+        ("png", png, "image/png", "png"),
+        ("jpeg", jpg, "image/jpeg", "jpeg"),
+        (
+            "text",
+            b"hello, world\n".to_vec(),
+            "text/plain;charset=utf-8",
+            "file",
+        ),
+        (
+            "gif",
+            b"GIF89a\x01\x00\x01\x00\x00".to_vec(),
+            "image/gif",
+            "file",
+        ),
+        ("binary", pseudo(1001), "application/octet-stream", "file"),
+        ("empty", Vec::new(), "application/octet-stream", "file"),
+    ];
+    let num = |j: &serde_json::Value, k: &str| j[k].as_u64().unwrap_or_else(|| panic!("{k}: {j}"));
+    for (what, file, ty, source) in &files {
+        let n = file.len();
+        let b64 = ok(&run(&["encode"], file));
+        let unpadded = ok(&run(&["encode", "--no-pad"], file));
+        let uri = ok(&run(&["encode", "--data-uri"], file));
+        assert!(
+            uri.starts_with(format!("data:{ty};base64,").as_bytes()),
+            "{what}"
+        );
+        let text = STANDARD.encode(file);
+        let as_uri = format!("data:{ty};base64,{text}");
+        let mut inputs = vec![(file.clone(), *source)];
+        if n > 0 {
+            inputs.push((text.clone().into_bytes(), "base64"));
+            inputs.push((as_uri.into_bytes(), "data-uri"));
+        }
+        for (input, source) in inputs {
+            let j: serde_json::Value =
+                serde_json::from_slice(&ok(&run(&["info", "--json"], &input))).unwrap();
+            assert_eq!(j["source"], source, "{what}: {j}");
+            assert_eq!(j["file_type"], *ty, "{what}: {j}");
+            assert_eq!(num(&j, "file_bytes"), n as u64, "{what}");
+            assert_eq!(
+                num(&j, "base64_bytes"),
+                STANDARD.encoded_len(n).unwrap() as u64
+            );
+            assert_eq!(num(&j, "base64_bytes"), b64.len() as u64 - 1, "{what}");
+            assert_eq!(
+                num(&j, "base64_unpadded_bytes"),
+                STANDARD_NO_PAD.encoded_len(n).unwrap() as u64
+            );
+            assert_eq!(num(&j, "base64_unpadded_bytes"), unpadded.len() as u64 - 1);
+            assert_eq!(
+                num(&j, "data_uri_bytes"),
+                pixb64::data_uri::encoded_len(ty, n).unwrap() as u64
+            );
+            assert_eq!(num(&j, "data_uri_bytes"), uri.len() as u64 - 1, "{what}");
+            let image = matches!(*what, "png" | "jpeg");
+            assert_eq!(j["width"].is_u64(), image, "{what}: {j}");
+            // The text form says the same.
+            let t = String::from_utf8(ok(&run(&["info"], &input))).unwrap();
+            assert!(t.starts_with(&format!("source     {source}")), "{t}");
+            assert!(
+                t.contains(&format!("\nfile       {n} bytes, {ty}\n")),
+                "{t}"
+            );
+            assert!(
+                t.contains(&format!("{} unpadded\n", unpadded.len() - 1)),
+                "{t}"
+            );
+            assert!(
+                t.contains(&format!("\ndata URI   {} bytes", uri.len() - 1)),
+                "{t}"
+            );
+        }
+    }
+    // Text that is not base64 is the file itself, and says why; --bytes
+    // takes base64 text as it is.
+    let j: serde_json::Value =
+        serde_json::from_slice(&ok(&run(&["info", "--json"], b"hello!\n"))).unwrap();
+    assert_eq!(j["source"], "file");
+    assert_eq!(j["not_base64"], "invalid byte 0x21 ('!') at offset 5");
+    let j: serde_json::Value =
+        serde_json::from_slice(&ok(&run(&["info", "--json", "--bytes"], b"aGVsbG8=\n"))).unwrap();
+    assert_eq!(
+        (j["source"].as_str(), num(&j, "file_bytes")),
+        (Some("file"), 9)
+    );
+    // Past the bytes info keeps (1 MiB), through base64 and as it is.
+    let big = pseudo(3 << 20);
+    let text = STANDARD.encode(&big);
+    for (input, source, n) in [
+        (big.clone(), "file", big.len()),
+        (text.into_bytes(), "base64", big.len()),
+    ] {
+        let j: serde_json::Value =
+            serde_json::from_slice(&ok(&run(&["info", "--json"], &input))).unwrap();
+        assert_eq!(j["source"], source);
+        assert_eq!(num(&j, "file_bytes"), n as u64);
+    }
+}
+
+/// `bench FILE...`: per file, a base64 row per backend this CPU runs and,
+/// for an image, a PNG row at the default level.
+#[test]
+fn bench_runs_on_files() {
+    let dir = std::env::temp_dir().join(format!("pixb64-bench-files-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = dir.join("note.txt");
+    std::fs::write(&text, b"hello, bench\n").unwrap();
+    let png = data("pngsuite/basn2c08.png");
+    let out = ok(&run_env(
+        &["bench", text.to_str().unwrap(), png.to_str().unwrap()],
+        b"",
+        &[("PIXB64_BENCH_QUICK", "1")],
+    ));
+    let out = String::from_utf8(out).unwrap();
+    let sections: Vec<&str> = out.split("\n\n").collect();
+    assert_eq!(sections.len(), 4, "{out}");
+    assert!(sections[0].starts_with("pixb64 bench (best of 1;"), "{out}");
+    let png_len = std::fs::metadata(&png).unwrap().len();
+    assert!(
+        sections[1].starts_with(&format!(
+            "'{}': 13 bytes, text/plain;charset=utf-8\nbase64 (GB/s of the file's bytes)\n| backend | encode | decode |\n",
+            text.display()
+        )),
+        "{out}"
+    );
+    assert!(
+        sections[2].starts_with(&format!(
+            "'{}': {png_len} bytes, image/png\n",
+            png.display()
+        )),
+        "{out}"
+    );
+    for s in &sections[1..3] {
+        for &b in pixb64::base64::Backend::ALL {
+            assert_eq!(
+                s.contains(&format!("\n| {b} | ")),
+                b.is_available(),
+                "{b}: {out}"
+            );
+        }
+    }
+    assert!(
+        sections[3].starts_with("PNG, 32x32 3 channels 8-bit (MB/s of raw pixels; decode of the file; size as PNG/raw)\n| level | encode MB/s | decode MB/s | PNG/raw |\n|---:|---:|---:|---:|\n| 1 | "),
+        "{out}"
+    );
+    assert_eq!(sections[3].lines().count(), 4, "{out}");
+    // A missing file: nothing timed, one line.
+    let missing = dir.join("missing");
+    let out = run(
+        &["bench", png.to_str().unwrap(), missing.to_str().unwrap()],
+        b"",
+    );
+    assert!(fails(&out).contains("cannot open"));
+    assert!(out.stdout.is_empty());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// `backends` lists every base64 backend and PNG kernel with what this CPU
+/// runs, agreeing with the library; `--runnable` names the base64 ones.
+#[test]
+fn backends_says_what_this_cpu_runs() {
+    use pixb64::base64::Backend;
+    let text = String::from_utf8(ok(&run(&["backends"], b""))).unwrap();
+    let runs: Vec<&str> = Backend::ALL
+        .iter()
+        .filter(|b| b.is_available())
+        .map(|b| b.name())
+        .collect();
+    assert!(
+        text.starts_with(&format!(
+            "base64 backends (in use: {}, the best this CPU runs)\n",
+            runs.last().unwrap()
+        )),
+        "{text}"
+    );
+    for &b in Backend::ALL {
+        let line = text
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(b.name()))
+            .unwrap_or_else(|| panic!("{b}: {text}"));
+        assert_eq!(
+            line.ends_with("runs on this CPU"),
+            b.is_available(),
+            "{line}"
+        );
+    }
+    for k in pixb64::kernels::kernels() {
+        let line = format!("  {} {}", k.task, k.isa);
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(&line))
+            .unwrap_or_else(|| panic!("{line}: {text}"));
+        assert_eq!(line.ends_with("runs on this CPU"), k.available, "{line}");
+    }
+    let names = String::from_utf8(ok(&run(&["backends", "--runnable"], b""))).unwrap();
+    assert_eq!(names.lines().collect::<Vec<_>>(), runs);
+    let forced = ok(&run_env(
+        &["backends"],
+        b"",
+        &[("PIXB64_BACKEND", "scalar")],
+    ));
+    assert!(String::from_utf8(forced)
+        .unwrap()
+        .starts_with("base64 backends (in use: scalar, forced by PIXB64_BACKEND)\n"));
 }
