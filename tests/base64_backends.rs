@@ -173,7 +173,11 @@ fn one_bad_byte_at_every_position() {
 #[test]
 fn one_bad_byte_in_every_short_text() {
     let mut rng = SplitMix(0x7368_6f72_7462_6164);
-    let bad: &[u8] = if cfg!(miri) { b"=" } else { b"!=\n\x00\x80\xff-_" };
+    let bad: &[u8] = if cfg!(miri) {
+        b"="
+    } else {
+        b"!=\n\x00\x80\xff-_"
+    };
     let lens: Vec<usize> = if cfg!(miri) {
         vec![4, 13]
     } else {
@@ -241,10 +245,18 @@ fn every_final_group_like_scalar() {
     let lengths: Vec<usize> = if cfg!(miri) {
         vec![1, 2, 3, 63]
     } else {
-        [0..=6, 10..=18, 22..=26, 30..=34, 46..=50, 60..=68, 126..=130]
-            .into_iter()
-            .flatten()
-            .collect()
+        [
+            0..=6,
+            10..=18,
+            22..=26,
+            30..=34,
+            46..=50,
+            60..=68,
+            126..=130,
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
     };
     let lasts: Vec<u8> = if cfg!(miri) {
         b"AB=!".to_vec()

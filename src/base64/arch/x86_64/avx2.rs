@@ -745,21 +745,28 @@ pub(crate) fn encode_final(
 /// encoded length, at most 32), of which the first `data` are data symbols
 /// and the rest `=`: one block from two partial loads in the layout of
 /// [`load_wide`] (bytes 0..12 at 4..16 of lane 0, 12..24 at 0..12 of lane
-/// 1), whose zero bytes past the tail are base64's zero fill, stored
-/// through a stack buffer.
+/// 1), whose zero bytes past the tail are base64's zero fill, and partial
+/// stores a lane at a time.
 #[target_feature(enable = "avx2")]
 #[inline]
 fn encode_last(lut: V, tail: &[u8], data: usize, out: &mut [u8]) {
     debug_assert!((1..=ENC_IN).contains(&tail.len()) && data <= out.len());
-    let (lo, hi) = tail.split_at(tail.len().min(ENC_IN / 2));
+    let t = tail.len();
+    let hi = &tail[t.min(12)..];
+    // Bytes 0..12 (the shift drops 12..16 of a whole 16-byte load).
+    let lo = &tail[..if t >= 16 { 16 } else { t.min(12) }];
     let lo = _mm_slli_si128::<4>(ssse3::load_partial(lo));
     let v = _mm256_set_m128i(ssse3::load_partial(hi), lo);
     let e = encode_block(v, lut);
-    let mut buf = [0u8; ENC_OUT];
-    // SAFETY: `buf` is 32 bytes.
-    unsafe { store(buf.as_mut_ptr(), e) };
-    let n = out.len();
-    super::copy_short(out, &buf[..n]);
+    // Symbols 0..16 in lane 0, 16..32 in lane 1.
+    let (lo, hi) = (_mm256_castsi256_si128(e), _mm256_extracti128_si256::<1>(e));
+    if out.len() > 16 {
+        let (a, b) = out.split_at_mut(16);
+        ssse3::store_partial(a, lo);
+        ssse3::store_partial(b, hi);
+    } else {
+        ssse3::store_partial(out, lo);
+    }
     ssse3::pad_symbols(out, data);
 }
 
@@ -842,17 +849,24 @@ fn decode_last(luts: &Luts, symbols: &[u8], check_trailing: bool, out: &mut [u8]
         16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
     );
     let live = _mm256_cmpgt_epi8(_mm256_set1_epi8(n as i8), lanes);
-    let t = _mm256_and_si256(translate_symbols(v, index, luts), live);
-    let mut buf = [0u8; DEC_IN];
-    // SAFETY: `buf` is 32 bytes, and the store writes buf[..28].
-    unsafe { store_packed(buf.as_mut_ptr(), pack(t)) };
+    let p = pack(_mm256_and_si256(translate_symbols(v, index, luts), live));
     let m = out.len();
-    // (Byte m of a whole final group is a cleared lane's, or the zero top
-    // byte of a packed group.)
-    if check_trailing && buf[m] != 0 {
+    // Output byte m is byte m of lane 0 below 12, else byte m - 12 of lane
+    // 1 (bit m + 4 of the mask). A whole final group's is a cleared lane's,
+    // or the zero top byte of a packed group.
+    let bit = if m < 12 { m } else { m + 4 };
+    if check_trailing && (zero_bytes(p) >> bit) & 1 == 0 {
         return None;
     }
-    super::copy_short(out, &buf[..m]);
+    // 12 bytes from each lane.
+    let (lo, hi) = (_mm256_castsi256_si128(p), _mm256_extracti128_si256::<1>(p));
+    if m > 12 {
+        let (a, b) = out.split_at_mut(12);
+        ssse3::store_partial(a, lo);
+        ssse3::store_partial(b, hi);
+    } else {
+        ssse3::store_partial(out, lo);
+    }
     Some(())
 }
 

@@ -743,7 +743,10 @@ pub(super) fn load_partial(src: &[u8]) -> V {
     debug_assert!(n <= 16);
     let word = |b: &[u8]| u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
     let half = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-    if n >= 8 {
+    if n == 16 {
+        // SAFETY: `src` is 16 readable bytes.
+        unsafe { load(src.as_ptr()) }
+    } else if n >= 8 {
         // The last 8 bytes, moved up to where they end (n): below byte 8
         // they repeat bytes of the first 8.
         let x = u128::from(word(&src[..8])) | (u128::from(word(&src[n - 8..])) << (8 * (n - 8)));
@@ -761,6 +764,47 @@ pub(super) fn load_partial(src: &[u8]) -> V {
         };
         _mm_cvtsi64_si128(x as i64)
     }
+}
+
+/// Stores the first `dst.len()` (at most 16) bytes of `v` into `dst`: two
+/// overlapping stores of 8 (or 4) bytes from general registers, so nothing
+/// past `dst` is written and no load has to wait on a vector store (a stack
+/// buffer copied out would, and AVX2's two-lane stores into one would fail
+/// store forwarding). Shared with the AVX2 kernel, a lane at a time.
+#[target_feature(enable = "ssse3")]
+#[inline]
+pub(super) fn store_partial(dst: &mut [u8], v: V) {
+    let n = dst.len();
+    debug_assert!(n <= 16);
+    let lo = _mm_cvtsi128_si64(v) as u64;
+    if n == 16 {
+        dst.copy_from_slice(&(u128::from(lo) | (u128::from(high_word(v)) << 64)).to_le_bytes());
+    } else if n >= 8 {
+        let x = u128::from(lo) | (u128::from(high_word(v)) << 64);
+        dst[..8].copy_from_slice(&lo.to_le_bytes());
+        dst[n - 8..].copy_from_slice(&((x >> (8 * (n - 8))) as u64).to_le_bytes());
+    } else if n >= 4 {
+        dst[..4].copy_from_slice(&(lo as u32).to_le_bytes());
+        dst[n - 4..].copy_from_slice(&((lo >> (8 * (n - 4))) as u32).to_le_bytes());
+    } else if n > 0 {
+        dst[0] = lo as u8;
+        dst[n / 2] = (lo >> (8 * (n / 2))) as u8;
+        dst[n - 1] = (lo >> (8 * (n - 1))) as u8;
+    }
+}
+
+/// Bytes 8..16 of `v`.
+#[target_feature(enable = "ssse3")]
+#[inline]
+fn high_word(v: V) -> u64 {
+    _mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v)) as u64
+}
+
+/// Whether byte `i` (below 16) of `v` is zero.
+#[target_feature(enable = "ssse3")]
+#[inline]
+fn byte_is_zero(v: V, i: usize) -> bool {
+    (zero_bytes(v) >> i) & 1 != 0
 }
 
 /// Writes `=` over the symbols of `out` from `data` on (none, one or two:
@@ -822,17 +866,12 @@ pub(crate) fn encode_final(
 /// Encodes the last 1..=12 input bytes `tail` into all of `out` (their
 /// encoded length, at most 16), of which the first `data` are data symbols
 /// and the rest `=`: one block from a partial load, whose zero bytes past
-/// the tail are base64's zero fill, stored through a stack buffer.
+/// the tail are base64's zero fill, and a partial store.
 #[target_feature(enable = "ssse3")]
 #[inline]
 fn encode_last(lut: V, tail: &[u8], data: usize, out: &mut [u8]) {
     debug_assert!((1..=ENC_IN).contains(&tail.len()) && data <= out.len());
-    let e = encode_block(load_partial(tail), lut);
-    let mut buf = [0u8; ENC_OUT];
-    // SAFETY: `buf` is 16 bytes.
-    unsafe { store(buf.as_mut_ptr(), e) };
-    let n = out.len();
-    super::copy_short(out, &buf[..n]);
+    store_partial(out, encode_block(load_partial(tail), lut));
     pad_symbols(out, data);
 }
 
@@ -917,16 +956,13 @@ fn decode_last(luts: &Luts, symbols: &[u8], check_trailing: bool, out: &mut [u8]
     #[rustfmt::skip]
     let lanes = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
     let live = _mm_cmpgt_epi8(_mm_set1_epi8(n as i8), lanes);
-    let t = _mm_and_si128(translate_symbols(v, index, luts), live);
-    let mut buf = [0u8; DEC_IN];
-    // SAFETY: `buf` is 16 bytes.
-    unsafe { store(buf.as_mut_ptr(), pack(t)) };
+    let p = pack(_mm_and_si128(translate_symbols(v, index, luts), live));
     let m = out.len();
     // (Byte m of a whole final group is a cleared lane's, or `pack`'s zero.)
-    if check_trailing && buf[m] != 0 {
+    if check_trailing && !byte_is_zero(p, m) {
         return None;
     }
-    super::copy_short(out, &buf[..m]);
+    store_partial(out, p);
     Some(())
 }
 
