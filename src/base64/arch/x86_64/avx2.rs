@@ -705,8 +705,9 @@ fn load_partial(src: &[u8]) -> V {
 /// into `output[..n]` and returns `Ok(n)`, or fails, writing nothing, if
 /// `output` is shorter than the encoding: the whole of
 /// `Base64::encode_to_slice` for this backend (as AVX-512's `encode_final`).
-/// Every whole block but the last 1..=24 bytes goes through
-/// [`encode_prefix`]; those last bytes are one block ([`encode_last`]).
+/// The whole blocks before the last 1..=24 bytes go a block at a time (up
+/// to four) or through [`encode_prefix`]; those last bytes are one block
+/// ([`encode_last`]).
 #[target_feature(enable = "avx2")]
 pub(crate) fn encode_final(
     alphabet: Alphabet,
@@ -723,17 +724,18 @@ pub(crate) fn encode_final(
     let head = (len - 1) / ENC_IN * ENC_IN;
     let w = head / 3 * 4;
     let lut = enc_lut(alphabet);
-    if head == ENC_IN {
-        // One whole block before the last: no loop.
-        // SAFETY: head = 24 < len, and w = 32 < needed: input[..24] and
-        // output[..32] are in bounds.
-        unsafe {
-            store(
-                output.as_mut_ptr(),
-                encode_block(load_exact(input.as_ptr()), lut),
-            )
-        };
-    } else if head > 0 {
+    if head <= UNROLL * ENC_IN {
+        // Up to 96 bytes before the last block: a block at a time, inline
+        // (the prefix kernel's call and setup cost more than these blocks).
+        for k in 0..head / ENC_IN {
+            // SAFETY: k < head / 24: input[24 k .. 24 k + 24] is inside
+            // input[..head], and output[32 k .. 32 k + 32] inside output[..w].
+            unsafe {
+                let v = load_exact(input.as_ptr().add(k * ENC_IN));
+                store(output.as_mut_ptr().add(k * ENC_OUT), encode_block(v, lut));
+            }
+        }
+    } else {
         let done = encode_prefix(alphabet, &input[..head], &mut output[..w]);
         debug_assert_eq!(done, (head, w));
     }

@@ -833,8 +833,9 @@ fn enc_lut(alphabet: Alphabet) -> V {
 /// into `output[..n]` and returns `Ok(n)`, or fails, writing nothing, if
 /// `output` is shorter than the encoding: the whole of
 /// `Base64::encode_to_slice` for this backend (as AVX-512's `encode_final`).
-/// Every whole block but the last 1..=12 bytes goes through
-/// [`encode_prefix`]; those last bytes are one block ([`encode_last`]).
+/// The whole blocks before the last 1..=12 bytes go a block at a time (up
+/// to four) or through [`encode_prefix`]; those last bytes are one block
+/// ([`encode_last`]).
 #[target_feature(enable = "ssse3")]
 pub(crate) fn encode_final(
     alphabet: Alphabet,
@@ -850,16 +851,23 @@ pub(crate) fn encode_final(
     }
     let head = (len - 1) / ENC_IN * ENC_IN;
     let w = head / 3 * 4;
-    if head > 0 {
+    let lut = enc_lut(alphabet);
+    if head <= UNROLL * ENC_IN {
+        // Up to 48 bytes before the last block: a block at a time, inline
+        // (the prefix kernel's call and setup cost more than these blocks).
+        for k in 0..head / ENC_IN {
+            // SAFETY: k < head / 12: input[12 k .. 12 k + 12] is inside
+            // input[..head], and output[16 k .. 16 k + 16] inside output[..w].
+            unsafe {
+                let v = load_exact(input.as_ptr().add(k * ENC_IN));
+                store(output.as_mut_ptr().add(k * ENC_OUT), encode_block(v, lut));
+            }
+        }
+    } else {
         let done = encode_prefix(alphabet, &input[..head], &mut output[..w]);
         debug_assert_eq!(done, (head, w));
     }
-    encode_last(
-        enc_lut(alphabet),
-        &input[head..],
-        data - w,
-        &mut output[w..],
-    );
+    encode_last(lut, &input[head..], data - w, &mut output[w..]);
     Ok(needed)
 }
 
