@@ -877,9 +877,19 @@ pub(crate) static KERNELS: Kernels = Kernels {
     encode_prefix: Some(encode_prefix),
     decode_prefix: Some(decode_prefix),
     decode_prefix_skip_ws: Some(decode_prefix_skip_ws),
-    encode_final: Some(encode_final),
-    decode_small: Some(decode_small),
-    small_max: SMALL_MAX,
+    // Not in the small form (`pixb64_small`: flash over speed), whose
+    // decode takes the general path anyway.
+    encode_final: if cfg!(pixb64_small) {
+        None
+    } else {
+        Some(encode_final)
+    },
+    decode_small: if cfg!(pixb64_small) {
+        None
+    } else {
+        Some(decode_small)
+    },
+    small_max: if cfg!(pixb64_small) { 0 } else { SMALL_MAX },
     ..Kernels::NONE
 };
 
