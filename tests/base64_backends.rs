@@ -168,6 +168,35 @@ fn one_bad_byte_at_every_position() {
     }
 }
 
+/// One bad byte at every position of every short text (what the
+/// small-input kernels take whole: up to 128 symbols, padding included).
+#[test]
+fn one_bad_byte_in_every_short_text() {
+    let mut rng = SplitMix(0x7368_6f72_7462_6164);
+    let bad: &[u8] = if cfg!(miri) {
+        b"="
+    } else {
+        b"!=\n\x00\x80\xff-_"
+    };
+    let lens: Vec<usize> = if cfg!(miri) {
+        vec![4, 13]
+    } else {
+        (1..=98).collect()
+    };
+    for codec in codecs_with_ws_variants() {
+        for &n in &lens {
+            let text = codec.naive.encode(&rng.bytes(n));
+            for p in 0..text.len() {
+                for &b in bad {
+                    let mut t = text.clone();
+                    t[p] = b;
+                    check_decode(&codec, &t);
+                }
+            }
+        }
+    }
+}
+
 /// Whitespace runs (for the skipping codecs) and '=' inserted at block
 /// boundaries and everywhere else.
 #[test]
@@ -216,10 +245,18 @@ fn every_final_group_like_scalar() {
     let lengths: Vec<usize> = if cfg!(miri) {
         vec![1, 2, 3, 63]
     } else {
-        [0..=6, 14..=18, 46..=50, 60..=68, 126..=130]
-            .into_iter()
-            .flatten()
-            .collect()
+        [
+            0..=6,
+            10..=18,
+            22..=26,
+            30..=34,
+            46..=50,
+            60..=68,
+            126..=130,
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
     };
     let lasts: Vec<u8> = if cfg!(miri) {
         b"AB=!".to_vec()

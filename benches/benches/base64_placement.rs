@@ -10,11 +10,18 @@
 //! fixed set of pairs) and reports, per function, the median over the
 //! placements of the best of 9 runs of 20k calls, in ns per call.
 //!
+//! One table per pixb64 SIMD backend this CPU runs (AVX-512 VBMI, AVX2,
+//! SSSE3), each against the same peer numbers: simdutf picks its best
+//! implementation (AVX-512 on Zen 4; `SIMDUTF_FORCE_IMPLEMENTATION=haswell`
+//! makes it AVX2, and the header says so), and base64-simd 0.8 has no
+//! AVX-512 kernels, so it runs AVX2 on any AVX2 CPU (it has no switch to
+//! force SSSE3).
+//!
 //! `cargo bench -p pixb64-benches --bench base64_placement`
 use std::hint::black_box;
 use std::time::Instant;
 
-use pixb64::base64::{Backend, STANDARD};
+use pixb64::base64::{Backend, Base64, STANDARD};
 
 const PAIRS: [(usize, usize); 16] = [
     (0, 0),
@@ -64,37 +71,46 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    let avx512 = STANDARD.with_backend(Backend::Avx512Vbmi);
-    let Some(ours) = avx512 else {
-        println!("no AVX-512 VBMI here; nothing to compare");
+    let ours: Vec<(Backend, Base64)> = [Backend::Avx512Vbmi, Backend::Avx2, Backend::Ssse3]
+        .into_iter()
+        .filter_map(|b| Some((b, STANDARD.with_backend(b)?)))
+        .collect();
+    if ours.is_empty() {
+        println!("no x86 SIMD backend here; nothing to compare");
         return;
+    }
+    let simdutf_isa = match std::env::var("SIMDUTF_FORCE_IMPLEMENTATION") {
+        Ok(name) => name,
+        Err(_) => "best".to_string(),
     };
     let b64s = base64_simd::STANDARD;
-    println!(
-        "ns per call, median over {} placements (best of 9 x 20k calls each)\n",
-        PAIRS.len()
-    );
-    println!("| size | op | pixb64-avx512vbmi | simdutf (AVX-512) | base64-simd | pixb64 / fastest peer |");
-    println!("|---:|---|---:|---:|---:|---:|");
-    for n in [16usize, 48, 64, 256, 1024, 4096, 16384] {
+    let sizes = [16usize, 32, 48, 64, 256, 1024, 4096, 16384];
+    // rows[size][op]: (ours per backend, simdutf, base64-simd)
+    let mut rows = Vec::new();
+    for n in sizes {
         let raw: Vec<u8> = (0..n).map(|i| (i * 37 + 11) as u8).collect();
         let text = STANDARD.encode(&raw);
         let tl = text.len();
         let mut ibuf = vec![0u8; 65536];
         let mut obuf = vec![0u8; 65536];
-        let (mut e, mut es, mut eb) = (vec![], vec![], vec![]);
-        let (mut d, mut ds, mut db) = (vec![], vec![], vec![]);
+        let mut e = vec![vec![]; ours.len()];
+        let mut d = vec![vec![]; ours.len()];
+        let (mut es, mut eb) = (vec![], vec![]);
+        let (mut ds, mut db) = (vec![], vec![]);
         for (io, oo) in PAIRS {
             let placed = at(&mut ibuf, io, n);
             placed.copy_from_slice(&raw);
             let input_placed: &[u8] = placed;
             let out = at(&mut obuf, oo, tl + 64);
-            e.push(best_ns(|| {
-                black_box(
-                    ours.encode_to_slice(black_box(input_placed), black_box(&mut *out))
-                        .unwrap(),
-                );
-            }));
+            for (k, (_, codec)) in ours.iter().enumerate() {
+                e[k].push(best_ns(|| {
+                    black_box(
+                        codec
+                            .encode_to_slice(black_box(input_placed), black_box(&mut *out))
+                            .unwrap(),
+                    );
+                }));
+            }
             es.push(best_ns(|| {
                 // SAFETY: `out` has room for the padded encoding.
                 black_box(unsafe {
@@ -120,12 +136,15 @@ fn main() {
             placed.copy_from_slice(text.as_bytes());
             let tpl: &[u8] = placed;
             let dout = at(&mut obuf, oo, n + 64);
-            d.push(best_ns(|| {
-                black_box(
-                    ours.decode_to_slice(black_box(tpl), black_box(&mut *dout))
-                        .unwrap(),
-                );
-            }));
+            for (k, (_, codec)) in ours.iter().enumerate() {
+                d[k].push(best_ns(|| {
+                    black_box(
+                        codec
+                            .decode_to_slice(black_box(tpl), black_box(&mut *dout))
+                            .unwrap(),
+                    );
+                }));
+            }
             ds.push(best_ns(|| {
                 let mut len = n + 64;
                 // SAFETY: `dout` has n + 64 bytes, more than simdutf's room for `tpl`.
@@ -152,12 +171,33 @@ fn main() {
                 );
             }));
         }
-        for (op, a, b, c) in [("encode", e, es, eb), ("decode", d, ds, db)] {
-            let (a, b, c) = (median(a), median(b), median(c));
-            println!(
-                "| {n} B | {op} | {a:.2} | {b:.2} | {c:.2} | {:.2}x |",
-                b.min(c) / a
-            );
+        let med = |v: Vec<Vec<f64>>| v.into_iter().map(median).collect::<Vec<_>>();
+        rows.push((
+            n,
+            [
+                ("encode", med(e), median(es), median(eb)),
+                ("decode", med(d), median(ds), median(db)),
+            ],
+        ));
+    }
+    println!(
+        "ns per call, median over {} placements (best of 9 x 20k calls each)",
+        PAIRS.len()
+    );
+    for (k, (backend, _)) in ours.iter().enumerate() {
+        println!();
+        println!(
+            "| size | op | pixb64-{backend} | simdutf ({simdutf_isa}) | base64-simd (AVX2) | pixb64 / fastest peer |"
+        );
+        println!("|---:|---|---:|---:|---:|---:|");
+        for (n, ops) in &rows {
+            for (op, a, b, c) in ops {
+                let a = a[k];
+                println!(
+                    "| {n} B | {op} | {a:.2} | {b:.2} | {c:.2} | {:.2}x |",
+                    b.min(*c) / a
+                );
+            }
         }
     }
 }

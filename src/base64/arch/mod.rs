@@ -28,10 +28,11 @@
 //! whitespace between groups and stop before whitespace inside a group; the
 //! AVX-512 one skips it anywhere.
 //!
-//! Some backends have more, for what only their ISA does well (today only
-//! AVX-512): `encode_final` (a whole encode, tail and padding included),
-//! `decode_small` (a whole short decode in registers) and `decode_short_ws`
-//! (a whole short decode with whitespace anywhere).
+//! Some backends have more: `encode_final` (a whole encode, tail and
+//! padding included) and `decode_small` (a whole short decode in
+//! registers), which SSSE3, AVX2 and AVX-512 have, and `decode_short_ws` (a
+//! whole short decode with whitespace anywhere), which only AVX-512 does
+//! well (`vpcompressb`).
 //!
 //! Each backend's module has one `static KERNELS: Kernels` table with its
 //! functions, and `None` in the slots it has no kernel for; the scalar code

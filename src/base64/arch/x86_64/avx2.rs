@@ -41,7 +41,7 @@ use core::arch::x86_64::*;
 
 use super::ssse3;
 use crate::base64::arch::Kernels;
-use crate::base64::Alphabet;
+use crate::base64::{Alphabet, OutputTooSmall};
 
 /// One vector.
 type V = __m256i;
@@ -678,11 +678,218 @@ fn pack(v: V) -> V {
     _mm256_shuffle_epi8(groups, order)
 }
 
+// ---------------------------------------------------------------------------
+// Small inputs: the whole encode, and a whole short decode
+// ---------------------------------------------------------------------------
+
+/// The encode offsets of `alphabet` in every lane.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn enc_lut(alphabet: Alphabet) -> V {
+    splat(match alphabet {
+        Alphabet::Standard => &ENC_STANDARD,
+        Alphabet::UrlSafe => &ENC_URL_SAFE,
+    })
+}
+
+/// Loads `src` (at most 32 bytes) into a vector, the rest zero, a lane at a
+/// time ([`ssse3::load_partial`]): bytes 0..16 in lane 0, 16..32 in lane 1.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn load_partial(src: &[u8]) -> V {
+    let (lo, hi) = src.split_at(src.len().min(16));
+    _mm256_set_m128i(ssse3::load_partial(hi), ssse3::load_partial(lo))
+}
+
+/// Encodes all of `input`, the final partial group and its padding included,
+/// into `output[..n]` and returns `Ok(n)`, or fails, writing nothing, if
+/// `output` is shorter than the encoding: the whole of
+/// `Base64::encode_to_slice` for this backend (as AVX-512's `encode_final`).
+/// The whole blocks before the last 1..=24 bytes go a block at a time (up
+/// to four) or through [`encode_prefix`]; those last bytes are one block
+/// ([`encode_last`]).
+#[target_feature(enable = "avx2")]
+pub(crate) fn encode_final(
+    alphabet: Alphabet,
+    input: &[u8],
+    pad: bool,
+    output: &mut [u8],
+) -> Result<usize, OutputTooSmall> {
+    let len = input.len();
+    let (output, data) = super::exact_output(output, len, pad)?;
+    let needed = output.len();
+    if len == 0 {
+        return Ok(0);
+    }
+    let head = (len - 1) / ENC_IN * ENC_IN;
+    let w = head / 3 * 4;
+    let lut = enc_lut(alphabet);
+    if head <= UNROLL * ENC_IN {
+        // Up to 96 bytes before the last block: a block at a time, inline
+        // (the prefix kernel's call and setup cost more than these blocks).
+        for k in 0..head / ENC_IN {
+            // SAFETY: k < head / 24: input[24 k .. 24 k + 24] is inside
+            // input[..head], and output[32 k .. 32 k + 32] inside output[..w].
+            unsafe {
+                let v = load_exact(input.as_ptr().add(k * ENC_IN));
+                store(output.as_mut_ptr().add(k * ENC_OUT), encode_block(v, lut));
+            }
+        }
+    } else {
+        let done = encode_prefix(alphabet, &input[..head], &mut output[..w]);
+        debug_assert_eq!(done, (head, w));
+    }
+    encode_last(lut, &input[head..], data - w, &mut output[w..]);
+    Ok(needed)
+}
+
+/// Encodes the last 1..=24 input bytes `tail` into all of `out` (their
+/// encoded length, at most 32), of which the first `data` are data symbols
+/// and the rest `=`: one block from two partial loads in the layout of
+/// [`load_wide`] (bytes 0..12 at 4..16 of lane 0, 12..24 at 0..12 of lane
+/// 1), whose zero bytes past the tail are base64's zero fill, and partial
+/// stores a lane at a time.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn encode_last(lut: V, tail: &[u8], data: usize, out: &mut [u8]) {
+    debug_assert!((1..=ENC_IN).contains(&tail.len()) && data <= out.len());
+    let t = tail.len();
+    let hi = &tail[t.min(12)..];
+    // Bytes 0..12 (the shift drops 12..16 of a whole 16-byte load).
+    let lo = &tail[..if t >= 16 { 16 } else { t.min(12) }];
+    let lo = _mm_slli_si128::<4>(ssse3::load_partial(lo));
+    let v = _mm256_set_m128i(ssse3::load_partial(hi), lo);
+    let e = encode_block(v, lut);
+    // Symbols 0..16 in lane 0, 16..32 in lane 1.
+    let (lo, hi) = (_mm256_castsi256_si128(e), _mm256_extracti128_si256::<1>(e));
+    if out.len() > 16 {
+        let (a, b) = out.split_at_mut(16);
+        ssse3::store_partial(a, lo);
+        ssse3::store_partial(b, hi);
+    } else {
+        ssse3::store_partial(out, lo);
+    }
+    ssse3::pad_symbols(out, data);
+}
+
+/// The longest input [`decode_small`] takes: four blocks.
+pub(crate) const SMALL_MAX: usize = 4 * DEC_IN;
+
+/// Decodes 2..=[`SMALL_MAX`] symbols that the caller has already split from
+/// their padding, as AVX-512's `decode_small`: `Some(written)` only if
+/// every byte is a symbol, the symbol count is not 1 mod 4, `output` has
+/// room, and (with `check_trailing`) the unused low bits of the last symbol
+/// are zero; otherwise `None` (having written nothing, or some whole blocks'
+/// bytes), and the general path decides (and reports) what is wrong. Whole
+/// blocks before the last 1..=32 symbols go as in the decode loop; those
+/// last symbols are one block ([`decode_last`]). No scalar tail.
+#[target_feature(enable = "avx2")]
+pub(crate) fn decode_small(
+    alphabet: Alphabet,
+    symbols: &[u8],
+    check_trailing: bool,
+    output: &mut [u8],
+) -> Option<usize> {
+    let s = symbols.len();
+    if s == 0 || s > SMALL_MAX || s % 4 == 1 {
+        return None;
+    }
+    // 4 symbols -> 3 bytes; a final 2 or 3 -> 1 or 2.
+    let out = s / 4 * 3 + [0, 0, 1, 2][s % 4];
+    let output = output.get_mut(..out)?;
+    let luts = Luts::new(dec_luts(alphabet));
+    let full = (s - 1) / DEC_IN;
+    for i in 0..full {
+        // SAFETY: i < full = (s - 1) / 32, so 32 i + 32 < s: the load reads
+        // inside `symbols`.
+        let v = unsafe { load(symbols.as_ptr().add(i * DEC_IN)) };
+        let (index, ok) = classify(v, &luts);
+        if !all_nonzero(ok) {
+            return None;
+        }
+        let p = pack(translate_symbols(v, index, &luts));
+        // SAFETY: 32 (i + 1) symbols come before the last 1..=32, so
+        // out > 24 (i + 1): output[24 i .. 24 i + 24] is in bounds.
+        unsafe { store_exact(output.as_mut_ptr().add(i * DEC_OUT), p) };
+    }
+    let w = full * DEC_OUT;
+    decode_last(
+        &luts,
+        &symbols[full * DEC_IN..],
+        check_trailing,
+        &mut output[w..],
+    )?;
+    Some(out)
+}
+
+/// The decode tables of `alphabet`.
+#[inline(always)]
+fn dec_luts(alphabet: Alphabet) -> &'static DecLuts {
+    match alphabet {
+        Alphabet::Standard => &DEC_STANDARD,
+        Alphabet::UrlSafe => &DEC_URL_SAFE,
+    }
+}
+
+/// The last 1..=32 symbols of [`decode_small`] into all of `out` (their
+/// decoded length), as SSSE3's `decode_last`: the lanes past the symbols
+/// cleared to the value 0, so that the byte after the last output byte
+/// holds exactly the unused bits of a partial final group.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn decode_last(luts: &Luts, symbols: &[u8], check_trailing: bool, out: &mut [u8]) -> Option<()> {
+    let n = symbols.len();
+    debug_assert!((1..=DEC_IN).contains(&n) && out.len() == n * 3 / 4);
+    let v = load_partial(symbols);
+    let (index, ok) = classify(v, luts);
+    if zero_bytes(ok) & ((1 << n) - 1) != 0 {
+        return None;
+    }
+    #[rustfmt::skip]
+    let lanes = _mm256_setr_epi8(
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+        16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
+    );
+    let live = _mm256_cmpgt_epi8(_mm256_set1_epi8(n as i8), lanes);
+    let p = pack(_mm256_and_si256(translate_symbols(v, index, luts), live));
+    let m = out.len();
+    // Output byte m is byte m of lane 0 below 12, else byte m - 12 of lane
+    // 1 (bit m + 4 of the mask). A whole final group's is a cleared lane's,
+    // or the zero top byte of a packed group.
+    let bit = if m < 12 { m } else { m + 4 };
+    if check_trailing && (zero_bytes(p) >> bit) & 1 == 0 {
+        return None;
+    }
+    // 12 bytes from each lane.
+    let (lo, hi) = (_mm256_castsi256_si128(p), _mm256_extracti128_si256::<1>(p));
+    if m > 12 {
+        let (a, b) = out.split_at_mut(12);
+        ssse3::store_partial(a, lo);
+        ssse3::store_partial(b, hi);
+    } else {
+        ssse3::store_partial(out, lo);
+    }
+    Some(())
+}
+
 /// The AVX2 backend's kernels.
 pub(crate) static KERNELS: Kernels = Kernels {
     encode_prefix: Some(encode_prefix),
     decode_prefix: Some(decode_prefix),
     decode_prefix_skip_ws: Some(decode_prefix_skip_ws),
+    // Not in the small form (`pixb64_small`: flash over speed), whose
+    // decode takes the general path anyway.
+    encode_final: if cfg!(pixb64_small) {
+        None
+    } else {
+        Some(encode_final)
+    },
+    decode_small: if cfg!(pixb64_small) {
+        None
+    } else {
+        Some(decode_small)
+    },
+    small_max: if cfg!(pixb64_small) { 0 } else { SMALL_MAX },
     ..Kernels::NONE
 };
 

@@ -5,6 +5,32 @@ pub(crate) mod avx512;
 pub(crate) mod ssse3;
 mod tables;
 
+use crate::base64::OutputTooSmall;
+
+/// `output` cut to the encoded length of `len` bytes, and how many of those
+/// symbols are data (not `=`): ceil(8 len / 6) data symbols, then `=` up to
+/// a multiple of 4 if padding. `Err` if `output` is shorter. No overflow: a
+/// slice's `len` is at most `isize::MAX`, so `len / 3 * 4 + 4 < usize::MAX`.
+/// The start of every `encode_final`.
+#[inline]
+pub(super) fn exact_output(
+    output: &mut [u8],
+    len: usize,
+    pad: bool,
+) -> Result<(&mut [u8], usize), OutputTooSmall> {
+    // By `len % 3`, then with padding: the symbols of the final group, and
+    // how many of them are `=` (a table, not branches or selects: this is
+    // on every short encode's path).
+    const TAIL: [(usize, usize); 6] = [(0, 0), (2, 0), (3, 0), (0, 0), (4, 2), (4, 1)];
+    let whole = len / 3;
+    let (tail, pads) = TAIL[len - 3 * whole + 3 * usize::from(pad)];
+    let needed = 4 * whole + tail;
+    match output.get_mut(..needed) {
+        Some(output) => Ok((output, needed - pads)),
+        None => Err(OutputTooSmall { needed }),
+    }
+}
+
 /// Copies `src` (at most 32 bytes) to `dst`, of the same length, with two
 /// overlapping moves of a fixed size rather than a call to `memcpy`: the
 /// SSSE3 and AVX2 kernels move short stretches this way where a vector store

@@ -5,6 +5,7 @@
 use core::arch::x86_64::*;
 
 use super::{load64, low_mask, permute, permute_maskz, permute_or, Table64};
+use crate::base64::arch::x86_64::exact_output;
 use crate::base64::{Alphabet, OutputTooSmall};
 
 /// Encode: each output lane `g` (bytes `4g..4g+4`) gathers the input bytes of
@@ -254,29 +255,6 @@ pub(crate) fn encode_final(
         };
     }
     Ok(needed)
-}
-
-/// `output` cut to the encoded length of `len` bytes, and how many of those
-/// symbols are data (not `=`): ceil(8 len / 6) data symbols, then `=` up to
-/// a multiple of 4 if padding. `Err` if `output` is shorter. No overflow: a
-/// slice's `len` is at most `isize::MAX`, so `len / 3 * 4 + 4 < usize::MAX`.
-#[inline]
-fn exact_output(
-    output: &mut [u8],
-    len: usize,
-    pad: bool,
-) -> Result<(&mut [u8], usize), OutputTooSmall> {
-    // By `len % 3`, then with padding: the symbols of the final group, and
-    // how many of them are `=` (a table, not branches or selects: this is
-    // on every short encode's path).
-    const TAIL: [(usize, usize); 6] = [(0, 0), (2, 0), (3, 0), (0, 0), (4, 2), (4, 1)];
-    let whole = len / 3;
-    let (tail, pads) = TAIL[len - 3 * whole + 3 * usize::from(pad)];
-    let needed = 4 * whole + tail;
-    match output.get_mut(..needed) {
-        Some(output) => Ok((output, needed - pads)),
-        None => Err(OutputTooSmall { needed }),
-    }
 }
 
 /// [`encode_final`] for more than 48 bytes, out of line so that the short
