@@ -13,6 +13,31 @@
 //! Memory: the result is at most the input's length (percent-decoding and
 //! base64 only shrink), plus the MIME type; nothing else is allocated from
 //! the input.
+//!
+//! ```
+//! use pixb64::data_uri;
+//! let uri = data_uri::encode("text/plain", b"hello");
+//! assert_eq!(uri, "data:text/plain;base64,aGVsbG8=");
+//! let parsed = data_uri::decode(&uri).unwrap();
+//! assert_eq!((parsed.essence(), parsed.data()), ("text/plain", &b"hello"[..]));
+//! // Percent-encoded bodies and MIME parameters, as browsers read them.
+//! let p = data_uri::decode("data:text/plain;charset=US-ASCII,a%20b").unwrap();
+//! assert_eq!(p.mime_type(), "text/plain;charset=US-ASCII");
+//! assert_eq!(p.data(), b"a b");
+//! ```
+//!
+//! Images, with the `png` feature:
+//!
+//! ```
+//! # #[cfg(feature = "png")] {
+//! use pixb64::{data_uri, png::EncodeOptions, Image};
+//! let px = [0u8, 85, 170, 255];
+//! let img = Image::new(2, 2, 1, &px).unwrap();
+//! let uri = data_uri::encode_png(&img, &EncodeOptions::new());
+//! assert!(uri.starts_with("data:image/png;base64,iVBORw0KGgo"));
+//! assert_eq!(data_uri::decode_image(&uri).unwrap().data(), &px);
+//! # }
+//! ```
 
 use alloc::string::String;
 use alloc::vec::Vec;

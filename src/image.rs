@@ -252,6 +252,18 @@ macro_rules! image_api {
 
 /// A borrowed image: dimensions, channel count, depth and the pixel bytes,
 /// checked against each other once, in the constructor.
+///
+/// ```
+/// use pixb64::{Depth, Image, ImageError};
+/// let px = [0u8; 4 * 3 * 2];
+/// let img = Image::new(4, 2, 3, &px).unwrap();
+/// assert_eq!((img.row_bytes(), img.row(1).len()), (12, 12));
+/// // 16-bit samples are big-endian, as in PNG.
+/// let deep = Image::new_with_depth(2, 2, 3, Depth::Sixteen, &px).unwrap();
+/// assert_eq!(deep.bytes_per_pixel(), 6);
+/// // The byte count must match the description.
+/// assert!(matches!(Image::new(4, 2, 3, &px[1..]), Err(ImageError::LengthMismatch { .. })));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Image<'a> {
     width: u32,
@@ -266,6 +278,13 @@ impl<'a> Image<'a> {
 }
 
 /// An owned image: the same constructors and accessors as [`Image`].
+///
+/// ```
+/// use pixb64::ImageBuf;
+/// let img = ImageBuf::new(2, 1, 4, vec![1, 2, 3, 4, 5, 6, 7, 8]).unwrap();
+/// assert_eq!(img.as_image().row(0), &[1, 2, 3, 4, 5, 6, 7, 8]);
+/// assert_eq!(img.into_vec().len(), 8);
+/// ```
 #[cfg(feature = "alloc")]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImageBuf {

@@ -1,6 +1,13 @@
 //! Which SIMD kernels besides base64's this build has, and which this CPU
 //! runs: PNG's CRC-32, Adler-32 and row unfiltering. For reports and CI
 //! logs (`pixb64 backends`); base64's are [`crate::base64::Backend`].
+//!
+//! ```
+//! for k in pixb64::kernels::kernels() {
+//!     let state = if k.available { "runs" } else { "not on this CPU" };
+//!     println!("{} {}: {state}", k.task, k.isa);
+//! }
+//! ```
 
 /// One kernel compiled into this build.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -1,5 +1,14 @@
 //! Size accounting: how big an image is as raw pixels, as PNG, as base64 and
 //! as a `data:` URI. Exact, and computed without encoding anything twice.
+//!
+//! ```
+//! use pixb64::Sizes;
+//! // A 100x100 RGB image whose PNG is 12,000 bytes.
+//! let s = Sizes::new(30_000, 12_000).unwrap();
+//! assert_eq!(s.base64, 16_000); // 4 symbols per 3 bytes
+//! assert_eq!(s.data_uri, 16_000 + "data:image/png;base64,".len());
+//! assert!((s.png_ratio() - 0.4).abs() < 1e-9);
+//! ```
 
 use core::fmt;
 

@@ -16,6 +16,17 @@
 //! | `Gray` | 1 | 1: the Y component of YCbCr; other colour spaces through RGB and `(4899 R + 9617 G + 1868 B + 8192) >> 14` (OpenCV's weights) |
 //! | `Rgb` | 3 (replicated) | 3 |
 //! | `Rgba` | 4 (opaque) | 4 (opaque) |
+//!
+//! ```no_run
+//! use pixb64::{jpeg, png::DecodeOptions};
+//! let bytes = std::fs::read("photo.jpg").unwrap();
+//! // The header alone: constant time and memory.
+//! let head = jpeg::read_header(&bytes).unwrap();
+//! println!("{}x{}", head.width, head.height);
+//! // What `cv2.imdecode(buf, cv2.IMREAD_COLOR)` gives: 3 channels, BGR.
+//! let img = jpeg::decode_with(&bytes, &DecodeOptions::imread_color()).unwrap();
+//! assert_eq!(img.channels(), 3);
+//! ```
 
 use alloc::vec::Vec;
 

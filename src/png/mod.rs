@@ -10,6 +10,20 @@
 //! Without the `alloc` feature the module holds the writer half that needs
 //! no allocator: [`RowEncoder::with_scratch`] (levels 0 and 1), [`Sink`] and
 //! [`Base64Sink`].
+//!
+//! ```
+//! # #[cfg(feature = "png")] {
+//! use pixb64::{png, Image};
+//! // A 2x2 RGB image, to PNG at the default level and back.
+//! let px = [255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255];
+//! let img = Image::new(2, 2, 3, &px).unwrap();
+//! let file = png::encode(&img, &png::EncodeOptions::new().with_level(6));
+//! assert!(file.starts_with(b"\x89PNG\r\n\x1a\n"));
+//! let back = png::decode(&file).unwrap();
+//! assert_eq!((back.width(), back.height(), back.channels()), (2, 2, 3));
+//! assert_eq!(back.data(), &px);
+//! # }
+//! ```
 
 mod adler;
 #[cfg(any(
