@@ -14,6 +14,8 @@
 //! in one call each way:
 //!
 //! ```
+//! # #[cfg(feature = "png")]
+//! # fn main() -> Result<(), pixb64::Error> {
 //! use pixb64::{base64::STANDARD, data_uri, png, ChannelOrder, Image, Sizes};
 //!
 //! let pixels = vec![7u8; 64 * 48 * 3]; // e.g. an OpenCV BGR frame
@@ -27,15 +29,19 @@
 //! let file = png::encode(&img, &opts);
 //! let sizes = Sizes::new(img.byte_len(), file.len()).unwrap();
 //! assert_eq!(sizes.base64, text.len());
-//! # Ok::<(), pixb64::Error>(())
+//! # Ok(())
+//! # }
+//! # #[cfg(not(feature = "png"))]
+//! # fn main() {}
 //! ```
 //!
 //! | feature | adds |
 //! |---|---|
 //! | (none) | `encode_to_slice`, `decode_to_slice`, `decode_in_place`, `encode_wrapped_to_slice`, the resumable [`base64::Encoder`] and [`base64::Decoder`], [`Image`], [`Sizes`]; PNG row by row in caller memory: [`png::RowEncoder::with_scratch`] (levels 0 and 1) and [`png::Base64Sink`] |
 //! | `png-read` | [`png::RowDecoder::with_scratch`]: PNG rows out of a file in caller memory, no allocator (`miniz_oxide`'s core inflater) |
-//! | `alloc` | `png-read`; `encode`, `decode`, `encode_wrapped` returning `String` / `Vec<u8>`; the rest of [`png`] (whole images, every level, `RowEncoder::new`, `RowDecoder::new`), [`data_uri`], [`ImageBuf`], [`Error`] |
-//! | `jpeg` | `alloc`; [`jpeg`]: JPEG to pixels (`zune-jpeg`), and JPEG in [`decode_image`], `png::decode_base64`, `data_uri::decode_image` |
+//! | `alloc` | allocation only (no deflate dependency): `encode`, `decode`, `encode_wrapped` returning `String` / `Vec<u8>`; PNG writing of whole images at every level (`png::encode`, `png::encode_base64`, `RowEncoder::new`); [`data_uri`] (encoding and parsing); [`ImageBuf`] |
+//! | `png` | `alloc` + `png-read`: whole-image PNG reading (`png::decode`, `png::decode_base64`, `RowDecoder::new`, `data_uri::decode_image`, `decode_image`), `Error`, and `Deflater::MinizOxide` |
+//! | `jpeg` | `png`; `jpeg`: JPEG to pixels (`zune-jpeg`), and JPEG in `decode_image`, `png::decode_base64`, `data_uri::decode_image` |
 //! | `std` (default) | streaming [`base64::EncoderWriter`] / [`base64::DecoderReader`], `png::encode_to_writer`, threads, `fdeflate` for inflate, and runtime CPU feature detection |
 //! | `small` | the small form: the base64 scalar backend without tables and with plain loops, the PNG row encoder and decoder in smaller pieces, tables and loops (KiBs less flash and stack, slower): already the default on targets without a SIMD backend (microcontrollers) |
 #![no_std]

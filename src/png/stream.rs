@@ -572,9 +572,11 @@ impl Rows {
 /// }
 /// let n = enc.finish()?.finish().1;
 /// let uri = std::str::from_utf8(&text[..n]).unwrap();
+/// # #[cfg(feature = "png")] {
 /// let img = pixb64::data_uri::decode_image(uri).unwrap();
 /// assert_eq!((img.width(), img.height()), (64, 32));
 /// assert_eq!(&img.data()[3 * 65..3 * 66], &[4, 8, 128]);
+/// # }
 /// # Ok::<(), pixb64::png::EncodeError>(())
 /// ```
 pub struct RowEncoder<'a, S: Sink> {

@@ -172,7 +172,7 @@ pub enum DecodeError {
         /// The byte.
         filter: u8,
     },
-    /// A [`Limits`] bound is exceeded.
+    /// A [`Limits`](super::Limits) bound is exceeded.
     LimitExceeded {
         /// Which bound.
         limit: LimitKind,
@@ -191,15 +191,15 @@ pub enum DecodeError {
         /// Offset of the first byte after IEND.
         offset: usize,
     },
-    /// [`RowDecoder`] was given an Adam7 interlaced file (it reads
-    /// non-interlaced files only; [`decode`] reads both).
+    /// [`RowDecoder`](super::RowDecoder) was given an Adam7 interlaced file (it reads
+    /// non-interlaced files only; [`decode`](super::decode) reads both).
     InterlacedRows,
     /// The small form (`pixb64_small`: the `small` feature, and the default
     /// on targets without a SIMD backend) reads the file's own channels
     /// only: [`Channels`](super::Channels) other than `AsStored` (and the
     /// `imread_*` presets) are not built into it.
     ChannelsUnavailable,
-    /// The scratch memory given to [`RowDecoder::with_scratch`] is shorter
+    /// The scratch memory given to [`RowDecoder::with_scratch`](super::RowDecoder::with_scratch) is shorter
     /// than [`RowDecoder::scratch_len`].
     ScratchTooShort {
         /// Bytes needed.
