@@ -71,7 +71,7 @@ const OTHERS: &[(&[u8], &str)] = &[
 
 /// Decodes a PNG (by its signature) or a JPEG (by `FF D8 FF`, with the
 /// `jpeg` feature) with `opts`: the same limits, channels, channel order for
-/// both (see [`jpeg`](crate::jpeg) for what they mean for a JPEG).
+/// both (see the `jpeg` module, with its feature, for what they mean for a JPEG).
 /// Anything else is [`Error::Unsupported`], naming what was found.
 ///
 /// ```

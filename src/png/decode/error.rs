@@ -200,7 +200,7 @@ pub enum DecodeError {
     /// `imread_*` presets) are not built into it.
     ChannelsUnavailable,
     /// The scratch memory given to [`RowDecoder::with_scratch`](super::RowDecoder::with_scratch) is shorter
-    /// than [`RowDecoder::scratch_len`].
+    /// than [`RowDecoder::scratch_len`](super::RowDecoder::scratch_len).
     ScratchTooShort {
         /// Bytes needed.
         needed: usize,

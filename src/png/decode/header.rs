@@ -52,7 +52,7 @@ impl ColorType {
     }
 }
 
-/// What IHDR and the chunks before the image data say, from [`read_header`].
+/// What IHDR and the chunks before the image data say, from [`read_header`](super::read_header).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct Header {

@@ -74,8 +74,8 @@ impl Limits {
     /// decompressed stream plus one byte, whichever is less. Beyond it the
     /// decoder only uses the inflater state, a fixed ~12 KiB (`miniz_oxide`)
     /// or ~20 KiB (`fdeflate`; a checksum error adds the ~12 KiB of
-    /// `miniz_oxide` to report the values). For [`RowDecoder`] it bounds
-    /// the scratch ([`RowDecoder::scratch_len`]), not the image.
+    /// `miniz_oxide` to report the values). For [`RowDecoder`](super::RowDecoder) it bounds
+    /// the scratch ([`RowDecoder::scratch_len`](super::RowDecoder::scratch_len)), not the image.
     pub const fn with_max_bytes(mut self, n: usize) -> Self {
         self.max_bytes = n;
         self
