@@ -698,6 +698,11 @@ fn decode_small_rejects_non_symbols() {
             let n = scalar_enc(a, false).encode_to_slice(&raw, &mut text).unwrap();
             text.truncate(n);
             for pos in 0..text.len() {
+                // Under Miri, a rotating seventh of the positions (every
+                // one took 5 minutes of CI's Miri job for SSSE3 and AVX2).
+                if cfg!(miri) && (pos + len) % 7 != 0 {
+                    continue;
+                }
                 for (k, &b) in others.iter().enumerate() {
                     // Natively a rotating eighth of the bytes at each
                     // position, and `=` and 0x80 everywhere; under Miri fewer.
