@@ -41,6 +41,7 @@ use core::arch::x86_64::*;
 
 use super::ssse3;
 use crate::base64::arch::Kernels;
+use crate::base64::tables::is_ascii_whitespace;
 use crate::base64::{Alphabet, OutputTooSmall};
 
 /// One vector.
@@ -320,11 +321,11 @@ pub(crate) fn decode_prefix_skip_ws(
         (r, w) = (r + c, w + o);
         // Whitespace here is on a group boundary, after every symbol decoded
         // so far: step over it. Anything else ends the prefix.
-        if r == input.len() || !is_whitespace(input[r]) {
+        if r == input.len() || !is_ascii_whitespace(input[r]) {
             return (r, w);
         }
         let ws_start = r;
-        while r < input.len() && is_whitespace(input[r]) {
+        while r < input.len() && is_ascii_whitespace(input[r]) {
             r += 1;
         }
         let line = ws_start - line_start;
@@ -338,12 +339,6 @@ pub(crate) fn decode_prefix_skip_ws(
         }
         line_start = r;
     }
-}
-
-/// ASCII whitespace as WHATWG Infra defines it: TAB, LF, FF, CR, SPACE.
-#[inline(always)]
-fn is_whitespace(b: u8) -> bool {
-    matches!(b, b'\t' | b'\n' | 0x0C | b'\r' | b' ')
 }
 
 /// Decodes the whole groups of the first (at most) [`DEC_IN`] bytes of
@@ -791,12 +786,8 @@ pub(crate) fn decode_small(
     output: &mut [u8],
 ) -> Option<usize> {
     let s = symbols.len();
-    if s == 0 || s > SMALL_MAX || s % 4 == 1 {
-        return None;
-    }
-    // 4 symbols -> 3 bytes; a final 2 or 3 -> 1 or 2.
-    let out = s / 4 * 3 + [0, 0, 1, 2][s % 4];
-    let output = output.get_mut(..out)?;
+    let output = super::small_output(s, SMALL_MAX, output)?;
+    let out = output.len();
     let luts = Luts::new(dec_luts(alphabet));
     let full = (s - 1) / DEC_IN;
     for i in 0..full {

@@ -31,6 +31,19 @@ pub(super) fn exact_output(
     }
 }
 
+/// `output` cut to the decoded length of `symbols` symbols, where a
+/// `decode_small` kernel takes them: 2..=`max` symbols, not 1 mod 4 (4
+/// symbols are 3 bytes; a final 2 or 3 are 1 or 2), and `output` long
+/// enough. `None` sends the caller to the general path, which reports what
+/// is wrong. The start of every `decode_small`.
+#[inline(always)]
+pub(super) fn small_output(symbols: usize, max: usize, output: &mut [u8]) -> Option<&mut [u8]> {
+    if symbols == 0 || symbols > max || symbols % 4 == 1 {
+        return None;
+    }
+    output.get_mut(..symbols / 4 * 3 + [0, 0, 1, 2][symbols % 4])
+}
+
 /// Copies `src` (at most 32 bytes) to `dst`, of the same length, with two
 /// overlapping moves of a fixed size rather than a call to `memcpy`: the
 /// SSSE3 and AVX2 kernels move short stretches this way where a vector store

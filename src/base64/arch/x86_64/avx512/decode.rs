@@ -126,14 +126,8 @@ pub(crate) fn decode_small(
     output: &mut [u8],
 ) -> Option<usize> {
     let s = symbols.len();
-    if s == 0 || s > SMALL_MAX || s % 4 == 1 {
-        return None;
-    }
-    // 4 symbols -> 3 bytes; a final 2 or 3 -> 1 or 2.
-    let out = s / 4 * 3 + [0, 0, 1, 2][s % 4];
-    if output.len() < out {
-        return None;
-    }
+    let output = super::super::small_output(s, SMALL_MAX, output)?;
+    let out = output.len();
     let first = |k: usize| u64::MAX >> (64 - k);
     if s <= 64 {
         // SAFETY: the mask enables bytes 0..s, s = symbols.len().
