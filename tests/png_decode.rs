@@ -386,3 +386,64 @@ fn wide_low_bit_rows_equal_png_crate() {
         }
     }
 }
+
+/// One `png::Decoder` reused across files gives what a fresh decode gives,
+/// whatever the previous file left in its tables: PngSuite (fixed and
+/// dynamic codes, small and large outputs, the corrupt files), the hostile
+/// set, each also with bytes of its image data flipped
+/// (checksums off, so that the damage reaches the inflater, often in the
+/// middle of a code-tree header), in two orders.
+#[test]
+fn one_decoder_reused_equals_fresh_decodes() {
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for set in ["pngsuite", "../hostile"] {
+        for (name, data) in pngs(set) {
+            let mut seed = (data.len() as u32).wrapping_mul(2_654_435_761) | 1;
+            for k in 0..3 {
+                let mut m = data.clone();
+                // A flip somewhere past the signature and IHDR.
+                seed ^= seed << 13;
+                seed ^= seed >> 17;
+                seed ^= seed << 5;
+                if m.len() > 40 {
+                    let at = 33 + seed as usize % (m.len() - 33);
+                    m[at] ^= 1 << (seed >> 29);
+                }
+                files.push((format!("{set}/{name} flip {k} (seed {seed})"), m));
+            }
+            files.push((format!("{set}/{name}"), data));
+        }
+    }
+    let opts = DecodeOptions::new().with_checksums(false);
+    let fresh: Vec<_> = files
+        .iter()
+        .map(|(_, d)| png::decode_with(d, &opts))
+        .collect();
+    let same = |a: &Result<ImageBuf, DecodeError>, b: &Result<ImageBuf, DecodeError>| match (a, b) {
+        (Ok(a), Ok(b)) => {
+            (a.width(), a.height(), a.channels(), a.depth(), a.data())
+                == (b.width(), b.height(), b.channels(), b.depth(), b.data())
+        }
+        (Err(a), Err(b)) => a == b,
+        _ => false,
+    };
+    let mut decoder = png::Decoder::new(opts);
+    let order: Vec<usize> = (0..files.len()).chain((0..files.len()).rev()).collect();
+    let mut failed = 0;
+    for &i in &order {
+        let r = decoder.decode(&files[i].1);
+        assert!(
+            same(&r, &fresh[i]),
+            "{}: reused {r:?}, fresh {:?}",
+            files[i].0,
+            fresh[i]
+        );
+        failed += usize::from(r.is_err());
+    }
+    // The flips must have reached the decoder's error paths.
+    assert!(
+        failed > order.len() / 8,
+        "{failed} of {} failed",
+        order.len()
+    );
+}

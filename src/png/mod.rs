@@ -65,7 +65,7 @@ pub use b64::encode_base64;
 #[cfg(feature = "png")]
 pub use b64::{decode_base64, decode_base64_with};
 #[cfg(feature = "png")]
-pub use decode::{decode, decode_with};
+pub use decode::{decode, decode_with, Decoder};
 #[cfg(feature = "png-read")]
 pub use decode::{
     read_header, read_header_with, Channels, ChunkType, ColorType, DecodeError, DecodeOptions,

@@ -83,6 +83,8 @@ use plan::{output_format, raw_row_bytes, Budget, Plan};
 use ring::decode_rows;
 
 #[cfg(feature = "png")]
+use super::inflate as inflate_tables;
+#[cfg(feature = "png")]
 use inflate::Inflater;
 use inflate::{Engine, Idat};
 
@@ -107,11 +109,84 @@ pub fn decode_with(data: &[u8], opts: &DecodeOptions) -> Result<ImageBuf, Decode
 }
 
 #[cfg(feature = "png")]
+/// A PNG reader that keeps its inflate tables between images.
+///
+/// [`decode_with`] takes its tables (22.5 KiB) from a spare set the thread
+/// keeps when the `std` feature is on; without `std` there is nowhere to
+/// keep one, so each call allocates and zeroes a new set and builds the
+/// fixed Huffman code again. A `Decoder` owns its set instead: decoding
+/// many small images without `std`, keep one and call [`Decoder::decode`].
+/// With `std` it is as fast as the free functions.
+///
+/// ```
+/// # #[cfg(feature = "png")] {
+/// use pixb64::png::{self, DecodeOptions, EncodeOptions};
+/// use pixb64::Image;
+///
+/// let file = png::encode(&Image::new(2, 1, 3, &[1, 2, 3, 4, 5, 6]).unwrap(), &EncodeOptions::new());
+/// let mut decoder = png::Decoder::new(DecodeOptions::new());
+/// for _ in 0..3 {
+///     assert_eq!(decoder.decode(&file).unwrap().data(), &[1, 2, 3, 4, 5, 6]);
+/// }
+/// # }
+/// ```
+pub struct Decoder {
+    opts: DecodeOptions,
+    /// Made at the first stream that needs them.
+    tables: Option<alloc::boxed::Box<inflate_tables::Tables>>,
+}
+
+#[cfg(feature = "png")]
+impl Decoder {
+    /// A decoder with these options.
+    pub fn new(opts: DecodeOptions) -> Self {
+        Decoder { opts, tables: None }
+    }
+
+    /// Its options.
+    pub fn options(&self) -> &DecodeOptions {
+        &self.opts
+    }
+
+    /// Decodes a PNG file: what [`decode_with`] returns with these options.
+    pub fn decode(&mut self, data: &[u8]) -> Result<ImageBuf, DecodeError> {
+        decode_in(data, &self.opts, Engine::DEFAULT, &mut self.tables)
+    }
+}
+
+#[cfg(feature = "png")]
+impl core::fmt::Debug for Decoder {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Decoder")
+            .field("opts", &self.opts)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(feature = "png")]
 /// [`decode_with`] with a chosen inflate engine.
 fn decode_engine(
     data: &[u8],
     opts: &DecodeOptions,
     engine: Engine,
+) -> Result<ImageBuf, DecodeError> {
+    let mut tables = None;
+    let r = decode_in(data, opts, engine, &mut tables);
+    if let Some(t) = tables {
+        inflate_tables::Tables::recycle(t);
+    }
+    r
+}
+
+#[cfg(feature = "png")]
+/// [`decode_engine`] with the inflate tables in `tables` (taken with
+/// [`Tables::boxed`](inflate_tables::Tables::boxed) where missing and
+/// needed, and left there).
+fn decode_in(
+    data: &[u8],
+    opts: &DecodeOptions,
+    engine: Engine,
+    tables: &mut Option<alloc::boxed::Box<inflate_tables::Tables>>,
 ) -> Result<ImageBuf, DecodeError> {
     let pre = Preamble::parse(data, opts.checksums)?;
     let plan = Plan::new(&pre, opts, engine)?;
@@ -126,11 +201,13 @@ fn decode_engine(
     }
     let (pixels, next) = if engine == Engine::Own && plan.direct {
         let mut stream = own::Stream::gather(data, &pre.first_idat, opts.checksums)?;
-        let pixels = own::decode_direct_own(&plan, &mut stream, opts)?;
+        let tables = tables.get_or_insert_with(inflate_tables::Tables::boxed);
+        let pixels = own::decode_direct_own(&plan, &mut stream, opts, tables)?;
         (pixels, stream.next)
     } else if engine.whole_rows(plan.raw_len) {
         let mut stream = own::Stream::gather(data, &pre.first_idat, opts.checksums)?;
-        let pixels = own::decode_rows_own(&plan, &pre, &mut stream, opts)?;
+        let tables = tables.get_or_insert_with(inflate_tables::Tables::boxed);
+        let pixels = own::decode_rows_own(&plan, &pre, &mut stream, opts, tables)?;
         (pixels, stream.next)
     } else {
         let idat = Idat::new(data, &pre.first_idat, opts.checksums);

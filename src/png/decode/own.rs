@@ -122,6 +122,7 @@ pub(crate) fn decode_direct_own(
     plan: &Plan,
     stream: &mut Stream<'_>,
     opts: &DecodeOptions,
+    tables: &mut Tables,
 ) -> Result<Vec<u8>, DecodeError> {
     let stride = plan.width * plan.out_bpp;
     let rs = stride + 1;
@@ -133,10 +134,9 @@ pub(crate) fn decode_direct_own(
     let swap = opts.order == ChannelOrder::Bgr && plan.out_channels >= 3;
     let mut row = 0;
     let mut failed = None;
-    let mut tables = Tables::boxed();
     let (bpp, depth, height) = (plan.bpp, plan.out_depth, plan.height);
     let r = inflate::inflate(
-        &mut tables,
+        tables,
         &stream.data,
         &mut buf,
         opts.checksums,
@@ -155,7 +155,6 @@ pub(crate) fn decode_direct_own(
             true
         },
     );
-    Tables::recycle(tables);
     if let Some(e) = failed {
         return Err(e);
     }
@@ -197,6 +196,7 @@ pub(crate) fn decode_rows_own(
     pre: &Preamble<'_>,
     stream: &mut Stream<'_>,
     opts: &DecodeOptions,
+    tables: &mut Tables,
 ) -> Result<Vec<u8>, DecodeError> {
     let raw_len = usize::try_from(plan.raw_len).unwrap_or(usize::MAX);
     let mut rows = RowOut::new(plan, pre, opts)?;
@@ -204,9 +204,8 @@ pub(crate) fn decode_rows_own(
     // Raw bytes handed to `rows` so far.
     let mut consumed = 0;
     let mut failed = None;
-    let mut tables = Tables::boxed();
     let r = inflate::inflate(
-        &mut tables,
+        tables,
         &stream.data,
         &mut raw,
         opts.checksums,
@@ -219,7 +218,6 @@ pub(crate) fn decode_rows_own(
             }
         },
     );
-    Tables::recycle(tables);
     if let Some(e) = failed {
         return Err(e);
     }
