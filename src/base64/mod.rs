@@ -35,6 +35,7 @@ mod decoder;
 mod dispatch;
 mod encoder;
 mod error;
+mod python;
 mod scalar;
 #[cfg(feature = "std")]
 mod stream;
@@ -44,6 +45,7 @@ pub use decoder::Decoder;
 pub use dispatch::Backend;
 pub use encoder::Encoder;
 pub use error::{DecodeError, OutputTooSmall};
+pub use python::{Python, PythonDecoder, PythonError, PYTHON, PYTHON_URL_SAFE, PYTHON_VALIDATE};
 #[cfg(feature = "std")]
 pub use stream::{DecoderReader, EncoderWriter};
 pub(crate) use tables::is_ascii_whitespace;
@@ -407,6 +409,24 @@ impl Base64 {
             }
         };
         self.decode_general(input, output, (r, w))
+    }
+
+    /// The fast paths of [`decode_to_slice`](Self::decode_to_slice) alone:
+    /// `Ok(written)`, or `Err((consumed, written))` of the prefix of whole
+    /// valid groups (and skipped whitespace) where they stopped, for a
+    /// caller with its own rules for the rest (`python`).
+    pub(super) fn decode_fast_or_prefix(
+        &self,
+        input: &[u8],
+        output: &mut [u8],
+    ) -> Result<usize, (usize, usize)> {
+        let backend = self.backend();
+        let table = tables::dec(self.alphabet);
+        if self.skip_whitespace {
+            self.decode_fast_ws(backend, table, input, output)
+        } else {
+            self.decode_fast(backend, table, input, output)
+        }
     }
 
     /// The fast path of [`decode_to_slice`](Self::decode_to_slice) without
