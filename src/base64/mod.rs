@@ -19,6 +19,8 @@
 //! | [`Base64::encode_to_slice`], [`Base64::decode_to_slice`], [`Base64::decode_in_place`], [`Base64::encode_wrapped_to_slice`], [`Encoder`], [`Decoder`] | never | none |
 //! | [`Base64::encode`], [`Base64::encode_wrapped`] | one `String` of the exact length | `alloc` |
 //! | [`Base64::decode`] | one `Vec` of [`Base64::decoded_len_max`] of the input length | `alloc` |
+//! | [`Python::decode_to_slice`], [`PythonDecoder`] (Python's `b64decode` rules) | never | none |
+//! | [`Python::decode`] | one `Vec` of [`Python::decoded_len_max`] of the input length | `alloc` |
 //! | [`EncoderWriter`], [`DecoderReader`] | fixed buffers (a few KiB) at construction, never again | `std` |
 //!
 //! ```
