@@ -241,6 +241,19 @@ fn base64_table(out: &mut dyn Write, raw: &[u8], reps: usize) -> io::Result<()> 
     Ok(())
 }
 
+/// The first line of `bench` and `bench FILE...`.
+fn bench_header(out: &mut dyn Write, reps: usize) -> io::Result<()> {
+    writeln!(
+        out,
+        "pixb64 bench (best of {reps}; detected base64 backend: {})",
+        Backend::detect()
+    )
+}
+
+/// The head of both PNG tables.
+const PNG_TABLE_HEAD: &str =
+    "| level | encode MB/s | decode MB/s | PNG/raw |\n|---:|---:|---:|---:|";
+
 /// `PIXB64_BENCH_QUICK=1`: one repetition each and 64 KiB of bytes (for tests).
 fn bench_reps() -> (usize, usize) {
     let quick = std::env::var_os("PIXB64_BENCH_QUICK").is_some_and(|v| v != "0");
@@ -262,12 +275,7 @@ pub fn bench_files(files: &[std::path::PathBuf]) -> Result<(), Failure> {
     let (reps, _) = bench_reps();
     let out = &mut io::stdout().lock();
     let werr = |e| Failure::io("cannot write stdout", e);
-    writeln!(
-        out,
-        "pixb64 bench (best of {reps}; detected base64 backend: {})",
-        Backend::detect()
-    )
-    .map_err(werr)?;
+    bench_header(out, reps).map_err(werr)?;
     for path in files {
         let mut input = Input::open(Some(path))?;
         let bytes = input.read_all()?;
@@ -307,7 +315,7 @@ pub fn bench_files(files: &[std::path::PathBuf]) -> Result<(), Failure> {
         }
         writeln!(
             out,
-            "\nPNG, {}x{} {} channel{} {}-bit (MB/s of raw pixels; decode of {what}; size as PNG/raw)\n| level | encode MB/s | decode MB/s | PNG/raw |\n|---:|---:|---:|---:|\n| {} | {:.0} | {:.0} | {:.3} |",
+            "\nPNG, {}x{} {} channel{} {}-bit (MB/s of raw pixels; decode of {what}; size as PNG/raw)\n{PNG_TABLE_HEAD}\n| {} | {:.0} | {:.0} | {:.3} |",
             img.width(),
             img.height(),
             img.channels(),
@@ -327,12 +335,7 @@ pub fn bench() -> Result<(), Failure> {
     let (reps, len) = bench_reps();
     let out = &mut io::stdout().lock();
     let werr = |e| Failure::io("cannot write stdout", e);
-    writeln!(
-        out,
-        "pixb64 bench (best of {reps}; detected base64 backend: {})",
-        Backend::detect()
-    )
-    .map_err(werr)?;
+    bench_header(out, reps).map_err(werr)?;
     writeln!(
         out,
         "\nbase64, {} KiB of random bytes (GB/s of raw bytes)",
@@ -348,11 +351,7 @@ pub fn bench() -> Result<(), Failure> {
         "\nPNG, the built-in {DEMO_W}x{DEMO_H} RGB image (MB/s of raw pixels; size as PNG/raw)"
     )
     .map_err(werr)?;
-    writeln!(
-        out,
-        "| level | encode MB/s | decode MB/s | PNG/raw |\n|---:|---:|---:|---:|"
-    )
-    .map_err(werr)?;
+    writeln!(out, "{PNG_TABLE_HEAD}").map_err(werr)?;
     for level in 0..=9u8 {
         let opts = EncodeOptions::new().with_level(level);
         let mut file = Vec::new();

@@ -3,7 +3,10 @@
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 
-use pixb64::base64::{Base64, DecodeError, DecoderReader, EncoderWriter, LineEnding, FORGIVING};
+use pixb64::base64::{
+    Base64, DecodeError, DecoderReader, EncoderWriter, LineEnding, Python, PythonDecoder,
+    PythonError, FORGIVING, PYTHON, PYTHON_URL_SAFE,
+};
 use pixb64::data_uri;
 
 use crate::files::read_some;
@@ -87,9 +90,14 @@ pub fn decoder<'a>(
     let start = peek.iter().position(|&b| b > b' ').unwrap_or(peek.len());
     let is_uri = peek.len() >= start + 5 && peek[start..start + 5].eq_ignore_ascii_case(b"data:");
     if !is_uri && lenient {
-        let url_safe = config.alphabet() == pixb64::base64::Alphabet::UrlSafe;
+        let rules = if config.alphabet() == pixb64::base64::Alphabet::UrlSafe {
+            PYTHON_URL_SAFE
+        } else {
+            PYTHON
+        };
         let pad_optional = config.decode_padding() != pixb64::base64::DecodePadding::Required;
-        return Ok(Box::new(Lenient::new(r, url_safe, pad_optional)));
+        let lenient = Lenient::new(r, rules.with_padding_optional(pad_optional));
+        return Ok(Box::new(Batched::new(lenient)));
     }
     if !is_uri {
         let dec = DecoderReader::new(r, &config.with_whitespace_skipped(true));
@@ -127,7 +135,7 @@ pub fn decoder<'a>(
     let mut probe = String::from_utf8_lossy(&header).into_owned();
     probe.push(',');
     data_uri::decode(&probe).map_err(|e| uri_failure(&e, name))?;
-    let body = UrlBody::new(r);
+    let body = Batched::new(UrlBody::new(r));
     if is_base64(&header) {
         Ok(Box::new(UriBase64(DecoderReader::new(body, &FORGIVING))))
     } else {
@@ -224,9 +232,6 @@ struct UrlBody<R> {
     held: Vec<u8>,
     /// A pending `%` and up to one hex digit.
     pct: Vec<u8>,
-    /// Decoded bytes not yet handed out.
-    ready: Vec<u8>,
-    at: usize,
     fragment: bool,
     eof: bool,
 }
@@ -237,45 +242,44 @@ impl<R: BufRead> UrlBody<R> {
             inner,
             held: Vec::new(),
             pct: Vec::new(),
-            ready: Vec::new(),
-            at: 0,
             fragment: false,
             eof: false,
         }
     }
 
-    /// Feeds one byte of the (URL-level cleaned) body to the percent-decoder.
-    fn percent(&mut self, b: u8) {
+    /// Feeds one byte of the (URL-level cleaned) body to the percent-decoder,
+    /// which appends what it decodes to `ready`.
+    fn percent(&mut self, b: u8, ready: &mut Vec<u8>) {
         let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
         match self.pct.len() {
             0 if b == b'%' => self.pct.push(b),
-            0 => self.ready.push(b),
+            0 => ready.push(b),
             1 if hex(b).is_some() => self.pct.push(b),
             2 if hex(b).is_some() => {
                 let v = (hex(self.pct[1]).unwrap_or(0) << 4) | hex(b).unwrap_or(0);
-                self.ready.push(v);
+                ready.push(v);
                 self.pct.clear();
             }
             _ => {
                 // Not `%XX`: the pending bytes are literal; `b` starts afresh.
                 let pending = std::mem::take(&mut self.pct);
-                self.ready.extend_from_slice(&pending);
-                self.percent(b);
+                ready.extend_from_slice(&pending);
+                self.percent(b, ready);
             }
         }
     }
+}
 
-    fn refill(&mut self) -> io::Result<()> {
-        self.ready.clear();
-        self.at = 0;
-        while self.ready.is_empty() && !self.eof {
+impl<R: BufRead> Batches for UrlBody<R> {
+    fn fill(&mut self, ready: &mut Vec<u8>) -> io::Result<()> {
+        while ready.is_empty() && !self.eof {
             let chunk = self.inner.fill_buf()?;
             if chunk.is_empty() {
                 self.eof = true;
                 // Held trailing C0/space bytes are stripped; a pending `%`
                 // sequence is literal.
                 let pending = std::mem::take(&mut self.pct);
-                self.ready.extend_from_slice(&pending);
+                ready.extend_from_slice(&pending);
                 break;
             }
             let chunk = chunk.to_vec();
@@ -291,9 +295,9 @@ impl<R: BufRead> UrlBody<R> {
                 } else {
                     let held = std::mem::take(&mut self.held);
                     for h in held {
-                        self.percent(h);
+                        self.percent(h, ready);
                     }
-                    self.percent(b);
+                    self.percent(b, ready);
                 }
             }
             if self.fragment {
@@ -301,7 +305,7 @@ impl<R: BufRead> UrlBody<R> {
                 // before it only if they end the URL, which they do not.
                 let held = std::mem::take(&mut self.held);
                 for h in held {
-                    self.percent(h);
+                    self.percent(h, ready);
                 }
             }
         }
@@ -309,10 +313,39 @@ impl<R: BufRead> UrlBody<R> {
     }
 }
 
-impl<R: BufRead> Read for UrlBody<R> {
+/// A source that makes its bytes a batch at a time ([`UrlBody`],
+/// [`Lenient`]).
+trait Batches {
+    /// Appends the next batch to `ready` (given empty); leaving it empty
+    /// means the end.
+    fn fill(&mut self, ready: &mut Vec<u8>) -> io::Result<()>;
+}
+
+/// The `Read` side of a [`Batches`] source: its batches handed out to
+/// reads of any size.
+struct Batched<S> {
+    source: S,
+    /// The current batch, and how much of it has been handed out.
+    ready: Vec<u8>,
+    at: usize,
+}
+
+impl<S: Batches> Batched<S> {
+    fn new(source: S) -> Self {
+        Batched {
+            source,
+            ready: Vec::new(),
+            at: 0,
+        }
+    }
+}
+
+impl<S: Batches> Read for Batched<S> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if self.at == self.ready.len() {
-            self.refill()?;
+            self.ready.clear();
+            self.at = 0;
+            self.source.fill(&mut self.ready)?;
         }
         let n = buf.len().min(self.ready.len() - self.at);
         buf[..n].copy_from_slice(&self.ready[self.at..self.at + n]);
@@ -364,155 +397,75 @@ pub fn read_failure(e: io::Error, in_name: &str) -> Failure {
 }
 
 /// `decode --lenient`: Python's `base64.b64decode(data)` (non-validating)
-/// over a stream. Bytes outside the alphabet and `=` are discarded; a `=`
-/// counts only once two or more symbols of a group of 4 are in, and once the
-/// padding completes that group, decoding stops and the rest of the input is
-/// ignored; non-zero trailing bits are accepted. At the end, a group cut
-/// after 1 symbol is an error, and one cut after 2 or 3 without its padding
-/// is too (`Incorrect padding`) unless `pad_optional` (`--no-pad`). With the
-/// URL-safe alphabet, `-` and `_` read as `+` and `/` first, as
-/// `base64.urlsafe_b64decode` does (so `+` and `/` are read too).
+/// over a stream, by the library's [`PythonDecoder`]: bytes outside the
+/// alphabet and `=` discarded, decoding stops at the padding that completes
+/// a group (the rest of the input is not read), non-zero trailing bits
+/// accepted; an unpadded last group of 2 or 3 symbols is accepted only with
+/// `--no-pad`. With `--url-safe`, `urlsafe_b64decode`'s rules.
 pub struct Lenient<R> {
     inner: R,
-    url_safe: bool,
-    pad_optional: bool,
-    /// Symbols of the standard alphabet not yet decoded (fewer than 4
-    /// between reads).
-    syms: Vec<u8>,
-    /// `=` bytes counted since the last symbol (Python's `pads`).
-    pads: usize,
-    /// Data characters seen (for Python's "1 more than a multiple of 4").
-    count: u64,
-    /// Decoded bytes not yet handed out.
-    ready: Vec<u8>,
-    at: usize,
-    done: bool,
+    dec: PythonDecoder,
+    /// The input has ended, or the padding has ended the data.
+    ended: bool,
     buf: Vec<u8>,
 }
 
-/// Why `--lenient` input does not decode, in Python's words.
+/// Why `--lenient` input does not decode, in words that name Python's.
 #[derive(Debug)]
-pub struct LenientError(pub String);
+pub struct LenientError(pub PythonError);
 
 impl std::fmt::Display for LenientError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        match self.0 {
+            PythonError::InvalidLength { symbols, .. } => write!(
+                f,
+                "the number of data characters ({symbols}) is 1 more than a multiple of 4 (Python: Invalid base64-encoded string)"
+            ),
+            PythonError::IncorrectPadding { held, .. } => write!(
+                f,
+                "incorrect padding: the last group has {held} symbols and no '=' to complete it (Python: Incorrect padding; --no-pad accepts it)"
+            ),
+            // (Not validating: the decoder's other errors do not arise.)
+            e => e.fmt(f),
+        }
     }
 }
 
 impl std::error::Error for LenientError {}
 
+fn lenient_error(e: PythonError) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, LenientError(e))
+}
+
 impl<R: Read> Lenient<R> {
-    pub fn new(inner: R, url_safe: bool, pad_optional: bool) -> Self {
+    pub fn new(inner: R, rules: Python) -> Self {
         Lenient {
             inner,
-            url_safe,
-            pad_optional,
-            syms: Vec::new(),
-            pads: 0,
-            count: 0,
-            ready: Vec::new(),
-            at: 0,
-            done: false,
+            dec: PythonDecoder::new(&rules),
+            ended: false,
             buf: vec![0; DECODE_READ],
         }
     }
-
-    /// Decodes the whole groups of `syms` (all symbols: exact, no padding).
-    fn decode_groups(&mut self) {
-        let whole = self.syms.len() / 4 * 4;
-        let start = self.ready.len();
-        self.ready.resize(start + whole / 4 * 3, 0);
-        let n = pixb64::base64::STANDARD
-            .decode_to_slice(&self.syms[..whole], &mut self.ready[start..])
-            .expect("whole groups of alphabet symbols");
-        debug_assert_eq!(n, whole / 4 * 3);
-        self.syms.drain(..whole);
-    }
-
-    /// Decodes the last, partial group (2 or 3 symbols), its unused bits ignored.
-    fn decode_tail(&mut self) {
-        let tail = pixb64::base64::STANDARD
-            .with_decode_padding(pixb64::base64::DecodePadding::Optional)
-            .with_trailing_bits_allowed(true)
-            .decode(&self.syms)
-            .expect("2 or 3 alphabet symbols");
-        self.ready.extend_from_slice(&tail);
-        self.syms.clear();
-    }
-
-    fn refill(&mut self) -> io::Result<()> {
-        self.ready.clear();
-        self.at = 0;
-        while self.ready.is_empty() && !self.done {
-            let n = read_some(&mut self.inner, &mut self.buf)?;
-            if n == 0 {
-                self.done = true;
-                let error = match self.syms.len() {
-                    0 => None,
-                    1 => Some(format!(
-                        "the number of data characters ({}) is 1 more than a multiple of 4 (Python: Invalid base64-encoded string)",
-                        self.count
-                    )),
-                    _ if self.pad_optional => None,
-                    k => Some(format!(
-                        "incorrect padding: the last group has {k} symbols and no '=' to complete it (Python: Incorrect padding; --no-pad accepts it)"
-                    )),
-                };
-                if let Some(msg) = error {
-                    self.syms.clear();
-                    return Err(io::Error::new(
-                        io::ErrorKind::InvalidData,
-                        LenientError(msg),
-                    ));
-                }
-                if !self.syms.is_empty() {
-                    self.decode_tail();
-                }
-                break;
-            }
-            for i in 0..n {
-                let mut b = self.buf[i];
-                if self.url_safe {
-                    b = match b {
-                        b'-' => b'+',
-                        b'_' => b'/',
-                        b => b,
-                    };
-                }
-                if b == b'=' {
-                    let quad = self.syms.len() % 4;
-                    if quad >= 2 {
-                        self.pads += 1;
-                        if quad + self.pads >= 4 {
-                            // The padding ends the data: the rest is ignored.
-                            self.done = true;
-                            break;
-                        }
-                    }
-                } else if b.is_ascii_alphanumeric() || b == b'+' || b == b'/' {
-                    self.syms.push(b);
-                    self.count += 1;
-                    self.pads = 0;
-                }
-            }
-            self.decode_groups();
-            if self.done && !self.syms.is_empty() {
-                self.decode_tail();
-            }
-        }
-        Ok(())
-    }
 }
 
-impl<R: Read> Read for Lenient<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.at == self.ready.len() {
-            self.refill()?;
+impl<R: Read> Batches for Lenient<R> {
+    fn fill(&mut self, ready: &mut Vec<u8>) -> io::Result<()> {
+        while ready.is_empty() && !self.ended {
+            let n = read_some(&mut self.inner, &mut self.buf)?;
+            if n == 0 {
+                self.ended = true;
+                return self.dec.finish().map_err(lenient_error);
+            }
+            // At most one byte per symbol: room for all of it.
+            ready.resize(n, 0);
+            let (c, w) = self
+                .dec
+                .decode(&self.buf[..n], ready)
+                .map_err(lenient_error)?;
+            debug_assert_eq!(c, n);
+            ready.truncate(w);
+            self.ended = self.dec.is_done();
         }
-        let n = buf.len().min(self.ready.len() - self.at);
-        buf[..n].copy_from_slice(&self.ready[self.at..self.at + n]);
-        self.at += n;
-        Ok(n)
+        Ok(())
     }
 }

@@ -13,7 +13,7 @@ use numpy::{
     dtype, PyArray1, PyArrayDescrMethods, PyArrayDyn, PyArrayMethods, PyReadonlyArrayDyn,
     PyUntypedArray, PyUntypedArrayMethods,
 };
-use pixb64::base64::{Base64, DecodePadding, STANDARD};
+use pixb64::base64::{PythonError, PYTHON, STANDARD};
 use pixb64::png::{self, Channels, DecodeOptions, EncodeOptions};
 use pixb64::{data_uri, ChannelOrder, Depth, Image, ImageBuf, Sizes};
 use pyo3::exceptions::{PyAssertionError, PyTypeError, PyValueError};
@@ -267,100 +267,27 @@ fn b64encode<'py>(
 /// What `binascii.a2b_base64` raises, message for message (CPython 3.11's
 /// rules; later versions added "Excess padding not allowed" in strict
 /// mode).
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum PyB64Error {
-    LeadingPadding,
-    OnlyBase64,
-    ExcessDataAfterPadding,
-    DiscontinuousPadding,
-    /// The number of data characters, 1 more than a multiple of 4.
-    DataCharacters(usize),
-    IncorrectPadding,
-}
-
-impl PyB64Error {
-    fn message(&self) -> String {
-        match self {
-            PyB64Error::LeadingPadding => "Leading padding not allowed".into(),
-            PyB64Error::OnlyBase64 => "Only base64 data is allowed".into(),
-            PyB64Error::ExcessDataAfterPadding => "Excess data after padding".into(),
-            PyB64Error::DiscontinuousPadding => "Discontinuous padding not allowed".into(),
-            PyB64Error::DataCharacters(n) => format!(
-                "Invalid base64-encoded string: number of data characters ({n}) \
-                 cannot be 1 more than a multiple of 4"
-            ),
-            PyB64Error::IncorrectPadding => "Incorrect padding".into(),
-        }
-    }
-}
-
-const fn symbol_table() -> [bool; 256] {
-    let mut t = [false; 256];
-    let s = STANDARD.alphabet().symbols();
-    let mut i = 0;
-    while i < 64 {
-        t[s[i] as usize] = true;
-        i += 1;
-    }
-    t
-}
-static IS_SYMBOL: [bool; 256] = symbol_table();
-
-/// Python's base64 without padding (the data characters are collected
-/// first), trailing bits ignored as Python ignores them.
-const SYMBOLS_ONLY: Base64 = STANDARD
-    .with_decode_padding(DecodePadding::Forbidden)
-    .with_trailing_bits_allowed(true);
-
-/// Canonical text with whitespace anywhere: what Python's default mode
-/// decodes to the same bytes whenever this codec accepts the text.
-const WHITESPACE_SKIPPED: Base64 = STANDARD.with_whitespace_skipped(true);
-
-/// `binascii.a2b_base64(s, strict_mode=strict)`'s state machine (CPython
-/// 3.11, `Modules/binascii.c`; the default mode is the same from 3.7 on): returns the data characters it
-/// decodes, or its error.
-fn python_symbols(input: &[u8], strict: bool) -> Result<Vec<u8>, PyB64Error> {
-    if strict && input.first() == Some(&b'=') {
-        return Err(PyB64Error::LeadingPadding);
-    }
-    let mut syms = Vec::with_capacity(input.len());
-    let (mut quad, mut pads, mut padding_started) = (0usize, 0usize, false);
-    for (i, &b) in input.iter().enumerate() {
-        if b == b'=' {
-            padding_started = true;
-            if quad >= 2 {
-                pads += 1;
-                if quad + pads >= 4 {
-                    if strict && i + 1 < input.len() {
-                        return Err(PyB64Error::ExcessDataAfterPadding);
-                    }
-                    return Ok(syms);
-                }
-            }
-            continue;
-        }
-        if !IS_SYMBOL[usize::from(b)] {
-            if strict {
-                return Err(PyB64Error::OnlyBase64);
-            }
-            continue;
-        }
-        if strict && padding_started {
-            return Err(PyB64Error::DiscontinuousPadding);
-        }
-        pads = 0;
-        syms.push(b);
-        quad = (quad + 1) % 4;
-    }
-    match quad {
-        0 => Ok(syms),
-        1 => Err(PyB64Error::DataCharacters(syms.len())),
-        _ => Err(PyB64Error::IncorrectPadding),
+fn cpython_message(e: &PythonError) -> String {
+    match e {
+        PythonError::LeadingPadding => "Leading padding not allowed".into(),
+        PythonError::InvalidByte { .. } => "Only base64 data is allowed".into(),
+        PythonError::ExcessData { .. } => "Excess data after padding".into(),
+        PythonError::DiscontinuousPadding { .. } => "Discontinuous padding not allowed".into(),
+        PythonError::InvalidLength { symbols, .. } => format!(
+            "Invalid base64-encoded string: number of data characters ({symbols}) \
+             cannot be 1 more than a multiple of 4"
+        ),
+        PythonError::IncorrectPadding { .. } => "Incorrect padding".into(),
+        // Not Python's (the outputs here are always large enough), nor any
+        // variant a later pixb64 adds: pixb64's own words.
+        e => e.to_string(),
     }
 }
 
 /// The length canonical padded base64 `input` decodes to, if its length
-/// and trailing `=` make it a candidate for the fast path.
+/// and trailing `=` make it a candidate. Never less than what Python
+/// decodes `input` to: at most 3 bytes per 4 symbols, and the trailing `=`
+/// are not symbols.
 fn canonical_len(input: &[u8]) -> Option<usize> {
     if !input.len().is_multiple_of(4) {
         return None;
@@ -374,34 +301,6 @@ fn canonical_len(input: &[u8]) -> Option<usize> {
     (pads <= 2).then(|| input.len() / 4 * 3 - pads)
 }
 
-/// The slow paths of [`b64decode`] (text that is not canonical base64):
-/// the bytes Python gives, or its error.
-fn python_decode_slow(input: &[u8], strict: bool) -> Result<Vec<u8>, PyB64Error> {
-    if !strict {
-        // Whitespace-wrapped canonical text, on the SIMD path.
-        if let Ok(v) = WHITESPACE_SKIPPED.decode(input) {
-            return Ok(v);
-        }
-    }
-    let syms = python_symbols(input, strict)?;
-    Ok(SYMBOLS_ONLY
-        .decode(&syms)
-        .expect("python_symbols returns whole groups of symbols"))
-}
-
-/// Python's `b64decode(input, validate=strict)` on bytes already translated
-/// from any altchars: canonical text straight into the result, anything
-/// else through Python's rules.
-fn python_decode(input: &[u8], strict: bool) -> Result<Vec<u8>, PyB64Error> {
-    if let Some(len) = canonical_len(input) {
-        let mut out = vec![0u8; len];
-        if STANDARD.decode_to_slice(input, &mut out) == Ok(len) {
-            return Ok(out);
-        }
-    }
-    python_decode_slow(input, strict)
-}
-
 /// `base64.b64decode(s, altchars=None, validate=False)`: the same bytes,
 /// and `binascii.Error` with the same message where it fails.
 #[pyfunction]
@@ -413,39 +312,30 @@ fn b64decode<'py>(
     validate: bool,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let input = byte_input(s, Accept::AsciiStr)?;
-    let alt = altchars_of(altchars, Accept::AsciiStr)?;
-    let translated: Cow<'_, [u8]> = match alt {
-        None => Cow::Borrowed(input.as_slice()),
-        Some(alt) => {
-            let t = translation(&alt, b"+/");
-            Cow::Owned(
-                input
-                    .as_slice()
-                    .iter()
-                    .map(|&b| t[usize::from(b)])
-                    .collect(),
-            )
-        }
-    };
-    let data: &[u8] = &translated;
-    // The common case: canonical text, decoded straight into the result.
-    if let Some(len) = canonical_len(data) {
-        let fast = new_bytes(py, len, |out| {
-            maybe_detach(py, data.len(), || {
-                match STANDARD.decode_to_slice(data, out) {
-                    Ok(n) if n == len => Ok(()),
-                    _ => Err(()),
-                }
-            })
-        })?;
-        if let Ok(bytes) = fast {
-            return Ok(bytes);
-        }
+    let mut rules = PYTHON.with_validate(validate);
+    if let Some(alt) = altchars_of(altchars, Accept::AsciiStr)? {
+        rules = rules.with_altchars(alt);
     }
-    let out = maybe_detach(py, data.len(), || python_decode_slow(data, validate));
-    match out {
-        Ok(v) => Ok(PyBytes::new(py, &v)),
-        Err(e) => Err(binascii::Error::new_err(e.message())),
+    let data = input.as_slice();
+    let decode = |out: &mut [u8]| maybe_detach(py, data.len(), || rules.decode_to_slice(data, out));
+    // The common case, canonical text: straight into a result of its
+    // length. Other text of such a length (whitespace, junk) decodes there
+    // too, and is copied out where it came out shorter.
+    if let Some(len) = canonical_len(data) {
+        let exact = new_bytes(py, len, |out| match decode(out) {
+            Ok(n) if n == len => Ok(()),
+            Ok(n) => Err(Ok(PyBytes::new(py, &out[..n]))),
+            Err(e) => Err(Err(e)),
+        })?;
+        return match exact {
+            Ok(bytes) | Err(Ok(bytes)) => Ok(bytes),
+            Err(Err(e)) => Err(binascii::Error::new_err(cpython_message(&e))),
+        };
+    }
+    let mut out = vec![0u8; rules.decoded_len_max(data.len())];
+    match decode(&mut out) {
+        Ok(n) => Ok(PyBytes::new(py, &out[..n])),
+        Err(e) => Err(binascii::Error::new_err(cpython_message(&e))),
     }
 }
 
@@ -830,7 +720,7 @@ fn decode_image_base64<'py>(
             })?;
             data_uri::decode_image_with(uri, &opts)?
         } else {
-            let file = python_decode(bytes, false).map_err(PyDecodeFailure::Base64)?;
+            let file = PYTHON.decode(bytes).map_err(PyDecodeFailure::Base64)?;
             pixb64::decode_image(&file, &opts)?
         };
         Ok(Decoded::from_image(img))
@@ -839,7 +729,7 @@ fn decode_image_base64<'py>(
         Ok(d) => d.into_array(py),
         Err(PyDecodeFailure::Base64(e)) => Err(DecodeError::new_err(format!(
             "invalid base64: {}",
-            e.message()
+            cpython_message(&e)
         ))),
         Err(PyDecodeFailure::Lib(e)) => Err(decode_error(&e)),
         Err(PyDecodeFailure::Other(m)) => Err(DecodeError::new_err(m)),
@@ -847,7 +737,7 @@ fn decode_image_base64<'py>(
 }
 
 enum PyDecodeFailure {
-    Base64(PyB64Error),
+    Base64(PythonError),
     Lib(pixb64::Error),
     Other(String),
 }

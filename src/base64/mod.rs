@@ -19,6 +19,8 @@
 //! | [`Base64::encode_to_slice`], [`Base64::decode_to_slice`], [`Base64::decode_in_place`], [`Base64::encode_wrapped_to_slice`], [`Encoder`], [`Decoder`] | never | none |
 //! | [`Base64::encode`], [`Base64::encode_wrapped`] | one `String` of the exact length | `alloc` |
 //! | [`Base64::decode`] | one `Vec` of [`Base64::decoded_len_max`] of the input length | `alloc` |
+//! | [`Python::decode_to_slice`], [`PythonDecoder`] (Python's `b64decode` rules) | never | none |
+//! | [`Python::decode`] | one `Vec` of [`Python::decoded_len_max`] of the input length | `alloc` |
 //! | [`EncoderWriter`], [`DecoderReader`] | fixed buffers (a few KiB) at construction, never again | `std` |
 //!
 //! ```
@@ -35,6 +37,7 @@ mod decoder;
 mod dispatch;
 mod encoder;
 mod error;
+mod python;
 mod scalar;
 #[cfg(feature = "std")]
 mod stream;
@@ -44,6 +47,7 @@ pub use decoder::Decoder;
 pub use dispatch::Backend;
 pub use encoder::Encoder;
 pub use error::{DecodeError, OutputTooSmall};
+pub use python::{Python, PythonDecoder, PythonError, PYTHON, PYTHON_URL_SAFE, PYTHON_VALIDATE};
 #[cfg(feature = "std")]
 pub use stream::{DecoderReader, EncoderWriter};
 pub(crate) use tables::is_ascii_whitespace;
@@ -407,6 +411,24 @@ impl Base64 {
             }
         };
         self.decode_general(input, output, (r, w))
+    }
+
+    /// The fast paths of [`decode_to_slice`](Self::decode_to_slice) alone:
+    /// `Ok(written)`, or `Err((consumed, written))` of the prefix of whole
+    /// valid groups (and skipped whitespace) where they stopped, for a
+    /// caller with its own rules for the rest (`python`).
+    pub(super) fn decode_fast_or_prefix(
+        &self,
+        input: &[u8],
+        output: &mut [u8],
+    ) -> Result<usize, (usize, usize)> {
+        let backend = self.backend();
+        let table = tables::dec(self.alphabet);
+        if self.skip_whitespace {
+            self.decode_fast_ws(backend, table, input, output)
+        } else {
+            self.decode_fast(backend, table, input, output)
+        }
     }
 
     /// The fast path of [`decode_to_slice`](Self::decode_to_slice) without
