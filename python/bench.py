@@ -4,6 +4,7 @@ Markdown tables of times and ratios.
 
     python bench.py            # about a minute on 2 cores
     python bench.py --quick    # fewer photos and repeats
+    python bench.py --binding  # only the binding-overhead table
 
 Goals (issue 17): b64encode / b64decode at least as fast as pybase64 from
 100 B to 16 MiB; for each OpenCV level 1, 3, 9 a pixb64 level at least as
@@ -215,22 +216,67 @@ def bench_overhead():
         print(f"| `{k}` | {fmt_time(v)} |")
 
 
+def bench_binding(repeats):
+    """Each call from Python against the same library call timed inside Rust
+    (`pixb64._rust_per_call`, GIL released), on a 1 MP photo."""
+    img = cv2.resize(cv2.imread(str(PHOTOS[0]), cv2.IMREAD_COLOR), (1224, 816),
+                     interpolation=cv2.INTER_AREA)
+    rgb = np.ascontiguousarray(img[:, :, ::-1])
+    h, w, c = rgb.shape
+    print(f"\n### Binding overhead on a 1 MP photo ({w}x{h} RGB, {PHOTOS[0].name} resized)\n")
+    raw = rgb.tobytes()
+    text = base64.b64encode(raw)
+    png = pixb64.encode_png(rgb)
+    png_text = pixb64.encode_png_base64(rgb)
+    calls = {
+        "b64encode": (lambda: pixb64.b64encode(raw), raw, (0, 0, 0)),
+        "b64decode": (lambda: pixb64.b64decode(text), text, (0, 0, 0)),
+        "encode_png": (lambda: pixb64.encode_png(rgb), raw, (h, w, c)),
+        "encode_png_base64": (lambda: pixb64.encode_png_base64(rgb), raw, (h, w, c)),
+        "imencode": (lambda: pixb64.imencode(".png", img), img.tobytes(), (h, w, c)),
+        "decode_image": (lambda: pixb64.decode_image(png), png, (0, 0, 0)),
+        "imdecode": (lambda: pixb64.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR),
+                     png, (0, 0, 0)),
+        "decode_image_base64": (lambda: pixb64.decode_image_base64(png_text),
+                                png_text.encode(), (0, 0, 0)),
+    }
+    budget = 0.05
+    samples = {name: ([], []) for name in calls}
+    for _ in range(repeats):
+        for name, (fn, data, shape) in calls.items():
+            samples[name][0].append(per_call(fn, budget))
+            samples[name][1].append(pixb64._rust_per_call(name, data, shape, budget))
+    print("| call | from Python | the Rust call | Python / Rust |")
+    print("|---|---:|---:|---:|")
+    worst = 0.0
+    for name, (py, rs) in samples.items():
+        py, rs = statistics.median(py), statistics.median(rs)
+        worst = max(worst, py / rs)
+        print(f"| `{name}` | {fmt_time(py)} | {fmt_time(rs)} | {py / rs:.3f} |")
+    return worst
+
+
 def main():
     print(f"CPU: {cpu()}, {os.cpu_count()} logical cores; Python {platform.python_version()}, "
           f"numpy {np.__version__}, OpenCV {cv2.__version__} (1 thread), "
           f"Pillow {Image.__version__}, pybase64 {pybase64.__version__}")
+    if "--binding" in sys.argv:
+        bench_binding(3 if QUICK else 11)
+        return
     photos = PHOTOS[::8] if QUICK else PHOTOS[::4]
     repeats = 3 if QUICK else 5
     worst = bench_base64()
     speedups = bench_png(photos, repeats)
     dec = bench_decode(photos, repeats)
     bench_overhead()
+    binding = bench_binding(repeats * 2 + 1)
     print("\n### Goals\n")
     print(f"- base64 vs pybase64, the worst size: encode {worst['encode']:.2f}x, decode "
           f"{worst['decode']:.2f}x, decode validate {worst['decode validate']:.2f}x (goal >= 1)")
     for level, s in speedups.items():
         print(f"- OpenCV level {level}: a pixb64 level at least as small is {s:.1f}x faster (goal >= 5)")
     print(f"- base64 text to array: {dec:.2f}x b64decode + imdecode (goal >= 3)")
+    print(f"- binding overhead on 1 MP, the worst call: {binding:.3f}x the Rust call (goal <= 1.05)")
 
 
 if __name__ == "__main__":

@@ -39,6 +39,8 @@ pyo3::create_exception!(
     "An array that is not an image pixb64 encodes: dtype other than uint8/uint16, a shape other than (H, W) or (H, W, C) with C in 1..4, or an empty one."
 );
 
+mod timing;
+
 mod binascii {
     pyo3::import_exception!(binascii, Error);
 }
@@ -830,5 +832,6 @@ fn pixb64_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sizes, m)?)?;
     m.add_function(wrap_pyfunction!(imencode, m)?)?;
     m.add_function(wrap_pyfunction!(imdecode, m)?)?;
+    m.add_function(wrap_pyfunction!(timing::_rust_per_call, m)?)?;
     Ok(())
 }

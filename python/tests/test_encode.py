@@ -202,3 +202,30 @@ def test_bad_arguments():
     for level in (-1, 10, 100):
         with pytest.raises(ValueError):
             pixb64.encode_png(img, level=level)
+
+
+def test_rust_timing_hook_runs_each_bench_call():
+    """bench.py's binding-overhead table times these names inside Rust: each
+    must run its call (a positive time), and an unknown name or a shape that
+    does not fit the data is an error, not a number."""
+    img = random_image((16, 24, 3), np.uint8, 7)
+    raw = img.tobytes()
+    png = pixb64.encode_png(img)
+    text = pixb64.encode_png_base64(img).encode()
+    cases = {
+        "b64encode": (raw, (0, 0, 0)),
+        "b64decode": (base64.b64encode(raw), (0, 0, 0)),
+        "encode_png": (raw, img.shape),
+        "encode_png_base64": (raw, img.shape),
+        "imencode": (raw, img.shape),
+        "decode_image": (png, (0, 0, 0)),
+        "imdecode": (png, (0, 0, 0)),
+        "decode_image_base64": (text, (0, 0, 0)),
+    }
+    for name, (data, shape) in cases.items():
+        t = pixb64._rust_per_call(name, data, shape, 0.0005)
+        assert 0 < t < 1, (name, t)
+    with pytest.raises(ValueError):
+        pixb64._rust_per_call("encode_jpeg", raw, img.shape, 0.0005)
+    with pytest.raises(ValueError):
+        pixb64._rust_per_call("encode_png", raw, (16, 25, 3), 0.0005)
