@@ -93,6 +93,34 @@ impl<'a> Stream<'a> {
         f + (at - s)
     }
 
+    /// The result of inflating the stream into a buffer of the image's
+    /// `raw_len` bytes, as both pipelines report it: a stream that ends
+    /// early is short; one with more output is long (an error only when
+    /// strict, see `Ending`); an inflate error is mapped by
+    /// [`Stream::error`].
+    fn outcome(
+        &mut self,
+        r: Result<Outcome, inflate::Error>,
+        raw_len: usize,
+        opts: &DecodeOptions,
+    ) -> Result<(), DecodeError> {
+        match r {
+            Ok(Outcome::Done { written, .. }) if written < raw_len => {
+                Err(DecodeError::ImageDataShort {
+                    expected: raw_len as u64,
+                    actual: written as u64,
+                })
+            }
+            Ok(Outcome::Done { .. }) => Ok(()),
+            Ok(Outcome::OutputFull) => {
+                Ending::of(opts).stream_end(Err(DecodeError::ImageDataLong {
+                    expected: raw_len as u64,
+                }))
+            }
+            Err(e) => Err(self.error(e)),
+        }
+    }
+
     fn error(&mut self, e: inflate::Error) -> DecodeError {
         let problem = match e.problem {
             Problem::Header => ZlibProblem::Header,
@@ -159,22 +187,7 @@ pub(crate) fn decode_direct_own(
     if let Some(e) = failed {
         return Err(e);
     }
-    match r {
-        Ok(Outcome::Done { written, .. }) if written < raw_len => {
-            return Err(DecodeError::ImageDataShort {
-                expected: raw_len as u64,
-                actual: written as u64,
-            })
-        }
-        Ok(Outcome::Done { .. }) => {}
-        // Surplus data: an error only when strict (see `Ending`).
-        Ok(Outcome::OutputFull) => {
-            Ending::of(opts).stream_end(Err(DecodeError::ImageDataLong {
-                expected: raw_len as u64,
-            }))?
-        }
-        Err(e) => return Err(stream.error(e)),
-    }
+    stream.outcome(r, raw_len, opts)?;
     while row < plan.height {
         direct_row(&mut buf, row, stride, plan.bpp, swap, plan.out_depth)?;
         row += 1;
@@ -232,22 +245,7 @@ pub(crate) fn decode_rows_own(
         Err(e) => e.written.min(raw_len),
     };
     hand_on(&mut rows, &mut consumed, &raw, written)?;
-    match r {
-        Ok(Outcome::Done { written, .. }) if written < raw_len => {
-            return Err(DecodeError::ImageDataShort {
-                expected: raw_len as u64,
-                actual: written as u64,
-            })
-        }
-        Ok(Outcome::Done { .. }) => {}
-        // Surplus data: an error only when strict (see `Ending`).
-        Ok(Outcome::OutputFull) => {
-            Ending::of(opts).stream_end(Err(DecodeError::ImageDataLong {
-                expected: raw_len as u64,
-            }))?
-        }
-        Err(e) => return Err(stream.error(e)),
-    }
+    stream.outcome(r, raw_len, opts)?;
     Ok(rows.finish())
 }
 
