@@ -233,9 +233,16 @@ impl<'a, F: FnMut(&mut [u8], usize) -> bool> Run<'a, F> {
             Kind::Litlen,
             &litlen,
             self.litlen_bits,
+            doubles(self.litlen_bits),
             &mut self.tables.litlen,
         );
-        let _ = build(Kind::Dist, &[5; 32], DIST_BITS, &mut self.tables.dist);
+        let _ = build(
+            Kind::Dist,
+            &[5; 32],
+            DIST_BITS,
+            false,
+            &mut self.tables.dist,
+        );
         self.tables.fixed = true;
         self.tables.litlen_bits = self.litlen_bits;
     }
@@ -255,7 +262,15 @@ impl<'a, F: FnMut(&mut [u8], usize) -> bool> Run<'a, F> {
             self.bits.refill(self.input);
             pre[i] = self.bits.take(3) as u8;
         }
-        if build(Kind::Precode, &pre, PRECODE_BITS, &mut self.tables.precode).is_err() {
+        if build(
+            Kind::Precode,
+            &pre,
+            PRECODE_BITS,
+            false,
+            &mut self.tables.precode,
+        )
+        .is_err()
+        {
             return Err(self.fail(Problem::Data));
         }
         let total = hlit + hdist;
@@ -294,6 +309,7 @@ impl<'a, F: FnMut(&mut [u8], usize) -> bool> Run<'a, F> {
             Kind::Litlen,
             &lens[..hlit],
             self.litlen_bits,
+            doubles(self.litlen_bits),
             &mut self.tables.litlen,
         )
         .is_err()
@@ -301,6 +317,7 @@ impl<'a, F: FnMut(&mut [u8], usize) -> bool> Run<'a, F> {
                 Kind::Dist,
                 &lens[hlit..total],
                 DIST_BITS,
+                false,
                 &mut self.tables.dist,
             )
             .is_err()
@@ -392,6 +409,14 @@ impl<'a, F: FnMut(&mut [u8], usize) -> bool> Run<'a, F> {
             self.op += len;
         }
     }
+}
+
+/// Whether a literal/length table of `bits` index bits gets double
+/// literals: all but the 9-bit table of a short stream (see
+/// `huffman::litlen_bits`), where filling them cost more than they saved
+/// (3-5% of a 32x32 file's decode).
+fn doubles(bits: u32) -> bool {
+    bits > huffman::LITLEN_BITS_SHORTEST
 }
 
 /// The extra bits of a length or distance entry `e`, from the bit buffer
