@@ -78,7 +78,7 @@ use super::chunk::{read_chunk, Chunk};
 #[cfg(feature = "png")]
 use direct::decode_direct;
 use header::{Ending, Preamble, Trns};
-use plan::{output_format, raw_row_bytes, Budget, Plan};
+use plan::{output_format, raw_row_bytes, Budget, Pipeline, Plan};
 #[cfg(feature = "png")]
 use ring::decode_rows;
 
@@ -124,18 +124,20 @@ fn decode_engine(
     if turn.is_some() {
         plan.check_also(opts, plan.out_len)?;
     }
-    let (pixels, next) = if engine == Engine::Own && plan.direct {
+    // The pipeline whose buffers the plan counted.
+    let pipeline = Pipeline::of(engine, plan.direct, plan.raw_len);
+    let (pixels, next) = if engine == Engine::Own && pipeline != Pipeline::Ring {
         let mut stream = own::Stream::gather(data, &pre.first_idat, opts.checksums)?;
-        let pixels = own::decode_direct_own(&plan, &mut stream, opts)?;
-        (pixels, stream.next)
-    } else if engine.whole_rows(plan.raw_len) {
-        let mut stream = own::Stream::gather(data, &pre.first_idat, opts.checksums)?;
-        let pixels = own::decode_rows_own(&plan, &pre, &mut stream, opts)?;
+        let pixels = if pipeline == Pipeline::Direct {
+            own::decode_direct_own(&plan, &mut stream, opts)?
+        } else {
+            own::decode_rows_own(&plan, &pre, &mut stream, opts)?
+        };
         (pixels, stream.next)
     } else {
         let idat = Idat::new(data, &pre.first_idat, opts.checksums);
         let mut inflater = Inflater::new(engine, idat, opts.checksums);
-        let pixels = if plan.direct {
+        let pixels = if pipeline == Pipeline::Direct {
             decode_direct(&plan, &mut inflater, opts)?
         } else {
             decode_rows(&plan, &pre, &mut inflater, opts, engine)?
