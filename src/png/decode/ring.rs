@@ -174,10 +174,10 @@ impl<'p> RowOut<'p> {
     /// Takes the next raw row where it was inflated,
     /// `stream[at..at + next_len()]` (filter byte first), without copying
     /// it: it is unfiltered in place, against the row before it in
-    /// `stream`, the previous row of its pass, which must have come this
-    /// way too. So every row of the image comes through here, from one
-    /// buffer of the whole stream, and the inflater must read none of
-    /// these bytes any more. `at` is also the error offset.
+    /// `stream` (the previous row of its pass, already unfiltered there).
+    /// So all rows of an image come this way, out of one buffer of the
+    /// whole stream, each once the inflater reads none of its bytes any
+    /// more. `at` is also the error offset.
     pub(crate) fn commit_row(&mut self, stream: &mut [u8], at: usize) -> Result<(), DecodeError> {
         let Some((pass, row_len)) = self.next_row() else {
             return Ok(());
