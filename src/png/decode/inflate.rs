@@ -178,12 +178,10 @@ impl Engine {
     }
 
     /// Bytes of the row pipeline's ring for a stream of `raw_len` bytes
-    /// (the whole stream, where [`Engine::whole_rows`]).
+    /// (with [`Engine::Own`], the streaming engine's: streams it inflates
+    /// whole do not take the ring, see `Pipeline`).
     #[cfg_attr(not(feature = "std"), allow(unused_variables))]
     pub(super) fn ring_len(self, raw_len: u64) -> usize {
-        if self.whole_rows(raw_len) {
-            return raw_len as usize;
-        }
         match self.streaming() {
             #[cfg(feature = "std")]
             Engine::Fdeflate => {

@@ -78,7 +78,7 @@ use super::chunk::{read_chunk, Chunk};
 #[cfg(feature = "png")]
 use direct::decode_direct;
 use header::{Ending, Preamble, Trns};
-use plan::{output_format, raw_row_bytes, Budget, Plan};
+use plan::{output_format, raw_row_bytes, Budget, Pipeline, Plan};
 #[cfg(feature = "png")]
 use ring::decode_rows;
 
@@ -199,20 +199,21 @@ fn decode_in(
     if turn.is_some() {
         plan.check_also(opts, plan.out_len)?;
     }
-    let (pixels, next) = if engine == Engine::Own && plan.direct {
+    // The pipeline whose buffers the plan counted.
+    let pipeline = Pipeline::of(engine, plan.direct, plan.raw_len);
+    let (pixels, next) = if engine == Engine::Own && pipeline != Pipeline::Ring {
         let mut stream = own::Stream::gather(data, &pre.first_idat, opts.checksums)?;
         let tables = tables.get_or_insert_with(inflate_tables::Tables::boxed);
-        let pixels = own::decode_direct_own(&plan, &mut stream, opts, tables)?;
-        (pixels, stream.next)
-    } else if engine.whole_rows(plan.raw_len) {
-        let mut stream = own::Stream::gather(data, &pre.first_idat, opts.checksums)?;
-        let tables = tables.get_or_insert_with(inflate_tables::Tables::boxed);
-        let pixels = own::decode_rows_own(&plan, &pre, &mut stream, opts, tables)?;
+        let pixels = if pipeline == Pipeline::Direct {
+            own::decode_direct_own(&plan, &mut stream, opts, tables)?
+        } else {
+            own::decode_rows_own(&plan, &pre, &mut stream, opts, tables)?
+        };
         (pixels, stream.next)
     } else {
         let idat = Idat::new(data, &pre.first_idat, opts.checksums);
         let mut inflater = Inflater::new(engine, idat, opts.checksums);
-        let pixels = if plan.direct {
+        let pixels = if pipeline == Pipeline::Direct {
             decode_direct(&plan, &mut inflater, opts)?
         } else {
             decode_rows(&plan, &pre, &mut inflater, opts, engine)?

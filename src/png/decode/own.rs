@@ -3,8 +3,9 @@
 //! else copied once), inflated in one call into the whole raw image.
 //! The direct pipeline unfilters rows in place from the progress callback
 //! once the window has passed them; the row pipeline, for streams up to
-//! [`OWN_WHOLE_MAX`](super::inflate::OWN_WHOLE_MAX), hands each raw row
-//! to [`RowOut`] as soon as it is written.
+//! [`OWN_WHOLE_MAX`](super::inflate::OWN_WHOLE_MAX), has [`RowOut`]
+//! unfilter each raw row where it was inflated, once the inflater is done
+//! with it.
 
 use alloc::vec::Vec;
 
@@ -19,6 +20,11 @@ use crate::png::inflate::{self, Outcome, Problem, Tables, WINDOW};
 /// Output bytes between progress calls (rows are unfiltered then, while
 /// the bytes are still in cache).
 const STRIDE: usize = 64 * 1024;
+
+// The row pipeline's stream fits in one stride, so its progress call comes
+// only once the output is full, when every complete row can be unfiltered
+// in place (see `decode_rows_own`).
+const _: () = assert!(super::inflate::OWN_WHOLE_MAX as usize <= STRIDE);
 
 /// The IDAT run as one stream.
 pub(crate) struct Stream<'a> {
@@ -93,6 +99,34 @@ impl<'a> Stream<'a> {
         f + (at - s)
     }
 
+    /// The result of inflating the stream into a buffer of the image's
+    /// `raw_len` bytes, as both pipelines report it: a stream that ends
+    /// early is short; one with more output is long (an error only when
+    /// strict, see `Ending`); an inflate error is mapped by
+    /// [`Stream::error`].
+    fn outcome(
+        &mut self,
+        r: Result<Outcome, inflate::Error>,
+        raw_len: usize,
+        opts: &DecodeOptions,
+    ) -> Result<(), DecodeError> {
+        match r {
+            Ok(Outcome::Done { written, .. }) if written < raw_len => {
+                Err(DecodeError::ImageDataShort {
+                    expected: raw_len as u64,
+                    actual: written as u64,
+                })
+            }
+            Ok(Outcome::Done { .. }) => Ok(()),
+            Ok(Outcome::OutputFull) => {
+                Ending::of(opts).stream_end(Err(DecodeError::ImageDataLong {
+                    expected: raw_len as u64,
+                }))
+            }
+            Err(e) => Err(self.error(e)),
+        }
+    }
+
     fn error(&mut self, e: inflate::Error) -> DecodeError {
         let problem = match e.problem {
             Problem::Header => ZlibProblem::Header,
@@ -158,22 +192,7 @@ pub(crate) fn decode_direct_own(
     if let Some(e) = failed {
         return Err(e);
     }
-    match r {
-        Ok(Outcome::Done { written, .. }) if written < raw_len => {
-            return Err(DecodeError::ImageDataShort {
-                expected: raw_len as u64,
-                actual: written as u64,
-            })
-        }
-        Ok(Outcome::Done { .. }) => {}
-        // Surplus data: an error only when strict (see `Ending`).
-        Ok(Outcome::OutputFull) => {
-            Ending::of(opts).stream_end(Err(DecodeError::ImageDataLong {
-                expected: raw_len as u64,
-            }))?
-        }
-        Err(e) => return Err(stream.error(e)),
-    }
+    stream.outcome(r, raw_len, opts)?;
     while row < plan.height {
         direct_row(&mut buf, row, stride, plan.bpp, swap, plan.out_depth)?;
         row += 1;
@@ -187,10 +206,11 @@ pub(crate) fn decode_direct_own(
 }
 
 /// The row pipeline (see `ring.rs`) with the whole stream inflated in one
-/// call into a buffer of its size; complete rows go to [`RowOut`] from the
-/// progress callback and, when the inflater stops (at the end or on an
-/// error), before its outcome is reported, so that errors come in stream
-/// order as from the streaming engines.
+/// call into a buffer of its size; complete rows go to [`RowOut`], which
+/// unfilters them in place ([`RowOut::commit_row`]), from the progress
+/// callback and, when the inflater stops (at the end or on an error),
+/// before its outcome is reported, so that errors come in stream order as
+/// from the streaming engines.
 pub(crate) fn decode_rows_own(
     plan: &Plan,
     pre: &Preamble<'_>,
@@ -210,11 +230,22 @@ pub(crate) fn decode_rows_own(
         &mut raw,
         opts.checksums,
         STRIDE,
-        |out, written| match hand_on(&mut rows, &mut consumed, out, written) {
-            Ok(()) => true,
-            Err(e) => {
-                failed = Some(e);
-                false
+        |out, written| {
+            // Unfiltering rewrites the rows, which a later match may read
+            // until they are a window behind; once the output is full
+            // (which is when this is called, see `STRIDE`) nothing more is
+            // written, so nothing is read back.
+            let safe = if written == out.len() {
+                written
+            } else {
+                written.saturating_sub(WINDOW)
+            };
+            match hand_on(&mut rows, &mut consumed, out, safe) {
+                Ok(()) => true,
+                Err(e) => {
+                    failed = Some(e);
+                    false
+                }
             }
         },
     );
@@ -229,41 +260,27 @@ pub(crate) fn decode_rows_own(
         Err(e) if e.problem == Problem::Truncated => consumed,
         Err(e) => e.written.min(raw_len),
     };
-    hand_on(&mut rows, &mut consumed, &raw, written)?;
-    match r {
-        Ok(Outcome::Done { written, .. }) if written < raw_len => {
-            return Err(DecodeError::ImageDataShort {
-                expected: raw_len as u64,
-                actual: written as u64,
-            })
-        }
-        Ok(Outcome::Done { .. }) => {}
-        // Surplus data: an error only when strict (see `Ending`).
-        Ok(Outcome::OutputFull) => {
-            Ending::of(opts).stream_end(Err(DecodeError::ImageDataLong {
-                expected: raw_len as u64,
-            }))?
-        }
-        Err(e) => return Err(stream.error(e)),
-    }
+    hand_on(&mut rows, &mut consumed, &mut raw, written)?;
+    stream.outcome(r, raw_len, opts)?;
     Ok(rows.finish())
 }
 
-/// Hands the complete rows in `out[*consumed..written]` to `rows`.
+/// Hands the complete rows in `out[*consumed..written]` to `rows`, which
+/// unfilters them there.
 fn hand_on(
     rows: &mut RowOut<'_>,
     consumed: &mut usize,
-    out: &[u8],
+    out: &mut [u8],
     written: usize,
 ) -> Result<(), DecodeError> {
+    let written = written.min(out.len());
     while let Some(n) = rows.next_len() {
-        let end = *consumed + n;
-        let Some(row) = out.get(*consumed..end).filter(|_| end <= written) else {
+        let at = *consumed;
+        if at + n > written {
             break;
-        };
-        rows.row_buf()[..n].copy_from_slice(row);
-        *consumed = end;
-        rows.commit(end as u64)?;
+        }
+        *consumed = at + n;
+        rows.commit_row(out, at)?;
     }
     Ok(())
 }

@@ -113,6 +113,63 @@ pub(crate) fn scratch_bytes(width: u128, bits_pp: u128, out_bpp: u128) -> u128 {
     WINDOW as u128 + 2 * raw.max(out)
 }
 
+/// The whole-image reader's pipelines (see `decode/mod.rs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Pipeline {
+    /// The plain layouts: the stream inflated into the output buffer and
+    /// unfiltered in place (`direct.rs`; `own.rs` with our own inflater).
+    Direct,
+    /// The row pipeline with the stream inflated whole by our own inflater
+    /// (`own.rs`; streams up to [`OWN_WHOLE_MAX`](super::inflate::OWN_WHOLE_MAX)).
+    WholeRows,
+    /// The row pipeline with the stream inflated into a ring by a
+    /// streaming engine (`ring.rs`).
+    Ring,
+}
+
+impl Pipeline {
+    /// The pipeline `engine` runs for a layout the direct pipeline takes
+    /// or not (`direct`), with a stream of `raw_len` bytes.
+    pub(crate) fn of(engine: Engine, direct: bool, raw_len: u64) -> Pipeline {
+        if direct {
+            Pipeline::Direct
+        } else if engine.whole_rows(raw_len) {
+            Pipeline::WholeRows
+        } else {
+            Pipeline::Ring
+        }
+    }
+
+    /// The bytes its buffers take (what the limit counts), for `out_len`
+    /// output bytes, a stream of `raw_len`, filtered rows of `row` bytes
+    /// (with the filter byte) and, for Adam7, expanded rows of
+    /// `interlaced_row`.
+    fn alloc(
+        self,
+        engine: Engine,
+        raw_len: u128,
+        out_len: u128,
+        row: u128,
+        interlaced_row: Option<u128>,
+    ) -> u128 {
+        // The row pipelines' `RowOut`: the output, the row being
+        // unfiltered and the previous one, and for Adam7 one expanded
+        // row before it is scattered.
+        let rows = || out_len + 2 * row + interlaced_row.unwrap_or(0);
+        match self {
+            // One buffer, the stream's size, that becomes the output.
+            Pipeline::Direct => raw_len,
+            // `RowOut` and the whole stream.
+            Pipeline::WholeRows => rows() + raw_len,
+            // `RowOut` and the engine's ring.
+            Pipeline::Ring => {
+                let ring = engine.ring_len(u64::try_from(raw_len).unwrap_or(u64::MAX));
+                rows() + ring as u128
+            }
+        }
+    }
+}
+
 /// What [`Limits::with_max_bytes`] bounds.
 #[derive(Clone, Copy)]
 pub(crate) enum Budget {
@@ -196,16 +253,19 @@ impl Plan {
             && pre.trns.is_none()
             && !(pre.bit_depth == 16 && opts.strip_16)
             && out_channels == pre.color.samples();
-        // What will be allocated: the direct pipeline shares one buffer; the
-        // row pipeline has the output, the inflate ring, two raw rows and
-        // (for Adam7) one expanded row; the row decoder has its scratch.
+        // What will be allocated: the buffers of the pipeline that runs
+        // (see `Pipeline::alloc`); for the row decoder, its scratch.
         let alloc = match budget {
             Budget::Rows => scratch_bytes(w, bits_pp, out_bpp),
-            Budget::Image(_) if direct => raw_len,
             Budget::Image(engine) => {
-                let row = 1 + raw_row_bytes(w, bits_pp);
-                let ring = engine.ring_len(u64::try_from(raw_len).unwrap_or(u64::MAX));
-                out_len + ring as u128 + 2 * row + if pre.interlaced { w * out_bpp } else { 0 }
+                let stream = u64::try_from(raw_len).unwrap_or(u64::MAX);
+                Pipeline::of(engine, direct, stream).alloc(
+                    engine,
+                    raw_len,
+                    out_len,
+                    1 + raw_row_bytes(w, bits_pp),
+                    pre.interlaced.then_some(w * out_bpp),
+                )
             }
         };
         // `Limits::none()` leaves usize::MAX, so this also rejects sizes the

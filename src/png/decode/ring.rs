@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 use super::expand::Expand;
 use super::header::{Ending, Preamble};
 use super::inflate::{Engine, Inflater, Out};
-use super::plan::{alloc_zeroed, raw_row_bytes, Plan};
+use super::plan::{alloc_zeroed, raw_row_bytes, Pass, Plan};
 use super::{unfilter, DecodeError, DecodeOptions};
 
 // ---------------------------------------------------------------------------
@@ -79,17 +79,21 @@ pub(crate) fn decode_rows(
 }
 
 /// The rows' side of the row pipeline, whatever inflates: raw rows (filter
-/// byte first, in stream order, pass by pass for Adam7) are written into
-/// [`RowOut::row_buf`] and handed over with [`RowOut::commit`], which
-/// unfilters them against the previous row of their pass, expands them
-/// (palette, low bit depths, tRNS, 16 to 8 bits, channels) and puts them
-/// in the output (scattered, for Adam7).
+/// byte first, in stream order, pass by pass for Adam7) are unfiltered
+/// against the previous row of their pass, expanded (palette, low bit
+/// depths, tRNS, 16 to 8 bits, channels) and put in the output (scattered,
+/// for Adam7). They come one of two ways, the same for every row of an
+/// image: written into [`RowOut::row_buf`] and handed over with
+/// [`RowOut::commit`] (from a ring the inflater still reads), or left
+/// where they were inflated and unfiltered there with
+/// [`RowOut::commit_row`] (from a buffer of the whole stream).
 #[cfg(feature = "png")]
 pub(crate) struct RowOut<'p> {
     plan: &'p Plan,
     ex: Expand,
     out: Vec<u8>,
-    /// The row being filled, and the previous (unfiltered) row of its pass.
+    /// The row being filled, and the previous (unfiltered) row of its pass
+    /// (for [`RowOut::commit`]).
     cur: Vec<u8>,
     prev: Vec<u8>,
     /// One expanded row of an Adam7 pass, before it is scattered.
@@ -148,27 +152,63 @@ impl<'p> RowOut<'p> {
     /// Takes the next raw row from [`RowOut::row_buf`]; `consumed`: the
     /// stream's raw bytes up to the end of this row (for the error offset).
     pub(crate) fn commit(&mut self, consumed: u64) -> Result<(), DecodeError> {
-        let (Some(pass), Some(row_len)) = (
-            self.plan.passes.get(self.pass).copied().flatten(),
-            self.next_len(),
-        ) else {
+        let Some((pass, row_len)) = self.next_row() else {
             return Ok(());
         };
-        let plan = self.plan;
         let filter = self.cur[0];
-        if filter > 4 {
-            return Err(DecodeError::InvalidFilter {
-                offset: consumed - row_len as u64,
-                filter,
-            });
-        }
+        check_filter(filter, consumed - row_len as u64)?;
         let p = if self.row == 0 {
             None
         } else {
             Some(&self.prev[1..row_len])
         };
-        unfilter::unfilter(filter, plan.bpp, p, &mut self.cur[1..row_len]);
-        let raw = &self.cur[1..row_len];
+        unfilter::unfilter(filter, self.plan.bpp, p, &mut self.cur[1..row_len]);
+        let cur = core::mem::take(&mut self.cur);
+        self.put(pass, &cur[1..row_len]);
+        // The row just unfiltered is the next one's previous row.
+        self.cur = core::mem::replace(&mut self.prev, cur);
+        self.advance();
+        Ok(())
+    }
+
+    /// Takes the next raw row where it was inflated,
+    /// `stream[at..at + next_len()]` (filter byte first), without copying
+    /// it: it is unfiltered in place, against the row before it in
+    /// `stream` (the previous row of its pass, already unfiltered there).
+    /// So all rows of an image come this way, out of one buffer of the
+    /// whole stream, each once the inflater reads none of its bytes any
+    /// more. `at` is also the error offset.
+    pub(crate) fn commit_row(&mut self, stream: &mut [u8], at: usize) -> Result<(), DecodeError> {
+        let Some((pass, row_len)) = self.next_row() else {
+            return Ok(());
+        };
+        let (done, rest) = stream.split_at_mut(at);
+        let filter = rest[0];
+        check_filter(filter, at as u64)?;
+        let row = &mut rest[1..row_len];
+        // The rows of a pass follow each other and have the same length.
+        let p = if self.row == 0 {
+            None
+        } else {
+            Some(&done[at + 1 - row_len..])
+        };
+        unfilter::unfilter(filter, self.plan.bpp, p, row);
+        self.put(pass, row);
+        self.advance();
+        Ok(())
+    }
+
+    /// The pass of the next row and the row's length (with its filter
+    /// byte), or `None` when the image is complete.
+    fn next_row(&self) -> Option<(Pass, usize)> {
+        let pass = self.plan.passes.get(self.pass).copied().flatten()?;
+        Some((pass, self.next_len()?))
+    }
+
+    /// Expands the unfiltered row `raw` (without its filter byte) of
+    /// `pass` into the output.
+    fn put(&mut self, pass: Pass, raw: &[u8]) {
+        let plan = self.plan;
         let out_stride = plan.width * plan.out_bpp;
         if plan.interlaced {
             let t = &mut self.tmp[..pass.width * plan.out_bpp];
@@ -184,16 +224,27 @@ impl<'p> RowOut<'p> {
                 &mut self.out[r * out_stride..(r + 1) * out_stride],
             );
         }
-        core::mem::swap(&mut self.cur, &mut self.prev);
+    }
+
+    /// Moves on to the next row (of the next pass with rows, after the
+    /// last of its pass).
+    fn advance(&mut self) {
         self.row += 1;
         self.skip_empty();
-        Ok(())
     }
 
     /// The output image (complete once [`RowOut::next_len`] is `None`).
     pub(crate) fn finish(self) -> Vec<u8> {
         self.out
     }
+}
+
+/// Rejects a filter type byte above 4; `offset`: its stream offset.
+fn check_filter(filter: u8, offset: u64) -> Result<(), DecodeError> {
+    if filter > 4 {
+        return Err(DecodeError::InvalidFilter { offset, filter });
+    }
+    Ok(())
 }
 
 /// Puts the pixels of an Adam7 pass row (`b` bytes each) at columns `x0`,

@@ -39,7 +39,9 @@ pub(super) struct Run<'a, F> {
     progress: F,
     /// A symbol did not fit in the output.
     full: bool,
-    /// Index bits of the current block's literal/length main table.
+    /// Index bits of the current Huffman block's literal/length main
+    /// table, set where its header is read (`blocks`); the symbol loops
+    /// read it here rather than through `tables`.
     pub(super) litlen_bits: u32,
 }
 
@@ -61,6 +63,9 @@ impl<'a, F: FnMut(&mut [u8], usize) -> bool> Run<'a, F> {
         stride: usize,
         progress: F,
     ) -> Self {
+        // What `tables.litlen` was last built with; no symbol is read
+        // before a Huffman block's header sets it.
+        let litlen_bits = tables.litlen_bits;
         Run {
             tables,
             input,
@@ -74,8 +79,7 @@ impl<'a, F: FnMut(&mut [u8], usize) -> bool> Run<'a, F> {
             mark: stride.max(1),
             progress,
             full: false,
-            // Set per block (`litlen_bits`), before any symbol is read.
-            litlen_bits: huffman::LITLEN_BITS,
+            litlen_bits,
         }
     }
 
@@ -174,14 +178,17 @@ impl<'a, F: FnMut(&mut [u8], usize) -> bool> Run<'a, F> {
                 0 => self.stored()?,
                 1 => {
                     // The fixed code's longest literal/length code is 9 bits.
-                    self.litlen_bits = huffman::litlen_bits(self.out.len(), 9);
-                    if !self.tables.fixed || self.tables.litlen_bits != self.litlen_bits {
-                        self.fixed_tables();
+                    let bits = huffman::litlen_bits(self.out.len(), 9);
+                    // Fixed tables of this width, left by an earlier block
+                    // (or stream: the tables are recycled), are reused.
+                    if !self.tables.fixed || self.tables.litlen_bits != bits {
+                        self.fixed_tables(bits);
                     }
+                    self.litlen_bits = bits;
                     self.huffman()?;
                 }
                 2 => {
-                    self.dynamic_tables()?;
+                    self.litlen_bits = self.dynamic_tables()?;
                     self.huffman()?;
                 }
                 _ => return Err(self.fail(Problem::Data)),
@@ -226,21 +233,32 @@ impl<'a, F: FnMut(&mut [u8], usize) -> bool> Run<'a, F> {
         Ok(())
     }
 
-    fn fixed_tables(&mut self) {
+    /// Builds the fixed code's tables, the literal/length one with `bits`
+    /// index bits.
+    fn fixed_tables(&mut self, bits: u32) {
         let litlen = huffman::fixed_litlen_lengths();
         // Cannot fail: the fixed codes are complete.
         let _ = build(
             Kind::Litlen,
             &litlen,
-            self.litlen_bits,
+            bits,
+            doubles(bits),
             &mut self.tables.litlen,
         );
-        let _ = build(Kind::Dist, &[5; 32], DIST_BITS, &mut self.tables.dist);
+        let _ = build(
+            Kind::Dist,
+            &[5; 32],
+            DIST_BITS,
+            false,
+            &mut self.tables.dist,
+        );
         self.tables.fixed = true;
-        self.tables.litlen_bits = self.litlen_bits;
+        self.tables.litlen_bits = bits;
     }
 
-    fn dynamic_tables(&mut self) -> Result<(), Error> {
+    /// Reads a dynamic block's code trees and builds their tables; returns
+    /// the literal/length main table's index bits.
+    fn dynamic_tables(&mut self) -> Result<u32, Error> {
         self.tables.fixed = false;
         let b = &mut self.bits;
         b.refill(self.input);
@@ -255,7 +273,15 @@ impl<'a, F: FnMut(&mut [u8], usize) -> bool> Run<'a, F> {
             self.bits.refill(self.input);
             pre[i] = self.bits.take(3) as u8;
         }
-        if build(Kind::Precode, &pre, PRECODE_BITS, &mut self.tables.precode).is_err() {
+        if build(
+            Kind::Precode,
+            &pre,
+            PRECODE_BITS,
+            false,
+            &mut self.tables.precode,
+        )
+        .is_err()
+        {
             return Err(self.fail(Problem::Data));
         }
         let total = hlit + hdist;
@@ -288,12 +314,13 @@ impl<'a, F: FnMut(&mut [u8], usize) -> bool> Run<'a, F> {
             return Err(self.fail(Problem::Data));
         }
         let longest = lens[..hlit].iter().fold(0, |m, &l| m.max(l));
-        self.litlen_bits = huffman::litlen_bits(self.out.len(), longest.into());
-        self.tables.litlen_bits = self.litlen_bits;
+        let bits = huffman::litlen_bits(self.out.len(), longest.into());
+        self.tables.litlen_bits = bits;
         if build(
             Kind::Litlen,
             &lens[..hlit],
-            self.litlen_bits,
+            bits,
+            doubles(bits),
             &mut self.tables.litlen,
         )
         .is_err()
@@ -301,13 +328,14 @@ impl<'a, F: FnMut(&mut [u8], usize) -> bool> Run<'a, F> {
                 Kind::Dist,
                 &lens[hlit..total],
                 DIST_BITS,
+                false,
                 &mut self.tables.dist,
             )
             .is_err()
         {
             return Err(self.fail(Problem::Data));
         }
-        Ok(())
+        Ok(bits)
     }
 
     /// A Huffman block's symbols, to its end.
@@ -392,6 +420,14 @@ impl<'a, F: FnMut(&mut [u8], usize) -> bool> Run<'a, F> {
             self.op += len;
         }
     }
+}
+
+/// Whether a literal/length table of `bits` index bits gets double
+/// literals: all but the 9-bit table of a short stream (see
+/// `huffman::litlen_bits`), where filling them cost more than they saved
+/// (3-5% of a 32x32 file's decode).
+fn doubles(bits: u32) -> bool {
+    bits > huffman::LITLEN_BITS_SHORTEST
 }
 
 /// The extra bits of a length or distance entry `e`, from the bit buffer

@@ -131,7 +131,10 @@ fn symbol_entry(kind: Kind, sym: usize) -> (u32, u32) {
 pub(super) struct BadCode;
 
 /// Fills `table` (main table of `1 << bits` entries, then subtables) for
-/// the code with these `lengths` (0 = unused symbol, at most 15).
+/// the code with these `lengths` (0 = unused symbol, at most 15). With
+/// `doubles` (literal/length codes only; ignored for the others) the main
+/// table also gets double-literal entries; whether they pay is the
+/// caller's choice (see `blocks.rs`).
 ///
 /// Accepted trees: complete ones; for distances also none at all and a
 /// single code of length 1 (the other 1-bit code decodes as invalid), as
@@ -141,6 +144,7 @@ pub(super) fn build(
     kind: Kind,
     lengths: &[u8],
     bits: u32,
+    doubles: bool,
     table: &mut [u32],
 ) -> Result<(), BadCode> {
     // (A fold rather than `any`, which stops early and so is not
@@ -227,9 +231,7 @@ pub(super) fn build(
             code += 1;
             k += 1;
         }
-        // (No double literals in the 9-bit table of a short stream: filling
-        // them cost more than they saved, 3-5% of a 32x32 file's decode.)
-        if kind == Kind::Litlen && bits > LITLEN_BITS_SHORTEST {
+        if doubles && kind == Kind::Litlen {
             for l1 in 1..l {
                 let l2 = l - l1;
                 let (a, b) = (start[l1 as usize], start[l2 as usize]);
@@ -316,19 +318,19 @@ mod tests {
     fn rejects_bad_trees() {
         let mut t = [0u32; LITLEN_LEN];
         // Over-subscribed: three 1-bit codes.
-        assert!(build(Kind::Litlen, &[1, 1, 1], LITLEN_BITS, &mut t).is_err());
+        assert!(build(Kind::Litlen, &[1, 1, 1], LITLEN_BITS, true, &mut t).is_err());
         // Incomplete litlen.
-        assert!(build(Kind::Litlen, &[1, 2], LITLEN_BITS, &mut t).is_err());
+        assert!(build(Kind::Litlen, &[1, 2], LITLEN_BITS, true, &mut t).is_err());
         // A single litlen code.
-        assert!(build(Kind::Litlen, &[1], LITLEN_BITS, &mut t).is_err());
+        assert!(build(Kind::Litlen, &[1], LITLEN_BITS, true, &mut t).is_err());
         let mut d = [0u32; DIST_LEN];
-        assert!(build(Kind::Dist, &[0; 30], DIST_BITS, &mut d).is_ok());
+        assert!(build(Kind::Dist, &[0; 30], DIST_BITS, false, &mut d).is_ok());
         assert!(d.iter().take(256).all(|&e| e == EXCEPTIONAL));
-        assert!(build(Kind::Dist, &[0, 1], DIST_BITS, &mut d).is_ok());
+        assert!(build(Kind::Dist, &[0, 1], DIST_BITS, false, &mut d).is_ok());
         assert_eq!(d[0] >> 16, 2);
         assert_eq!(d[1], EXCEPTIONAL);
-        assert!(build(Kind::Dist, &[2, 1], DIST_BITS, &mut d).is_err());
-        assert!(build(Kind::Dist, &[1, 2], DIST_BITS, &mut d).is_err());
+        assert!(build(Kind::Dist, &[2, 1], DIST_BITS, false, &mut d).is_err());
+        assert!(build(Kind::Dist, &[1, 2], DIST_BITS, false, &mut d).is_err());
     }
 
     #[test]
@@ -341,7 +343,7 @@ mod tests {
         lengths[14] = 15;
         lengths[256] = 15;
         let mut t = [0u32; LITLEN_LEN];
-        build(Kind::Litlen, &lengths, LITLEN_BITS, &mut t).unwrap();
+        build(Kind::Litlen, &lengths, LITLEN_BITS, true, &mut t).unwrap();
         // The code of all ones (15 bits) is end of block.
         let e = t[(1 << LITLEN_BITS) - 1];
         assert!(e & SUBTABLE != 0);
@@ -355,9 +357,10 @@ mod tests {
 
     /// The main table the plain way (every code's entry stored at a stride
     /// over the whole table, then a descending pass turning two whole
-    /// literal codes into a double), as this module built it before the
-    /// doubling builder; `None` where a longer code's subtable goes.
-    fn plain_main(lengths: &[u8], bits: u32) -> alloc::vec::Vec<Option<u32>> {
+    /// literal codes into a double, with `doubles`), as this module built
+    /// it before the doubling builder; `None` where a longer code's
+    /// subtable goes.
+    fn plain_main(lengths: &[u8], bits: u32, doubles: bool) -> alloc::vec::Vec<Option<u32>> {
         let main = 1usize << bits;
         let mut t = alloc::vec![None; main];
         let mut count = [0u32; 16];
@@ -391,8 +394,7 @@ mod tests {
                 continue;
             };
             let (l1, l2) = (e1 & 0xff, e2 & 0xff);
-            // (The shortest table has no double literals.)
-            if e1 & e2 & LITERAL != 0 && l1 + l2 <= bits && bits > LITLEN_BITS_SHORTEST {
+            if doubles && e1 & e2 & LITERAL != 0 && l1 + l2 <= bits {
                 t[i] = Some(
                     (e1 & 0x00ff_0000)
                         | (e2 & 0x00ff_0000) << 8
@@ -441,11 +443,13 @@ mod tests {
             if lengths[256] == 0 {
                 continue;
             }
-            // Both main-table sizes (the short one for small outputs).
+            // Every main-table size (the short ones for small outputs),
+            // with and without double literals.
             let bits = [LITLEN_BITS, LITLEN_BITS_SHORT, LITLEN_BITS_SHORTEST][round / 3 % 3];
-            build(Kind::Litlen, &lengths, bits, &mut t)
+            let doubles = round % 2 == 0;
+            build(Kind::Litlen, &lengths, bits, doubles, &mut t)
                 .unwrap_or_else(|_| panic!("round {round}: {lengths:?}"));
-            let plain = plain_main(&lengths, bits);
+            let plain = plain_main(&lengths, bits, doubles);
             for (i, p) in plain.iter().enumerate() {
                 match p {
                     Some(e) => assert_eq!(t[i], *e, "round {round} index {i}"),

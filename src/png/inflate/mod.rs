@@ -12,8 +12,10 @@
 //! The caller sees progress while the output is still in cache: every
 //! `stride` bytes (at a symbol boundary) `progress(out, written)` is
 //! called, and may rewrite `out[..written - WINDOW]`, which no later match
-//! can reach (the PNG reader unfilters its rows there). The Adler-32 is
-//! summed over the new bytes just before each call.
+//! can reach (the PNG reader unfilters its rows there), or all of `out`
+//! once it is full (`written == out.len()`: nothing more is written, so
+//! nothing is read back).
+//! The Adler-32 is summed over the new bytes just before each call.
 //!
 //! Which code trees are accepted follows zlib, fdeflate and the `png`
 //! crate: complete codes; for distances also no code at all or a single
