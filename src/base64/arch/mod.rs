@@ -105,6 +105,18 @@ pub(crate) enum Short {
     General,
 }
 
+// The small-input kernels' length rules and short moves (x86_64 and aarch64).
+#[cfg(any(
+    all(target_arch = "x86_64", target_feature = "sse2"),
+    target_arch = "aarch64"
+))]
+mod small;
+#[cfg(any(
+    all(target_arch = "x86_64", target_feature = "sse2"),
+    target_arch = "aarch64"
+))]
+pub(crate) use small::{copy_short, exact_output, pad_symbols, small_output};
+
 #[cfg(target_arch = "aarch64")]
 pub(crate) mod aarch64;
 #[cfg(target_arch = "wasm32")]
