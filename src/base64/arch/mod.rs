@@ -116,6 +116,14 @@ mod small;
     target_arch = "aarch64"
 ))]
 pub(crate) use small::{copy_short, exact_output, pad_symbols, small_output};
+#[cfg(all(
+    test,
+    any(
+        all(target_arch = "x86_64", target_feature = "sse2"),
+        target_arch = "aarch64"
+    )
+))]
+pub(crate) mod small_tests;
 
 #[cfg(target_arch = "aarch64")]
 pub(crate) mod aarch64;
