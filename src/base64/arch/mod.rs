@@ -30,9 +30,9 @@
 //!
 //! Some backends have more: `encode_final` (a whole encode, tail and
 //! padding included) and `decode_small` (a whole short decode in
-//! registers), which SSSE3, AVX2 and AVX-512 have, and `decode_short_ws` (a
-//! whole short decode with whitespace anywhere), which only AVX-512 does
-//! well (`vpcompressb`).
+//! registers), which SSSE3, AVX2, AVX-512 and NEON have, and
+//! `decode_short_ws` (a whole short decode with whitespace anywhere), which
+//! only AVX-512 does well (`vpcompressb`).
 //!
 //! Each backend's module has one `static KERNELS: Kernels` table with its
 //! functions, and `None` in the slots it has no kernel for; the scalar code
