@@ -304,7 +304,8 @@ mod tests {
 
     /// `TABLES` follows the enum's order: each backend this CPU runs has its
     /// own table (the SIMD ones with both common kernels), and the x86 ones
-    /// have the small-input slots (SSSE3 and AVX2 not in the small form).
+    /// and NEON have the small-input slots (SSSE3, AVX2 and NEON not in the
+    /// small form).
     #[test]
     fn each_backend_has_its_own_table() {
         assert_eq!(TABLES.len(), Backend::ALL.len());
@@ -317,9 +318,10 @@ mod tests {
             let simd = b != Backend::Scalar;
             assert_eq!(k.encode_prefix.is_some(), simd, "{b}");
             assert_eq!(k.decode_prefix.is_some(), simd, "{b}");
-            // (SSSE3 and AVX2 leave them out of the small form.)
+            // (SSSE3, AVX2 and NEON leave them out of the small form.)
             let small = b == Backend::Avx512Vbmi
-                || (!cfg!(pixb64_small) && matches!(b, Backend::Ssse3 | Backend::Avx2));
+                || (!cfg!(pixb64_small)
+                    && matches!(b, Backend::Ssse3 | Backend::Avx2 | Backend::Neon));
             assert_eq!(k.small_max > 0, small, "{b}");
             assert_eq!(k.encode_final.is_some(), small, "{b}");
             for &o in Backend::ALL {

@@ -30,9 +30,9 @@
 //!
 //! Some backends have more: `encode_final` (a whole encode, tail and
 //! padding included) and `decode_small` (a whole short decode in
-//! registers), which SSSE3, AVX2 and AVX-512 have, and `decode_short_ws` (a
-//! whole short decode with whitespace anywhere), which only AVX-512 does
-//! well (`vpcompressb`).
+//! registers), which SSSE3, AVX2, AVX-512 and NEON have, and
+//! `decode_short_ws` (a whole short decode with whitespace anywhere), which
+//! only AVX-512 does well (`vpcompressb`).
 //!
 //! Each backend's module has one `static KERNELS: Kernels` table with its
 //! functions, and `None` in the slots it has no kernel for; the scalar code
@@ -104,6 +104,26 @@ pub(crate) enum Short {
     Clean,
     General,
 }
+
+// The small-input kernels' length rules and short moves (x86_64 and aarch64).
+#[cfg(any(
+    all(target_arch = "x86_64", target_feature = "sse2"),
+    target_arch = "aarch64"
+))]
+mod small;
+#[cfg(any(
+    all(target_arch = "x86_64", target_feature = "sse2"),
+    target_arch = "aarch64"
+))]
+pub(crate) use small::{copy_short, exact_output, pad_symbols, small_output};
+#[cfg(all(
+    test,
+    any(
+        all(target_arch = "x86_64", target_feature = "sse2"),
+        target_arch = "aarch64"
+    )
+))]
+pub(crate) mod small_tests;
 
 #[cfg(target_arch = "aarch64")]
 pub(crate) mod aarch64;

@@ -15,6 +15,13 @@
 //! inputs from 24 bytes (encode) or 32 symbols (decode) already run here.
 //! Every load and store is exactly one block of `input` / `output`, so no
 //! store ever reaches past `written`.
+//!
+//! The small-input kernels ([`encode_final`], [`decode_small`]) run the same
+//! blocks straight from the slices, and the last partial block through a
+//! stack buffer: the tail is copied in (safe, overlapping fixed-size moves),
+//! the buffer goes through the block code, and exactly the tail's bytes are
+//! copied out. The buffer's filler is chosen so that it decodes or encodes
+//! as the zero bits base64 puts there anyway, so no lane mask is needed.
 
 use core::arch::aarch64::{
     uint8x16_t, uint8x16x3_t, uint8x16x4_t, uint8x8_t, uint8x8x3_t, uint8x8x4_t, vand_u8, vandq_u8,
@@ -23,8 +30,8 @@ use core::arch::aarch64::{
     vshr_n_u8, vshrq_n_u8, vsli_n_u8, vsliq_n_u8, vst3_u8, vst3q_u8, vst4_u8, vst4q_u8,
 };
 
-use crate::base64::arch::Kernels;
-use crate::base64::Alphabet;
+use crate::base64::arch::{self, Kernels};
+use crate::base64::{Alphabet, OutputTooSmall};
 
 /// Input bytes of one block.
 const BLOCK_BYTES: usize = 48;
@@ -347,11 +354,214 @@ fn pack_half(a: uint8x8_t, b: uint8x8_t, c: uint8x8_t, d: uint8x8_t) -> uint8x8x
     )
 }
 
+// ---------------------------------------------------------------------------
+// Small inputs: the whole encode, and the whole decode of a short text
+// ---------------------------------------------------------------------------
+
+/// Encodes all of `input`, the final partial group and its padding included,
+/// into `output[..n]` and returns `Ok(n)`, or fails, writing nothing, if
+/// `output` is shorter than the encoding: the whole of
+/// `Base64::encode_to_slice` for this backend (as the x86 `encode_final`s).
+/// The whole blocks before the last 1..=48 bytes go as in
+/// [`encode_prefix`]; those last bytes are one block or half block
+/// ([`encode_last`]).
+#[target_feature(enable = "neon")]
+pub(crate) fn encode_final(
+    alphabet: Alphabet,
+    input: &[u8],
+    pad: bool,
+    output: &mut [u8],
+) -> Result<usize, OutputTooSmall> {
+    let len = input.len();
+    let (output, data) = arch::exact_output(output, len, pad)?;
+    let needed = output.len();
+    if len == 0 {
+        return Ok(0);
+    }
+    let head = (len - 1) / BLOCK_BYTES * BLOCK_BYTES;
+    let w = head / 3 * 4;
+    let symbols = load_table(alphabet.symbols());
+    // (`encode_prefix`'s loop without its call and its half block: `head`
+    // is whole blocks, and `output` is cut to the encoding, so `w <= needed`.)
+    let (body, last) = output.split_at_mut(w);
+    for (src, dst) in input[..head]
+        .chunks_exact(BLOCK_BYTES)
+        .zip(body.chunks_exact_mut(BLOCK_SYMBOLS))
+    {
+        encode_block(&symbols, src.try_into().unwrap(), dst.try_into().unwrap());
+    }
+    encode_last(&symbols, &input[head..], data - w, last);
+    Ok(needed)
+}
+
+/// Encodes the last 1..=48 input bytes `tail` into all of `out` (their
+/// encoded length, at most 64), of which the first `data` are data symbols
+/// and the rest `=`. Up to 24 bytes go through [`encode_half_block`], more
+/// through [`encode_block`], each on a zeroed stack copy of the tail: the
+/// zero bytes past it are base64's zero fill of the final group
+///
+/// ```text
+/// 1 byte  AAAAAABB                   -> AAAAAA BB0000 (then `==` or nothing)
+/// 2 bytes AAAAAABB BBBBCCCC          -> AAAAAA BBBBBB CCCC00 (then `=`)
+/// ```
+///
+/// and the symbols are copied out of a stack buffer, so nothing is read or
+/// written outside `tail` and `out`.
+#[target_feature(enable = "neon")]
+#[inline]
+fn encode_last(symbols: &uint8x16x4_t, tail: &[u8], data: usize, out: &mut [u8]) {
+    let t = tail.len();
+    debug_assert!((1..=BLOCK_BYTES).contains(&t) && data <= out.len());
+    if t <= BLOCK_BYTES / 2 {
+        let mut src = [0u8; BLOCK_BYTES / 2];
+        arch::copy_short(&mut src[..t], tail);
+        let mut dst = [0u8; BLOCK_SYMBOLS / 2];
+        encode_half_block(symbols, &src, &mut dst);
+        arch::copy_short(out, &dst[..out.len()]);
+    } else {
+        let mut src = [0u8; BLOCK_BYTES];
+        copy_upto_64(&mut src[..t], tail);
+        let mut dst = [0u8; BLOCK_SYMBOLS];
+        encode_block(symbols, &src, &mut dst);
+        copy_upto_64(out, &dst[..out.len()]);
+    }
+    arch::pad_symbols(out, data);
+}
+
+/// [`arch::copy_short`] for up to 64 bytes: above 32, the first 32 and the
+/// last 32 (overlapping).
+#[inline(always)]
+fn copy_upto_64(dst: &mut [u8], src: &[u8]) {
+    let n = src.len();
+    debug_assert!(n == dst.len() && n <= 64);
+    if n > 32 {
+        dst[..32].copy_from_slice(&src[..32]);
+        dst[n - 32..].copy_from_slice(&src[n - 32..]);
+    } else {
+        arch::copy_short(dst, src);
+    }
+}
+
+/// The longest input [`decode_small`] takes: two blocks.
+pub(crate) const SMALL_MAX: usize = 2 * BLOCK_SYMBOLS;
+
+/// Decodes 2..=[`SMALL_MAX`] symbols that the caller has already split from
+/// their padding, as the x86 `decode_small`s: `Some(written)` only if every
+/// byte is a symbol, the symbol count is not 1 mod 4, `output` has room,
+/// and (with `check_trailing`) the unused low bits of the last symbol are
+/// zero; otherwise `None` (having written nothing, or the first block's 48
+/// bytes), and the general path decides (and reports) what is wrong. A
+/// whole block before the last 1..=64 symbols goes as in [`decode_prefix`];
+/// those last symbols are one block or half block ([`decode_last`]).
+#[target_feature(enable = "neon")]
+pub(crate) fn decode_small(
+    alphabet: Alphabet,
+    symbols: &[u8],
+    check_trailing: bool,
+    output: &mut [u8],
+) -> Option<usize> {
+    let s = symbols.len();
+    let output = arch::small_output(s, SMALL_MAX, output)?;
+    let out = output.len();
+    let t = match alphabet {
+        Alphabet::Standard => &DEC_STANDARD,
+        Alphabet::UrlSafe => &DEC_URL_SAFE,
+    };
+    let (lo, hi) = (load_table(&t.lo), load_table(&t.hi));
+    // 0 or 1 whole blocks; with one, `s > 64` symbols decode to more than
+    // 48 bytes, so the block's output is inside `output`.
+    let full = (s - 1) / BLOCK_SYMBOLS;
+    let (body, last) = output.split_at_mut(full * BLOCK_BYTES);
+    for (src, dst) in symbols[..full * BLOCK_SYMBOLS]
+        .chunks_exact(BLOCK_SYMBOLS)
+        .zip(body.chunks_exact_mut(BLOCK_BYTES))
+    {
+        if !decode_block(&lo, &hi, src.try_into().unwrap(), dst.try_into().unwrap()) {
+            return None;
+        }
+    }
+    decode_last(
+        &lo,
+        &hi,
+        &symbols[full * BLOCK_SYMBOLS..],
+        check_trailing,
+        last,
+    )?;
+    Some(out)
+}
+
+/// The last 2..=64 symbols of [`decode_small`] (not 1 mod 4) into all of
+/// `out` (their decoded length): up to 32 through [`decode_half_block`],
+/// more through [`decode_block`], each on a stack copy of the symbols
+/// filled up with `A`. `A` is the value 0 in both alphabets, so the filler
+/// passes the symbol check and packs as zero bits, and the byte after the
+/// last output byte holds exactly the unused bits of a partial final group
+/// (or, after a whole one, is the filler's zero):
+///
+/// ```text
+/// 2 symbols aaaaaa bbbbbb        + A.. -> bytes aaaaaabb [bbbb0000]
+/// 3 symbols aaaaaa bbbbbb cccccc + A.. -> bytes aaaaaabb bbbbcccc [cc000000]
+/// ```
+///
+/// The bytes are copied out of a stack buffer: nothing is read or written
+/// outside `symbols` and `out`.
+#[target_feature(enable = "neon")]
+#[inline]
+fn decode_last(
+    lo: &uint8x16x4_t,
+    hi: &uint8x16x4_t,
+    symbols: &[u8],
+    check_trailing: bool,
+    out: &mut [u8],
+) -> Option<()> {
+    let (n, m) = (symbols.len(), out.len());
+    debug_assert!((2..=BLOCK_SYMBOLS).contains(&n) && n % 4 != 1 && m == n * 3 / 4);
+    if n <= BLOCK_SYMBOLS / 2 {
+        let mut src = [b'A'; BLOCK_SYMBOLS / 2];
+        arch::copy_short(&mut src[..n], symbols);
+        let mut dst = [0u8; BLOCK_BYTES / 2];
+        if !decode_half_block(lo, hi, &src, &mut dst) || trailing_set(check_trailing, &dst, m) {
+            return None;
+        }
+        arch::copy_short(out, &dst[..m]);
+    } else {
+        let mut src = [b'A'; BLOCK_SYMBOLS];
+        copy_upto_64(&mut src[..n], symbols);
+        let mut dst = [0u8; BLOCK_BYTES];
+        if !decode_block(lo, hi, &src, &mut dst) || trailing_set(check_trailing, &dst, m) {
+            return None;
+        }
+        copy_upto_64(out, &dst[..m]);
+    }
+    Some(())
+}
+
+/// Whether, with `check_trailing`, the byte after the `m` decoded bytes in
+/// `dst` (see [`decode_last`]) holds set trailing bits. Past the buffer
+/// (a whole last block) there are none.
+#[inline(always)]
+fn trailing_set(check_trailing: bool, dst: &[u8], m: usize) -> bool {
+    check_trailing && dst.get(m).is_some_and(|&b| b != 0)
+}
+
 /// The NEON backend's kernels.
 pub(crate) static KERNELS: Kernels = Kernels {
     encode_prefix: Some(encode_prefix),
     decode_prefix: Some(decode_prefix),
     decode_prefix_skip_ws: None,
+    // Not in the small form (`pixb64_small`: flash over speed), whose
+    // decode takes the general path anyway.
+    encode_final: if cfg!(pixb64_small) {
+        None
+    } else {
+        Some(encode_final)
+    },
+    decode_small: if cfg!(pixb64_small) {
+        None
+    } else {
+        Some(decode_small)
+    },
+    small_max: if cfg!(pixb64_small) { 0 } else { SMALL_MAX },
     ..Kernels::NONE
 };
 
@@ -363,6 +573,7 @@ mod tests {
     use std::vec::Vec;
 
     use super::{decode_prefix, encode_prefix};
+    use crate::base64::arch::small_tests::{self, Small};
     use crate::base64::{
         scalar, tables, Alphabet, Backend, Base64, DecodeError, FORGIVING, STANDARD,
         STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD,
@@ -656,6 +867,42 @@ mod tests {
                 }
             }
         }
+    }
+
+    // The small-input kernels, by the tests shared with SSSE3 and AVX2.
+
+    const SMALL: Small = Small {
+        backend: Backend::Neon,
+        encode_final: super::encode_final,
+        decode_small: super::decode_small,
+        small_max: super::SMALL_MAX,
+        enc_block: super::BLOCK_BYTES,
+        dec_block: super::BLOCK_SYMBOLS,
+    };
+
+    #[test]
+    fn encode_final_matches_scalar() {
+        small_tests::encode_final_matches_scalar(&SMALL);
+    }
+
+    #[test]
+    fn encode_final_every_tail_value() {
+        small_tests::encode_final_every_tail_value(&SMALL);
+    }
+
+    #[test]
+    fn decode_small_matches_scalar() {
+        small_tests::decode_small_matches_scalar(&SMALL);
+    }
+
+    #[test]
+    fn decode_small_rejects_non_symbols() {
+        small_tests::decode_small_rejects_non_symbols(&SMALL);
+    }
+
+    #[test]
+    fn decode_small_trailing_bits() {
+        small_tests::decode_small_trailing_bits(&SMALL);
     }
 
     /// `FORGIVING` over line-wrapped text and whitespace runs.

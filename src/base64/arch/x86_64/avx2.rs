@@ -40,7 +40,7 @@
 use core::arch::x86_64::*;
 
 use super::ssse3;
-use crate::base64::arch::Kernels;
+use crate::base64::arch::{self, Kernels};
 use crate::base64::tables::is_ascii_whitespace;
 use crate::base64::{Alphabet, OutputTooSmall};
 
@@ -372,7 +372,7 @@ fn decode_partial(t: &DecLuts, input: &[u8], output: &mut [u8]) -> (usize, usize
         let out = _mm256_permutevar8x32_epi32(out, _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 3, 7));
         // SAFETY: `buf` is 32 bytes.
         unsafe { store(buf.as_mut_ptr(), out) };
-        super::copy_short(&mut output[..3 * g], &buf[..3 * g]);
+        arch::copy_short(&mut output[..3 * g], &buf[..3 * g]);
     }
     (4 * g, 3 * g)
 }
@@ -711,7 +711,7 @@ pub(crate) fn encode_final(
     output: &mut [u8],
 ) -> Result<usize, OutputTooSmall> {
     let len = input.len();
-    let (output, data) = super::exact_output(output, len, pad)?;
+    let (output, data) = arch::exact_output(output, len, pad)?;
     let needed = output.len();
     if len == 0 {
         return Ok(0);
@@ -764,7 +764,7 @@ fn encode_last(lut: V, tail: &[u8], data: usize, out: &mut [u8]) {
     } else {
         ssse3::store_partial(out, lo);
     }
-    ssse3::pad_symbols(out, data);
+    arch::pad_symbols(out, data);
 }
 
 /// The longest input [`decode_small`] takes: four blocks.
@@ -786,7 +786,7 @@ pub(crate) fn decode_small(
     output: &mut [u8],
 ) -> Option<usize> {
     let s = symbols.len();
-    let output = super::small_output(s, SMALL_MAX, output)?;
+    let output = arch::small_output(s, SMALL_MAX, output)?;
     let out = output.len();
     let luts = Luts::new(dec_luts(alphabet));
     let full = (s - 1) / DEC_IN;

@@ -536,210 +536,41 @@ fn decode_ws_output_limits() {
 }
 
 // The small-input kernels: `encode_final` (every length) and `decode_small`
-// (2..=SMALL_MAX symbols), against the scalar backend's public API.
+// (2..=SMALL_MAX symbols), against the scalar backend's public API; the
+// bodies are shared with NEON (`arch::small_tests`).
 
-use crate::base64::{DecodePadding, OutputTooSmall};
+use crate::base64::arch::small_tests::{self, Small};
 
-/// The scalar codec for `a` that encodes with or without padding.
-fn scalar_enc(a: Alphabet, pad: bool) -> Base64 {
-    Base64::new(a)
-        .with_encode_padding(pad)
-        .with_backend(Backend::Scalar)
-        .unwrap()
-}
-
-/// The scalar codec that decodes what `decode_small` sees: symbols without
-/// padding (`=` is an error), trailing bits checked or not.
-fn scalar_dec(a: Alphabet, check_trailing: bool) -> Base64 {
-    Base64::new(a)
-        .with_decode_padding(DecodePadding::Forbidden)
-        .with_trailing_bits_allowed(!check_trailing)
-        .with_backend(Backend::Scalar)
-        .unwrap()
-}
-
-/// `encode_final` into `output[..out_len]` of a sentinel-filled buffer:
-/// the same result as scalar, the same whole buffer (nothing written past
-/// the encoding, nothing at all on `Err`).
-fn check_encode_final(a: Alphabet, input: &[u8], pad: bool, out_len: usize) {
-    if !BACKEND.is_available() {
-        return;
-    }
-    let mut got = vec![SENTINEL; out_len + 64];
-    // SAFETY: the CPU has the ISA (checked above).
-    let r = unsafe { super::encode_final(a, input, pad, &mut got[..out_len]) };
-    let mut want = vec![SENTINEL; out_len + 64];
-    let w = scalar_enc(a, pad).encode_to_slice(input, &mut want[..out_len]);
-    let ctx = || format!("{a:?} len {} pad {pad} out {out_len}", input.len());
-    assert_eq!(r, w, "{}", ctx());
-    assert_eq!(got, want, "{}", ctx());
-    if let Err(OutputTooSmall { .. }) = r {
-        assert!(got.iter().all(|&b| b == SENTINEL), "{}", ctx());
-    }
-}
+const SMALL: Small = Small {
+    backend: BACKEND,
+    encode_final: super::encode_final,
+    decode_small: super::decode_small,
+    small_max: super::SMALL_MAX,
+    enc_block: ENC_IN,
+    dec_block: DEC_IN,
+};
 
 #[test]
 fn encode_final_matches_scalar() {
-    for a in ALPHABETS {
-        for pad in [true, false] {
-            for len in lengths() {
-                let input = bytes(len, 5 * len as u64 + u64::from(pad));
-                let need = scalar_enc(a, pad).encoded_len(len).unwrap();
-                check_encode_final(a, &input, pad, need);
-                check_encode_final(a, &input, pad, need + 7);
-                for short in 1..=2.min(need) {
-                    check_encode_final(a, &input, pad, need - short);
-                }
-            }
-        }
-    }
+    small_tests::encode_final_matches_scalar(&SMALL);
 }
 
-/// Every 6-bit value in every position of the final partial group, at the
-/// tail lengths of the kernel's last block.
 #[test]
 fn encode_final_every_tail_value() {
-    for a in ALPHABETS {
-        let lens: Vec<usize> = if cfg!(miri) {
-            vec![1, 2, ENC_IN + 1, 2 * ENC_IN - 1]
-        } else {
-            (1..=3 * ENC_IN).collect()
-        };
-        for len in lens {
-            for v in 0..=255u8 {
-                if cfg!(miri) && v % 51 != 0 {
-                    continue;
-                }
-                let mut input = bytes(len, len as u64);
-                let last = input.len() - 1;
-                input[last] = v;
-                input[last / 2] = v.rotate_left(3);
-                for pad in [true, false] {
-                    let need = scalar_enc(a, pad).encoded_len(len).unwrap();
-                    check_encode_final(a, &input, pad, need);
-                }
-            }
-        }
-    }
-}
-
-/// `decode_small` into `output[..out_len]` of a sentinel-filled buffer:
-/// `Some(n)` exactly where scalar decodes the symbols into `n` bytes that
-/// fit, with the same bytes and nothing written past them; `None` for
-/// everything else (errors, a short output, too many symbols).
-fn check_decode_small(a: Alphabet, syms: &[u8], check_trailing: bool, out_len: usize) {
-    if !BACKEND.is_available() {
-        return;
-    }
-    let mut got = vec![SENTINEL; out_len + 64];
-    // SAFETY: the CPU has the ISA (checked above).
-    let r = unsafe { super::decode_small(a, syms, check_trailing, &mut got[..out_len]) };
-    let mut want = vec![SENTINEL; out_len + 64];
-    let w = scalar_dec(a, check_trailing).decode_to_slice(syms, &mut want[..out_len]);
-    let ctx = || {
-        format!(
-            "{a:?} trailing {check_trailing} out {out_len} -> {r:?} / {w:?}, {:?}",
-            std::string::String::from_utf8_lossy(syms)
-        )
-    };
-    match w {
-        Ok(n) if (2..=super::SMALL_MAX).contains(&syms.len()) => {
-            assert_eq!(r, Some(n), "{}", ctx());
-            assert_eq!(got, want, "{}", ctx());
-        }
-        _ => {
-            assert_eq!(r, None, "{}", ctx());
-            assert!(got[out_len..].iter().all(|&b| b == SENTINEL), "{}", ctx());
-        }
-    }
-}
-
-/// Symbol counts around the small kernel's blocks and limit.
-fn small_lengths() -> Vec<usize> {
-    let max = super::SMALL_MAX;
-    if cfg!(miri) {
-        vec![0, 1, 2, 3, 4, 7, DEC_IN, DEC_IN + 2, max - 1, max, max + 2]
-    } else {
-        (0..=max + 8).collect()
-    }
+    small_tests::encode_final_every_tail_value(&SMALL);
 }
 
 #[test]
 fn decode_small_matches_scalar() {
-    for a in ALPHABETS {
-        for len in small_lengths() {
-            // Random symbols (trailing bits mostly set) and a real encoding
-            // of that many symbols (trailing bits zero).
-            let random = symbols(a, len, 3 * len as u64);
-            let raw = bytes(len * 3 / 4, len as u64);
-            let mut text = vec![0u8; len + 4];
-            let n = scalar_enc(a, false).encode_to_slice(&raw, &mut text).unwrap();
-            text.truncate(n);
-            for syms in [&random, &text] {
-                let need = syms.len() * 3 / 4;
-                for check in [true, false] {
-                    check_decode_small(a, syms, check, need);
-                    check_decode_small(a, syms, check, need + 5);
-                    if need > 0 {
-                        check_decode_small(a, syms, check, need - 1);
-                    }
-                }
-            }
-        }
-    }
+    small_tests::decode_small_matches_scalar(&SMALL);
 }
 
-/// Every byte that is not a symbol, at every position: `None`.
 #[test]
 fn decode_small_rejects_non_symbols() {
-    for a in ALPHABETS {
-        let others: Vec<u8> = (0..=255u8).filter(|c| !a.symbols().contains(c)).collect();
-        for len in small_lengths() {
-            let raw = bytes(len * 3 / 4, 7 * len as u64);
-            let mut text = vec![0u8; len + 4];
-            let n = scalar_enc(a, false).encode_to_slice(&raw, &mut text).unwrap();
-            text.truncate(n);
-            for pos in 0..text.len() {
-                // Under Miri, a rotating seventh of the positions (every
-                // one took 5 minutes of CI's Miri job for SSSE3 and AVX2).
-                if cfg!(miri) && (pos + len) % 7 != 0 {
-                    continue;
-                }
-                for (k, &b) in others.iter().enumerate() {
-                    // Natively a rotating eighth of the bytes at each
-                    // position, and `=` and 0x80 everywhere; under Miri fewer.
-                    let every = if cfg!(miri) { 61 } else { 8 };
-                    if (k + pos) % every != 0 && b != b'=' && b != 0x80 {
-                        continue;
-                    }
-                    let mut bad = text.clone();
-                    bad[pos] = b;
-                    check_decode_small(a, &bad, true, text.len() * 3 / 4 + 3);
-                }
-            }
-        }
-    }
+    small_tests::decode_small_rejects_non_symbols(&SMALL);
 }
 
-/// Every value of the last symbol of a partial final group, with the
-/// trailing bits checked and not.
 #[test]
 fn decode_small_trailing_bits() {
-    for a in ALPHABETS {
-        for len in small_lengths() {
-            if len % 4 < 2 {
-                continue;
-            }
-            let mut syms = symbols(a, len, 11 * len as u64);
-            for v in 0..64 {
-                if cfg!(miri) && v % 13 != 1 {
-                    continue;
-                }
-                syms[len - 1] = a.symbols()[v];
-                for check in [true, false] {
-                    check_decode_small(a, &syms, check, len * 3 / 4);
-                }
-            }
-        }
-    }
+    small_tests::decode_small_trailing_bits(&SMALL);
 }

@@ -34,7 +34,7 @@
 
 use core::arch::x86_64::*;
 
-use crate::base64::arch::Kernels;
+use crate::base64::arch::{self, Kernels};
 use crate::base64::tables::is_ascii_whitespace;
 use crate::base64::{Alphabet, OutputTooSmall};
 
@@ -339,7 +339,7 @@ fn decode_partial(t: &DecLuts, input: &[u8], output: &mut [u8]) -> (usize, usize
         let mut buf = [0u8; DEC_IN];
         // SAFETY: `buf` is 16 bytes.
         unsafe { store(buf.as_mut_ptr(), pack(translate_symbols(v, index, &luts))) };
-        super::copy_short(&mut output[..3 * g], &buf[..3 * g]);
+        arch::copy_short(&mut output[..3 * g], &buf[..3 * g]);
     }
     (4 * g, 3 * g)
 }
@@ -802,18 +802,6 @@ fn byte_is_zero(v: V, i: usize) -> bool {
     (zero_bytes(v) >> i) & 1 != 0
 }
 
-/// Writes `=` over the symbols of `out` from `data` on (none, one or two:
-/// the padding of the final group).
-#[inline(always)]
-pub(super) fn pad_symbols(out: &mut [u8], data: usize) {
-    let n = out.len();
-    debug_assert!(data <= n && n - data <= 2);
-    if data < n {
-        out[data] = b'=';
-        out[n - 1] = b'=';
-    }
-}
-
 /// The encode offsets of `alphabet` in a vector.
 #[target_feature(enable = "ssse3")]
 #[inline]
@@ -839,7 +827,7 @@ pub(crate) fn encode_final(
     output: &mut [u8],
 ) -> Result<usize, OutputTooSmall> {
     let len = input.len();
-    let (output, data) = super::exact_output(output, len, pad)?;
+    let (output, data) = arch::exact_output(output, len, pad)?;
     let needed = output.len();
     if len == 0 {
         return Ok(0);
@@ -875,7 +863,7 @@ pub(crate) fn encode_final(
 fn encode_last(lut: V, tail: &[u8], data: usize, out: &mut [u8]) {
     debug_assert!((1..=ENC_IN).contains(&tail.len()) && data <= out.len());
     store_partial(out, encode_block(load_partial(tail), lut));
-    pad_symbols(out, data);
+    arch::pad_symbols(out, data);
 }
 
 /// The longest input [`decode_small`] takes: four blocks.
@@ -897,7 +885,7 @@ pub(crate) fn decode_small(
     output: &mut [u8],
 ) -> Option<usize> {
     let s = symbols.len();
-    let output = super::small_output(s, SMALL_MAX, output)?;
+    let output = arch::small_output(s, SMALL_MAX, output)?;
     let out = output.len();
     let luts = Luts::new(dec_luts(alphabet));
     let full = (s - 1) / DEC_IN;

@@ -126,7 +126,7 @@ pub(crate) fn decode_small(
     output: &mut [u8],
 ) -> Option<usize> {
     let s = symbols.len();
-    let output = super::super::small_output(s, SMALL_MAX, output)?;
+    let output = crate::base64::arch::small_output(s, SMALL_MAX, output)?;
     let out = output.len();
     let first = |k: usize| u64::MAX >> (64 - k);
     if s <= 64 {

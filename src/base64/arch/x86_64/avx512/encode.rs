@@ -5,7 +5,7 @@
 use core::arch::x86_64::*;
 
 use super::{load64, low_mask, permute, permute_maskz, permute_or, Table64};
-use crate::base64::arch::x86_64::exact_output;
+use crate::base64::arch::exact_output;
 use crate::base64::{Alphabet, OutputTooSmall};
 
 /// Encode: each output lane `g` (bytes `4g..4g+4`) gathers the input bytes of
