@@ -124,6 +124,8 @@ pub(crate) use small::{copy_short, exact_output, pad_symbols, small_output};
     )
 ))]
 pub(crate) mod small_tests;
+#[cfg(test)]
+pub(crate) mod test_data;
 
 #[cfg(target_arch = "aarch64")]
 pub(crate) mod aarch64;

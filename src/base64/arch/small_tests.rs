@@ -10,6 +10,7 @@ use std::string::String;
 use std::vec::Vec;
 use std::{format, vec};
 
+use super::test_data::{bytes, lengths, symbols};
 use super::{DecodeSmall, EncodeFinal};
 use crate::base64::{Alphabet, Backend, Base64, DecodePadding, OutputTooSmall};
 
@@ -31,42 +32,6 @@ pub(crate) struct Small {
     pub(crate) enc_block: usize,
     /// Symbols of one decode block.
     pub(crate) dec_block: usize,
-}
-
-/// Deterministic bytes (SplitMix64).
-fn bytes(len: usize, seed: u64) -> Vec<u8> {
-    let mut s = seed;
-    (0..len)
-        .map(|_| {
-            s = s.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = s;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            (z ^ (z >> 31)) as u8
-        })
-        .collect()
-}
-
-/// `len` random alphabet symbols.
-fn symbols(a: Alphabet, len: usize, seed: u64) -> Vec<u8> {
-    bytes(len, seed)
-        .into_iter()
-        .map(|b| a.symbols()[usize::from(b & 63)])
-        .collect()
-}
-
-/// Lengths to try: all of 0..=300 natively, a sample under Miri, and a
-/// few big ones.
-fn lengths() -> Vec<usize> {
-    if cfg!(miri) {
-        vec![
-            0, 1, 11, 12, 23, 24, 27, 28, 31, 32, 47, 48, 63, 64, 100, 127, 128, 131, 160,
-        ]
-    } else {
-        let mut l: Vec<usize> = (0..=300).collect();
-        l.extend([1023, 1024, 4099, 65536 + 7]);
-        l
-    }
 }
 
 /// The scalar codec for `a` that encodes with or without padding.

@@ -574,6 +574,7 @@ mod tests {
 
     use super::{decode_prefix, encode_prefix};
     use crate::base64::arch::small_tests::{self, Small};
+    use crate::base64::arch::test_data::{bytes, lengths, symbols};
     use crate::base64::{
         scalar, tables, Alphabet, Backend, Base64, DecodeError, FORGIVING, STANDARD,
         STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD,
@@ -589,33 +590,6 @@ mod tests {
     ];
     /// Not ASCII, so never a symbol: any change to it is a stray store.
     const SENTINEL: u8 = 0xA5;
-    /// Input lengths past the exhaustive 0..=300.
-    const BIG: [usize; 5] = [1000, 4095, 4096, 4099, 65_536 + 7];
-
-    fn lengths() -> impl Iterator<Item = usize> {
-        (0..=300).chain(BIG)
-    }
-
-    /// xorshift64*, fixed seed per call site.
-    fn bytes(n: usize, seed: u64) -> Vec<u8> {
-        let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-        (0..n)
-            .map(|_| {
-                x ^= x >> 12;
-                x ^= x << 25;
-                x ^= x >> 27;
-                (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 56) as u8
-            })
-            .collect()
-    }
-
-    fn symbols(alphabet: Alphabet, n: usize, seed: u64) -> Vec<u8> {
-        let s = alphabet.symbols();
-        bytes(n, seed)
-            .iter()
-            .map(|&b| s[usize::from(b & 63)])
-            .collect()
-    }
 
     /// Output lengths around `natural` (what the whole input needs) and around
     /// the kernel's block boundaries, each exactly too small by 1..=3 included.

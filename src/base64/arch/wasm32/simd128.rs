@@ -424,41 +424,13 @@ mod tests {
     use std::{format, vec};
 
     use super::{decode_prefix, encode_prefix};
+    use crate::base64::arch::test_data::{bytes, lengths, symbols};
     use crate::base64::tables::{dec, enc};
     use crate::base64::{scalar, Alphabet, Backend, Base64, DecodeError};
     use crate::base64::{FORGIVING, STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 
     const SENTINEL: u8 = 0xA5;
     const ALPHABETS: [Alphabet; 2] = [Alphabet::Standard, Alphabet::UrlSafe];
-    /// Lengths: every one up to 300 and a few big ones.
-    fn lengths() -> impl Iterator<Item = usize> {
-        (0..=300).chain([1000, 4095, 4096, 4097, 65_536 + 7])
-    }
-
-    /// Deterministic bytes (SplitMix64).
-    fn bytes(n: usize, seed: u64) -> Vec<u8> {
-        let mut s = seed;
-        (0..n)
-            .map(|_| {
-                s = s.wrapping_add(0x9E37_79B9_7F4A_7C15);
-                let mut z = s;
-                z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-                z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-                (z ^ (z >> 31)) as u8
-            })
-            .collect()
-    }
-
-    /// Valid symbols of `alphabet`, every symbol occurring.
-    fn symbols(alphabet: Alphabet, n: usize, seed: u64) -> Vec<u8> {
-        let s = alphabet.symbols();
-        bytes(n, seed)
-            .iter()
-            .enumerate()
-            .map(|(i, &b)| s[(usize::from(b) + i) % 64])
-            .collect()
-    }
-
     /// Asserts `got == want`, naming the first differing index.
     fn assert_same(got: &[u8], want: &[u8], ctx: &dyn Fn() -> std::string::String) {
         assert_eq!(got.len(), want.len(), "{}", ctx());

@@ -2,6 +2,7 @@
 // file's `tests` module, which defines `BACKEND`, `expected_encode` and
 // `expected_decode` (the only things that differ between the two ISAs).
 use super::{DEC_IN, DEC_OUT, ENC_IN, ENC_OUT, UNROLL};
+use crate::base64::arch::test_data::{bytes, lengths, symbols};
 use crate::base64::tables::{dec, enc};
 use crate::base64::{
     scalar, Alphabet, Backend, Base64, FORGIVING, STANDARD, STANDARD_NO_PAD, URL_SAFE,
@@ -33,42 +34,6 @@ fn decode_ws(a: Alphabet, input: &[u8], output: &mut [u8]) -> Option<(usize, usi
     BACKEND
         .is_available()
         .then(|| unsafe { super::decode_prefix_skip_ws(a, input, output) })
-}
-
-/// Deterministic bytes (SplitMix64).
-fn bytes(len: usize, seed: u64) -> Vec<u8> {
-    let mut s = seed;
-    (0..len)
-        .map(|_| {
-            s = s.wrapping_add(0x9E37_79B9_7F4A_7C15);
-            let mut z = s;
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-            (z ^ (z >> 31)) as u8
-        })
-        .collect()
-}
-
-/// `len` random alphabet symbols.
-fn symbols(a: Alphabet, len: usize, seed: u64) -> Vec<u8> {
-    bytes(len, seed)
-        .into_iter()
-        .map(|b| a.symbols()[usize::from(b & 63)])
-        .collect()
-}
-
-/// Lengths to try: all of 0..=300 natively, a sample under Miri, and a
-/// few big ones.
-fn lengths() -> Vec<usize> {
-    if cfg!(miri) {
-        vec![
-            0, 1, 11, 12, 23, 24, 27, 28, 31, 32, 47, 48, 63, 64, 100, 127, 128, 131, 160,
-        ]
-    } else {
-        let mut l: Vec<usize> = (0..=300).collect();
-        l.extend([1023, 1024, 4099, 65536 + 7]);
-        l
-    }
 }
 
 /// Checks one encode call against scalar: the blocks it should take, the
