@@ -124,7 +124,15 @@ pub(crate) use small::{copy_short, exact_output, pad_symbols, small_output};
     )
 ))]
 pub(crate) mod small_tests;
-#[cfg(test)]
+// The kernel tests' data (every ISA that has kernels).
+#[cfg(all(
+    test,
+    any(
+        all(target_arch = "x86_64", target_feature = "sse2"),
+        target_arch = "aarch64",
+        all(target_arch = "wasm32", target_feature = "simd128")
+    )
+))]
 pub(crate) mod test_data;
 
 #[cfg(target_arch = "aarch64")]
