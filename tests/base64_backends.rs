@@ -5,9 +5,15 @@
 
 mod support;
 
-use pixb64::base64::{Backend, Base64, DecodeError, OutputTooSmall};
+use pixb64::base64::{
+    Backend, Base64, DecodeError, OutputTooSmall, Python, PythonDecoder, PYTHON, PYTHON_URL_SAFE,
+    PYTHON_VALIDATE,
+};
+use pixb64::base64::{LineEnding, PythonError, STANDARD};
 use proptest::prelude::*;
-use support::{codecs_with_ws_variants, ending_bytes, naive_wrap, Codec, SplitMix, SENTINEL};
+use support::{
+    codecs_with_ws_variants, ending_bytes, mutate, naive_wrap, Codec, SplitMix, SENTINEL,
+};
 
 /// The SIMD backends this CPU runs (the scalar one is the reference).
 fn simd_backends() -> Vec<Backend> {
@@ -218,6 +224,70 @@ fn inserted_whitespace_and_padding() {
                 t.splice(p..p, insert.iter().copied());
                 check_decode(&codec, &t);
             }
+        }
+    }
+}
+
+/// Python's rules (`base64::Python`) with each backend forced: the one-shot
+/// call and the streaming decoder fed in random pieces give scalar's bytes
+/// and errors, offsets included, on valid text (wrapped in lines, so the
+/// kernels meet whitespace) and on mutations of it, for every Python config
+/// whose alphabet the kernels take.
+#[test]
+fn python_rules_like_scalar() {
+    let mut rng = SplitMix(0x7079_7468_6f6e_2031);
+    let configs = [
+        PYTHON,
+        PYTHON_VALIDATE,
+        PYTHON_URL_SAFE,
+        PYTHON_URL_SAFE.with_validate(true),
+        PYTHON.with_padding_optional(true),
+    ];
+    let stream = |codec: &Python, text: &[u8], pieces: &[usize]| -> Result<Vec<u8>, PythonError> {
+        let mut dec = PythonDecoder::new(codec);
+        let mut out = vec![0u8; codec.decoded_len_max(text.len())];
+        let (mut r, mut w) = (0, 0);
+        for &k in pieces {
+            let (c, o) = dec.decode(&text[r..r + k], &mut out[w..])?;
+            assert_eq!(
+                c, k,
+                "the decoder takes all it is given when the output has room"
+            );
+            (r, w) = (r + c, w + o);
+        }
+        dec.finish()?;
+        out.truncate(w);
+        Ok(out)
+    };
+    for case in 0..cases_scaled(600) {
+        let config = configs[case % configs.len()];
+        let n = rng.range(0, 300);
+        let raw = rng.bytes(n);
+        let mut text = STANDARD.encode_wrapped(&raw, 76, LineEnding::Lf);
+        if config.altchars() == *b"-_" {
+            text = text.replace('+', "-").replace('/', "_");
+        }
+        let text = if case % 3 == 0 {
+            text.into_bytes()
+        } else {
+            let edits = rng.range(1, 3);
+            mutate(text.as_bytes(), edits, &mut rng)
+        };
+        let scalar = config.with_backend(Backend::Scalar).unwrap();
+        let want = scalar.decode(&text);
+        let pieces = rng.chunks(text.len(), 90);
+        let want_stream = stream(&scalar, &text, &pieces);
+        assert_eq!(
+            want_stream,
+            want,
+            "stream and one-shot differ, {}",
+            support::show(&text)
+        );
+        for backend in simd_backends() {
+            let codec = config.with_backend(backend).unwrap();
+            let ctx = || format!("{config:?} {backend} input {}", support::show(&text));
+            assert_eq!(codec.decode(&text), want, "{}", ctx());
+            assert_eq!(stream(&codec, &text, &pieces), want, "stream, {}", ctx());
         }
     }
 }

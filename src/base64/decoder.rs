@@ -9,7 +9,7 @@
 
 use super::error::DecodeError;
 use super::tables::{self, is_ascii_whitespace, DecTable};
-use super::{dispatch, scalar, Base64, DecodePadding};
+use super::{dispatch, Base64, DecodePadding};
 
 /// A `no_std`, allocation-free decoder that takes its input in pieces: the
 /// mirror of [`Encoder`](super::Encoder).
@@ -102,23 +102,13 @@ impl Decoder {
         let mut w = 0;
         loop {
             if self.held == 0 && self.pad_count == 0 {
-                if skip_ws {
-                    // A line break between groups: skip it here rather than one
-                    // byte per trip through the slow path and the prefix kernels.
-                    while input.get(r).is_some_and(|&b| is_ascii_whitespace(b)) {
-                        r += 1;
-                    }
-                }
-                let (c, o) = dispatch::decode_prefix(
+                let (c, o) = dispatch::decode_whole_groups(
                     backend,
                     alphabet,
                     skip_ws,
                     &input[r..],
                     &mut output[w..],
                 );
-                r += c;
-                w += o;
-                let (c, o) = scalar::decode_prefix(table, &input[r..], &mut output[w..]);
                 r += c;
                 w += o;
             }

@@ -6,7 +6,8 @@ use core::sync::atomic::{AtomicU8, Ordering};
 pub(crate) use super::arch::Short;
 #[allow(unused_imports)] // only the SIMD arms name `arch`
 use super::arch::{self, Kernels};
-use super::{Alphabet, OutputTooSmall};
+use super::tables::{self, is_ascii_whitespace};
+use super::{scalar, Alphabet, OutputTooSmall};
 
 /// An implementation of the codec's hot loops.
 ///
@@ -296,6 +297,35 @@ pub(crate) fn decode_prefix(
         Some(k) => unsafe { k(alphabet, input, output) },
         None => (0, 0),
     }
+}
+
+/// Whole groups of plain base64 from the start of `input`, as the streaming
+/// decoders take them between groups: with `skip_ws`, the whitespace before
+/// the first group (a line break between groups, skipped here rather than one
+/// byte per trip through the caller's slow path), then `backend`'s kernel,
+/// then the scalar group loop for what the kernel left (its tail, or all of
+/// it on a backend without one). Returns `(consumed, written)`; `written` is
+/// 3 bytes per group. It stops before the first byte that is not a symbol of
+/// a whole group (whitespace inside the text, padding, an invalid byte, a
+/// group cut short) or when `output` has room for no further group: the
+/// caller's byte rules take over there.
+#[inline]
+pub(crate) fn decode_whole_groups(
+    backend: Backend,
+    alphabet: Alphabet,
+    skip_ws: bool,
+    input: &[u8],
+    output: &mut [u8],
+) -> (usize, usize) {
+    let mut r = 0;
+    if skip_ws {
+        while input.get(r).is_some_and(|&b| is_ascii_whitespace(b)) {
+            r += 1;
+        }
+    }
+    let (c, o) = decode_prefix(backend, alphabet, skip_ws, &input[r..], output);
+    let (c2, o2) = scalar::decode_prefix(tables::dec(alphabet), &input[r + c..], &mut output[o..]);
+    (r + c + c2, o + o2)
 }
 
 #[cfg(test)]

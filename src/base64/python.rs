@@ -33,10 +33,8 @@
 
 use core::fmt;
 
-use super::tables::{self, is_ascii_whitespace};
-use super::{
-    dispatch, scalar, Alphabet, Backend, DecodePadding, SMALL_FAST_MAX, STANDARD, URL_SAFE,
-};
+use super::tables;
+use super::{dispatch, Alphabet, Backend, DecodePadding, SMALL_FAST_MAX, STANDARD, URL_SAFE};
 
 #[cfg(feature = "alloc")]
 use alloc::{vec, vec::Vec};
@@ -48,6 +46,7 @@ pub struct Python {
     altchars: [u8; 2],
     validate: bool,
     padding_optional: bool,
+    backend: Option<Backend>,
 }
 
 /// `base64.b64decode(s)` (and `standard_b64decode`).
@@ -72,6 +71,7 @@ impl Python {
             altchars: *b"+/",
             validate: false,
             padding_optional: false,
+            backend: None,
         }
     }
 
@@ -95,6 +95,35 @@ impl Python {
     pub const fn with_padding_optional(mut self, optional: bool) -> Python {
         self.padding_optional = optional;
         self
+    }
+
+    /// This codec with `backend` forced (as
+    /// [`Base64::with_backend`](super::Base64::with_backend)), or `None`
+    /// where this CPU lacks it. No global state changes.
+    pub fn with_backend(self, backend: Backend) -> Option<Python> {
+        if backend.is_available() {
+            Some(Python {
+                backend: Some(backend),
+                ..self
+            })
+        } else {
+            None
+        }
+    }
+
+    /// The forced backend, if any.
+    pub const fn forced_backend(&self) -> Option<Backend> {
+        self.backend
+    }
+
+    /// The backend calls on this codec use: the forced one, else
+    /// [`Backend::detect`].
+    #[inline]
+    pub fn backend(&self) -> Backend {
+        match self.backend {
+            Some(b) => b,
+            None => Backend::detect(),
+        }
     }
 
     /// The altchars.
@@ -146,13 +175,14 @@ impl Python {
             // stops, the text before is whole groups of symbols (and
             // whitespace), which Python reads the same way: the byte rules
             // take over from there, nothing decoded twice.
-            let fast = match alphabet {
+            let mut fast = match alphabet {
                 Alphabet::Standard => STANDARD,
                 Alphabet::UrlSafe => URL_SAFE,
             }
             .with_decode_padding(DecodePadding::Required)
             .with_trailing_bits_allowed(true)
             .with_whitespace_skipped(!self.validate);
+            fast.backend = self.backend;
             // A short text: the crate's whole short-input dispatch (one
             // kernel call); where it fails, the byte rules start over, which
             // for at most `SMALL_FAST_MAX` bytes costs less than finding
@@ -429,8 +459,7 @@ impl PythonDecoder {
         input: &[u8],
         output: &mut [u8],
     ) -> Result<(usize, usize), PythonError> {
-        let backend = Backend::detect();
-        let kernel_table = tables::dec(alphabet);
+        let backend = self.config.backend();
         let std_table = tables::dec(Alphabet::Standard);
         let validate = self.config.validate;
         // Without validate every non-symbol is discarded, whitespace too:
@@ -450,23 +479,16 @@ impl PythonDecoder {
             // Between groups (and, with validate, before any `=`, after
             // which a symbol is an error) whole groups are plain base64.
             if self.quad == 0 && !(validate && self.padding_started) {
-                if skip_ws {
-                    while input.get(r).is_some_and(|&b| is_ascii_whitespace(b)) {
-                        r += 1;
-                    }
-                }
-                let (c, o) = dispatch::decode_prefix(
+                let (c, o) = dispatch::decode_whole_groups(
                     backend,
                     alphabet,
                     skip_ws,
                     &input[r..],
                     &mut output[w..],
                 );
-                let (c2, o2) =
-                    scalar::decode_prefix(kernel_table, &input[r + c..], &mut output[w + o..]);
-                r += c + c2;
-                w += o + o2;
-                self.symbols += (o + o2) / 3 * 4;
+                r += c;
+                w += o;
+                self.symbols += o / 3 * 4;
             }
             let Some(&byte) = input.get(r) else { break };
             let at = self.pos + r;
