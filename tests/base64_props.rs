@@ -357,3 +357,36 @@ proptest! {
         prop_assert_eq!(got, expected, "{:?} on {} in {:?}", codec, show(&input), chunks);
     }
 }
+
+/// `encode` builds its `String` from pieces of whole groups (12288 input
+/// bytes with `std`, 768 without): lengths around one and several pieces,
+/// every padding case, equal the naive encoder on every codec and backend.
+#[test]
+fn encode_across_its_pieces() {
+    let mut rng = SplitMix(0x7069_6563_6573_2031);
+    let pieces: &[usize] = if cfg!(miri) { &[768] } else { &[768, 12288] };
+    let data = rng.bytes(if cfg!(miri) { 1600 } else { 2 * 12288 + 8 });
+    for &piece in pieces {
+        for len in [
+            piece - 1,
+            piece,
+            piece + 1,
+            piece + 2,
+            2 * piece - 3,
+            2 * piece + 1,
+        ] {
+            let input = &data[..len];
+            for codec in codecs_with_ws_variants() {
+                let naive = codec.naive.encode(input);
+                for backend in support::available_backends() {
+                    let lib = codec.lib.with_backend(backend).unwrap();
+                    assert_eq!(
+                        lib.encode(input).as_bytes(),
+                        &naive[..],
+                        "{codec:?} {backend} {len}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -727,12 +727,24 @@ impl Base64 {
         let len = self
             .encoded_len(input.len())
             .expect("encoded length overflows usize");
-        let mut out = vec![0u8; len];
-        let n = self
-            .encode_to_slice(input, &mut out)
-            .expect("buffer has the encoded length");
-        debug_assert_eq!(n, len);
-        String::from_utf8(out).expect("base64 output is ASCII")
+        // Encoded a piece at a time into a stack buffer that stays in L1,
+        // checked there as UTF-8 (safe code cannot skip that check) and
+        // appended: against encoding into a zeroed `Vec` and checking it
+        // afterwards, this spares the zeroing pass and reads nothing back
+        // from memory. Pieces are whole groups, so only the last one pads.
+        // 16 KiB of stack with `std` (L1 holds it); 1 KiB without, where
+        // the stack may be a few KiB.
+        const PIECE: usize = if cfg!(feature = "std") { 12288 } else { 768 };
+        let mut out = String::with_capacity(len);
+        let mut buf = [0u8; PIECE / 3 * 4];
+        for piece in input.chunks(PIECE) {
+            let n = self
+                .encode_to_slice(piece, &mut buf)
+                .expect("a piece's groups fit the buffer");
+            out.push_str(core::str::from_utf8(&buf[..n]).expect("base64 output is ASCII"));
+        }
+        debug_assert_eq!(out.len(), len);
+        out
     }
 
     /// Encodes `input` as lines of `line_len` symbols separated by `ending`,
