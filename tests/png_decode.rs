@@ -447,3 +447,25 @@ fn one_decoder_reused_equals_fresh_decodes() {
         order.len()
     );
 }
+
+/// The byte limit counts exactly the buffers a pipeline allocates. A
+/// palette image is expanded, so it takes the row pipeline; our own
+/// inflater inflates a stream this small whole and unfilters its rows
+/// there: the output and the stream, no row buffers.
+#[test]
+fn byte_limit_counts_the_row_pipeline_buffers() {
+    let data = fs::read(data_dir("pngsuite").join("basn3p08.png")).unwrap(); // 32x32, 8-bit palette
+    let tight = |n: usize| {
+        png::decode_with(
+            &data,
+            &DecodeOptions::new().with_limits(Limits::new().with_max_bytes(n)),
+        )
+    };
+    let (out, stream) = (32 * 32 * 3, 32 * (1 + 32));
+    let need = out + stream;
+    assert_eq!(tight(need).unwrap().data().len(), out);
+    assert!(matches!(
+        tight(need - 1),
+        Err(DecodeError::LimitExceeded { value, .. }) if value == need as u64
+    ));
+}

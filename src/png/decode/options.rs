@@ -67,15 +67,20 @@ impl Limits {
 
     /// Most bytes the decoder may allocate for the image: the output pixels
     /// plus its working buffers. That is `height` bytes more than the pixels
-    /// for the plain layouts (the filter bytes share the output buffer), and
-    /// two rows plus the inflate ring more for the expanded ones (palette,
-    /// low bit depths, tRNS, Adam7, stripped 16 bits): 32 KiB without the
-    /// `std` feature (`miniz_oxide`), with it (`fdeflate`) 64 KiB or the
-    /// decompressed stream plus one byte, whichever is less. Beyond it the
-    /// decoder only uses the inflater state, a fixed ~12 KiB (`miniz_oxide`)
-    /// or ~20 KiB (`fdeflate`; a checksum error adds the ~12 KiB of
-    /// `miniz_oxide` to report the values). For [`RowDecoder`](super::RowDecoder) it bounds
-    /// the scratch ([`RowDecoder::scratch_len`](super::RowDecoder::scratch_len)), not the image.
+    /// for the plain layouts (the filter bytes share the output buffer). For
+    /// the expanded ones (palette, low bit depths, tRNS, Adam7, stripped 16
+    /// bits, a read mode that changes the channels) it is the decompressed
+    /// stream where that is at most 64 KiB and the `png` feature brings our
+    /// own inflater (rows are unfiltered where they were inflated), else
+    /// two rows plus the inflate ring: 32 KiB without
+    /// the `std` feature (`miniz_oxide`), 64 KiB with it (`fdeflate`); Adam7
+    /// adds one expanded row. Beyond it the decoder only uses the inflater
+    /// state, a fixed 22.5 KiB of tables for our own inflater (kept per
+    /// thread with `std`, or by a [`Decoder`](super::Decoder)), ~12 KiB
+    /// (`miniz_oxide`) or ~20 KiB (`fdeflate`). For
+    /// [`RowDecoder`](super::RowDecoder) it bounds the scratch
+    /// ([`RowDecoder::scratch_len`](super::RowDecoder::scratch_len)), not the
+    /// image.
     pub const fn with_max_bytes(mut self, n: usize) -> Self {
         self.max_bytes = n;
         self

@@ -219,7 +219,7 @@ pub(crate) fn decode_rows_own(
     tables: &mut Tables,
 ) -> Result<Vec<u8>, DecodeError> {
     let raw_len = usize::try_from(plan.raw_len).unwrap_or(usize::MAX);
-    let mut rows = RowOut::new(plan, pre, opts)?;
+    let mut rows = RowOut::new(plan, pre, opts, false)?;
     let mut raw = alloc_zeroed(raw_len)?;
     // Raw bytes handed to `rows` so far.
     let mut consumed = 0;

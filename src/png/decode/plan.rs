@@ -152,19 +152,19 @@ impl Pipeline {
         row: u128,
         interlaced_row: Option<u128>,
     ) -> u128 {
-        // The row pipelines' `RowOut`: the output, the row being
-        // unfiltered and the previous one, and for Adam7 one expanded
-        // row before it is scattered.
-        let rows = || out_len + 2 * row + interlaced_row.unwrap_or(0);
+        // The row pipelines' `RowOut`: the output and, for Adam7, one
+        // expanded row before it is scattered.
+        let rows = out_len + interlaced_row.unwrap_or(0);
         match self {
             // One buffer, the stream's size, that becomes the output.
             Pipeline::Direct => raw_len,
-            // `RowOut` and the whole stream.
-            Pipeline::WholeRows => rows() + raw_len,
-            // `RowOut` and the engine's ring.
+            // `RowOut` and the whole stream, where rows are unfiltered.
+            Pipeline::WholeRows => rows + raw_len,
+            // `RowOut` with the row being unfiltered and the previous one,
+            // and the engine's ring.
             Pipeline::Ring => {
                 let ring = engine.ring_len(u64::try_from(raw_len).unwrap_or(u64::MAX));
-                rows() + ring as u128
+                rows + 2 * row + ring as u128
             }
         }
     }

@@ -21,7 +21,7 @@ pub(crate) fn decode_rows(
     opts: &DecodeOptions,
     engine: Engine,
 ) -> Result<Vec<u8>, DecodeError> {
-    let mut rows = RowOut::new(plan, pre, opts)?;
+    let mut rows = RowOut::new(plan, pre, opts, true)?;
     // The ring the stream is inflated into (see `Engine::ring_len`).
     let mut ring = alloc_zeroed(engine.ring_len(plan.raw_len))?;
     let mut ring_pos = 0;
@@ -93,7 +93,8 @@ pub(crate) struct RowOut<'p> {
     ex: Expand,
     out: Vec<u8>,
     /// The row being filled, and the previous (unfiltered) row of its pass
-    /// (for [`RowOut::commit`]).
+    /// (for [`RowOut::commit`]; empty where rows come by
+    /// [`RowOut::commit_row`]).
     cur: Vec<u8>,
     prev: Vec<u8>,
     /// One expanded row of an Adam7 pass, before it is scattered.
@@ -106,18 +107,29 @@ pub(crate) struct RowOut<'p> {
 
 #[cfg(feature = "png")]
 impl<'p> RowOut<'p> {
+    /// `staged`: rows come through [`RowOut::row_buf`] and
+    /// [`RowOut::commit`] (which need the two row buffers), not by
+    /// [`RowOut::commit_row`].
     pub(crate) fn new(
         plan: &'p Plan,
         pre: &Preamble<'_>,
         opts: &DecodeOptions,
+        staged: bool,
     ) -> Result<Self, DecodeError> {
         let full_row = 1 + raw_row_bytes(plan.width as u128, plan.bits_pp as u128) as usize;
+        let row = |n| {
+            if staged {
+                alloc_zeroed(n)
+            } else {
+                Ok(Vec::new())
+            }
+        };
         let mut r = RowOut {
             plan,
             ex: Expand::new(pre, opts),
             out: alloc_zeroed(plan.out_len)?,
-            cur: alloc_zeroed(full_row)?,
-            prev: alloc_zeroed(full_row)?,
+            cur: row(full_row)?,
+            prev: row(full_row)?,
             tmp: if plan.interlaced {
                 alloc_zeroed(plan.width * plan.out_bpp)?
             } else {
