@@ -56,6 +56,12 @@ impl Backend {
         Backend::probe()
     }
 
+    /// `self` where this CPU runs it.
+    #[inline]
+    pub(crate) fn available(self) -> Option<Backend> {
+        self.is_available().then_some(self)
+    }
+
     /// The cached [`detect`](Self::detect), or `None` before the first.
     #[inline]
     pub(crate) fn detected() -> Option<Backend> {

@@ -222,33 +222,21 @@ impl Base64 {
     /// The backend calls on this codec use: the forced one, else [`Backend::detect`].
     #[inline]
     pub fn backend(&self) -> Backend {
-        match self.backend {
-            Some(b) => b,
-            None => Backend::detect(),
-        }
+        self.backend.unwrap_or_else(Backend::detect)
     }
 
     /// [`backend`](Self::backend) without the first detection: `None` until
     /// some call has detected the CPU.
     #[inline]
     fn backend_cached(&self) -> Option<Backend> {
-        match self.backend {
-            Some(b) => Some(b),
-            None => Backend::detected(),
-        }
+        self.backend.or_else(Backend::detected)
     }
 
     /// This codec with `backend` forced, or `None` where this CPU lacks it.
     /// No global state changes.
     pub fn with_backend(self, backend: Backend) -> Option<Base64> {
-        if backend.is_available() {
-            Some(Base64 {
-                backend: Some(backend),
-                ..self
-            })
-        } else {
-            None
-        }
+        let backend = Some(backend.available()?);
+        Some(Base64 { backend, ..self })
     }
 
     /// The exact encoded length of `n` bytes, or `None` if it overflows `usize`.

@@ -101,14 +101,8 @@ impl Python {
     /// [`Base64::with_backend`](super::Base64::with_backend)), or `None`
     /// where this CPU lacks it. No global state changes.
     pub fn with_backend(self, backend: Backend) -> Option<Python> {
-        if backend.is_available() {
-            Some(Python {
-                backend: Some(backend),
-                ..self
-            })
-        } else {
-            None
-        }
+        let backend = Some(backend.available()?);
+        Some(Python { backend, ..self })
     }
 
     /// The forced backend, if any.
@@ -120,10 +114,7 @@ impl Python {
     /// [`Backend::detect`].
     #[inline]
     pub fn backend(&self) -> Backend {
-        match self.backend {
-            Some(b) => b,
-            None => Backend::detect(),
-        }
+        self.backend.unwrap_or_else(Backend::detect)
     }
 
     /// The altchars.
