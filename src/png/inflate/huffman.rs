@@ -108,23 +108,49 @@ pub(super) enum Kind {
     Precode,
 }
 
-/// The entry of `sym` without its lengths (value and flags; the extra-bit
-/// count goes into the consume field later).
-fn symbol_entry(kind: Kind, sym: usize) -> (u32, u32) {
+/// The entry of `sym` without its lengths (value and flags), with its
+/// extra-bit count in bits 0..8 (where the lengths go). A table lookup:
+/// the symbols come in code order, so a `match` on their ranges
+/// mispredicts where literals and lengths interleave.
+fn symbol_entry(kind: Kind, sym: usize) -> u32 {
     match kind {
-        Kind::Litlen if sym < 256 => (LITERAL | (sym as u32) << 16, 0),
-        Kind::Litlen if sym == 256 => (EXCEPTIONAL | END_OF_BLOCK, 0),
-        Kind::Litlen if sym < 286 => {
-            let i = sym - 257;
-            (u32::from(LEN_BASE[i]) << 16, u32::from(LEN_EXTRA[i]))
-        }
-        Kind::Dist if sym < 30 => (u32::from(DIST_BASE[sym]) << 16, u32::from(DIST_EXTRA[sym])),
-        Kind::Precode => ((sym as u32) << 16, 0),
-        // Litlen 286, 287 and distances 30, 31: codes that may be assigned
-        // (the fixed code has them) but never used.
-        _ => (EXCEPTIONAL, 0),
+        Kind::Litlen => LITLEN_ENTRIES.get(sym),
+        Kind::Dist => DIST_ENTRIES.get(sym),
+        Kind::Precode => return (sym as u32) << 16,
     }
+    .copied()
+    .unwrap_or(EXCEPTIONAL)
 }
+
+/// [`symbol_entry`] of every literal/length symbol. 286 and 287 are codes
+/// that may be assigned (the fixed code has them) but never used.
+const LITLEN_ENTRIES: [u32; 288] = {
+    let mut t = [EXCEPTIONAL; 288];
+    let mut s = 0;
+    while s < 256 {
+        t[s] = LITERAL | (s as u32) << 16;
+        s += 1;
+    }
+    t[256] = EXCEPTIONAL | END_OF_BLOCK;
+    let mut i = 0;
+    while i < 29 {
+        t[257 + i] = (LEN_BASE[i] as u32) << 16 | LEN_EXTRA[i] as u32;
+        i += 1;
+    }
+    t
+};
+
+/// [`symbol_entry`] of every distance symbol (30 and 31, like litlen 286
+/// and 287, are never used).
+const DIST_ENTRIES: [u32; 32] = {
+    let mut t = [EXCEPTIONAL; 32];
+    let mut i = 0;
+    while i < 30 {
+        t[i] = (DIST_BASE[i] as u32) << 16 | DIST_EXTRA[i] as u32;
+        i += 1;
+    }
+    t
+};
 
 /// Why a code cannot be built.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -149,15 +175,25 @@ pub(super) fn build(
 ) -> Result<(), BadCode> {
     // (A fold rather than `any`, which stops early and so is not
     // vectorised.)
-    if lengths.iter().fold(0, |m, &l| m.max(l)) > 15 {
+    let longest = lengths.iter().fold(0, |m, &l| m.max(l));
+    if longest > 15 {
         return Err(BadCode);
     }
-    // One counting pass per length, each a vectorised compare and sum: a
-    // single pass with `count[l] += 1` is a chain of dependent stores
-    // (most lengths are equal), which took a quarter of building a table.
+    // A histogram in four lanes: one `count[l] += 1` chain would wait on
+    // its own stores (most lengths are equal).
+    let mut lanes = [[0u16; 16]; 4];
+    let mut quads = lengths.chunks_exact(4);
+    for q in &mut quads {
+        for (lane, &l) in lanes.iter_mut().zip(q) {
+            lane[usize::from(l & 15)] += 1;
+        }
+    }
+    for (k, &l) in quads.remainder().iter().enumerate() {
+        lanes[k][usize::from(l & 15)] += 1;
+    }
     let mut count = [0u16; 16];
     for (l, c) in count.iter_mut().enumerate().skip(1) {
-        *c = lengths.iter().map(|&x| u16::from(x == l as u8)).sum();
+        *c = lanes[0][l] + lanes[1][l] + lanes[2][l] + lanes[3][l];
     }
     let main = 1usize << bits;
     if table.len() < main {
@@ -183,7 +219,9 @@ pub(super) fn build(
         }
     }
 
-    // Symbols sorted by (length, symbol): canonical code order.
+    // Symbols sorted by (length, symbol): canonical code order. Unused
+    // symbols go after the used ones, so the loop has no branch (a tiny
+    // stream's code has a few used symbols among many unused).
     let mut offset = [0u16; 16];
     for l in 1..15 {
         offset[l + 1] = offset[l] + count[l];
@@ -197,6 +235,9 @@ pub(super) fn build(
             *o += 1;
         }
     }
+    // The shortest code length: the main table's doubling starts there
+    // (before it the table holds nothing that needs copying).
+    let shortest = (1..16).find(|&l| count[l] != 0).unwrap_or(1) as u32;
 
     // The main table, one code length at a time (the technique of
     // libdeflate's and fdeflate's table builders): after length `l` the
@@ -217,7 +258,7 @@ pub(super) fn build(
         table[..2].fill(EXCEPTIONAL);
     }
     for l in 1..=bits {
-        if l > 1 {
+        if l > shortest {
             let half = 1usize << (l - 1);
             table.copy_within(..half, half);
         }
@@ -226,8 +267,8 @@ pub(super) fn build(
             let sym = usize::from(sorted[k]);
             let rev = code.reverse_bits() >> (32 - l); // LSB-first, as read
             revs[k] = rev as u16;
-            let (value, extra) = symbol_entry(kind, sym);
-            table[rev as usize] = value | (l << 8) | (l + extra);
+            let e = symbol_entry(kind, sym);
+            table[rev as usize] = (e & !0xFF) | (l << 8) | (l + (e & 0xFF));
             code += 1;
             k += 1;
         }
@@ -269,7 +310,7 @@ pub(super) fn build(
         code <<= l - len;
         len = l;
         let rev = code.reverse_bits() >> (32 - l); // LSB-first, as read
-        let (value, extra) = symbol_entry(kind, usize::from(sym));
+        let e = symbol_entry(kind, usize::from(sym));
         let p = rev as usize & (main - 1);
         if p != prefix {
             // A new subtable: as many index bits as the codes under
@@ -290,7 +331,7 @@ pub(super) fn build(
             table[p] = EXCEPTIONAL | SUBTABLE | (sub_start as u32) << 16 | sub_bits << 8 | bits;
         }
         let sl = l - bits;
-        let entry = value | (sl << 8) | (sl + extra);
+        let entry = (e & !0xFF) | (sl << 8) | (sl + (e & 0xFF));
         let mut i = (rev >> bits) as usize;
         while i < 1 << sub_bits {
             table[sub_start + i] = entry;
