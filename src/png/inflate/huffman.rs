@@ -423,7 +423,8 @@ mod tests {
             let c = next[l as usize];
             next[l as usize] += 1;
             let rev = (c.reverse_bits() >> (32 - l)) as usize;
-            let (value, extra) = symbol_entry(Kind::Litlen, sym);
+            let e = symbol_entry(Kind::Litlen, sym);
+            let (value, extra) = (e & !0xFF, e & 0xFF);
             let mut i = rev;
             while i < main {
                 t[i] = Some(value | (l << 8) | (l + extra));
