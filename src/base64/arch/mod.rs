@@ -124,6 +124,17 @@ pub(crate) use small::{copy_short, exact_output, pad_symbols, small_output};
     )
 ))]
 pub(crate) mod small_tests;
+// The whole-block kernels' tests (every ISA that has kernels but AVX-512,
+// whose prefix kernels have their own rules).
+#[cfg(all(
+    test,
+    any(
+        all(target_arch = "x86_64", target_feature = "sse2"),
+        target_arch = "aarch64",
+        all(target_arch = "wasm32", target_feature = "simd128")
+    )
+))]
+pub(crate) mod prefix_tests;
 // The kernel tests' data (every ISA that has kernels).
 #[cfg(all(
     test,

@@ -567,280 +567,65 @@ pub(crate) static KERNELS: Kernels = Kernels {
 
 #[cfg(test)]
 mod tests {
-    extern crate std;
-
-    use std::vec;
-    use std::vec::Vec;
-
-    use super::{decode_prefix, encode_prefix};
+    use super::{BLOCK_BYTES, BLOCK_SYMBOLS};
+    use crate::base64::arch::prefix_tests::{self, PrefixKernels};
     use crate::base64::arch::small_tests::{self, Small};
-    use crate::base64::arch::test_data::{bytes, lengths, symbols};
-    use crate::base64::{
-        scalar, tables, Alphabet, Backend, Base64, DecodeError, FORGIVING, STANDARD,
-        STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD,
+    use crate::base64::Backend;
+
+    // The whole-block kernels, by the tests shared with SSSE3, AVX2 and
+    // simd128: whole blocks, then at most one half block, so every half
+    // block that fits (and, decoding, comes before the first non-symbol).
+
+    const PREFIX: PrefixKernels = PrefixKernels {
+        backend: Backend::Neon,
+        encode_prefix: super::encode_prefix,
+        decode_prefix: super::decode_prefix,
+        expected_encode: |len, out_len| {
+            let half = BLOCK_BYTES / 2;
+            (len / half).min(out_len / (half / 3 * 4)) * half
+        },
+        expected_decode: |_, stop, out_len| {
+            let half = BLOCK_SYMBOLS / 2;
+            (stop / half).min(out_len / (half / 4 * 3)) * half
+        },
+        dec_block: BLOCK_SYMBOLS / 2,
+        dec_round: BLOCK_SYMBOLS,
     };
 
-    const ALPHABETS: [Alphabet; 2] = [Alphabet::Standard, Alphabet::UrlSafe];
-    const CODECS: [Base64; 5] = [
-        STANDARD,
-        STANDARD_NO_PAD,
-        URL_SAFE,
-        URL_SAFE_NO_PAD,
-        FORGIVING,
-    ];
-    /// Not ASCII, so never a symbol: any change to it is a stray store.
-    const SENTINEL: u8 = 0xA5;
-
-    /// Output lengths around `natural` (what the whole input needs) and around
-    /// the kernel's block boundaries, each exactly too small by 1..=3 included.
-    fn out_lens(natural: usize) -> Vec<usize> {
-        let mut v = vec![natural + 8, natural];
-        for k in 1..=3 {
-            v.push(natural.saturating_sub(k));
-            for b in [24, 32, 48, 64, 96, 128] {
-                v.push(b - k);
-            }
-        }
-        v.sort_unstable();
-        v.dedup();
-        v
-    }
-
-    fn neon(codec: Base64) -> Base64 {
-        codec
-            .with_backend(Backend::Neon)
-            .expect("NEON is baseline on aarch64")
-    }
-
-    fn scalar(codec: Base64) -> Base64 {
-        codec.with_backend(Backend::Scalar).unwrap()
-    }
-
-    /// Runs the encode kernel into a sentinel-filled buffer of `out_len` bytes
-    /// (with 16 more sentinels behind it) and checks the whole contract.
-    fn check_encode(alphabet: Alphabet, input: &[u8], out_len: usize) {
-        let mut out = vec![SENTINEL; out_len + 16];
-        let (c, w) = run_encode(alphabet, input, &mut out[..out_len]);
-        let ctx = (alphabet, input.len(), out_len);
-        assert_eq!(c % 24, 0, "{ctx:?}: consumed whole half blocks");
-        assert_eq!(w, c / 3 * 4, "{ctx:?}");
-        assert!(w <= out_len, "{ctx:?}");
-        assert_eq!(
-            c,
-            (input.len() / 24).min(out_len / 32) * 24,
-            "{ctx:?}: processed all it could"
-        );
-        let mut want = vec![0u8; w];
-        let (sc, sw) = scalar::encode_prefix(tables::enc(alphabet), &input[..c], &mut want);
-        assert_eq!((sc, sw), (c, w), "{ctx:?}");
-        assert_eq!(out[..w], want[..], "{ctx:?}");
-        assert!(
-            out[w..].iter().all(|&b| b == SENTINEL),
-            "{ctx:?}: wrote past written"
-        );
-    }
-
-    /// Runs the decode kernel like [`check_encode`]; `stop` is where the
-    /// kernel must stop on this input (the first 32-symbol block holding a
-    /// non-symbol, or the end), before the output bound.
-    fn check_decode(alphabet: Alphabet, input: &[u8], out_len: usize, stop: usize) {
-        let mut out = vec![SENTINEL; out_len + 16];
-        let (c, w) = run_decode(alphabet, input, &mut out[..out_len]);
-        let ctx = (alphabet, input.len(), out_len, stop);
-        assert_eq!(c % 32, 0, "{ctx:?}: consumed whole half blocks");
-        assert_eq!(w, c / 4 * 3, "{ctx:?}");
-        assert!(w <= out_len, "{ctx:?}");
-        assert_eq!(
-            c,
-            (stop / 32).min(out_len / 24) * 32,
-            "{ctx:?}: processed all it could"
-        );
-        let mut want = vec![0u8; w];
-        let (sc, sw) = scalar::decode_prefix(tables::dec(alphabet), &input[..c], &mut want);
-        assert_eq!((sc, sw), (c, w), "{ctx:?}: only alphabet symbols consumed");
-        assert_eq!(out[..w], want[..], "{ctx:?}");
-        assert!(
-            out[w..].iter().all(|&b| b == SENTINEL),
-            "{ctx:?}: wrote past written"
-        );
-    }
-
-    fn run_encode(alphabet: Alphabet, input: &[u8], output: &mut [u8]) -> (usize, usize) {
-        // SAFETY: NEON is part of the aarch64 baseline this test binary is
-        // built for (`target_feature = "neon"`, as the dispatch arm requires).
-        unsafe { encode_prefix(alphabet, input, output) }
-    }
-
-    fn run_decode(alphabet: Alphabet, input: &[u8], output: &mut [u8]) -> (usize, usize) {
-        // SAFETY: as in `run_encode`.
-        unsafe { decode_prefix(alphabet, input, output) }
+    #[test]
+    fn encode_matches_scalar() {
+        prefix_tests::encode_matches_scalar(&PREFIX);
     }
 
     #[test]
-    fn encode_kernel_equals_scalar_every_length() {
-        for alphabet in ALPHABETS {
-            for n in lengths() {
-                let input = bytes(n, n as u64);
-                for out_len in out_lens(n / 3 * 4) {
-                    check_encode(alphabet, &input, out_len);
-                }
-            }
-        }
+    fn encode_every_value() {
+        prefix_tests::encode_every_value(&PREFIX);
     }
 
     #[test]
-    fn decode_kernel_equals_scalar_every_length() {
-        for alphabet in ALPHABETS {
-            for n in lengths() {
-                let input = symbols(alphabet, n, n as u64 + 1);
-                for out_len in out_lens(n / 4 * 3) {
-                    check_decode(alphabet, &input, out_len, n);
-                }
-            }
-        }
-    }
-
-    /// Every symbol in every lane of `vld4q_u8` / `vld4_u8` (all 64 rotations
-    /// of the alphabet), and every 6-bit value in every lane of the encoder.
-    #[test]
-    fn every_symbol_in_every_lane() {
-        for alphabet in ALPHABETS {
-            let s = alphabet.symbols();
-            for rot in 0..64 {
-                let input: Vec<u8> = (0..256 + 32).map(|i| s[(i + rot) % 64]).collect();
-                check_decode(alphabet, &input, 1000, input.len());
-                let raw = bytes(48 * 4 + 24, rot as u64);
-                check_encode(alphabet, &raw, 1000);
-            }
-        }
-    }
-
-    /// Every byte that is not a symbol (padding, whitespace, the other
-    /// alphabet's two symbols, DEL, bytes >= 0x80, ...) at every position of
-    /// the first blocks: the kernel stops before the half block holding it.
-    #[test]
-    fn decode_kernel_stops_before_every_non_symbol() {
-        for alphabet in ALPHABETS {
-            let table = tables::dec(alphabet);
-            let base = symbols(alphabet, 200, 7);
-            for byte in 0..=255u8 {
-                if table.value(byte) < 64 {
-                    continue;
-                }
-                for p in 0..136 {
-                    let mut input = base.clone();
-                    input[p] = byte;
-                    check_decode(alphabet, &input, 200, p);
-                    check_decode(alphabet, &input, 47, p);
-                }
-            }
-        }
+    fn decode_matches_scalar() {
+        prefix_tests::decode_matches_scalar(&PREFIX);
     }
 
     #[test]
-    fn short_inputs_are_left_to_scalar() {
-        for alphabet in ALPHABETS {
-            for n in 0..24 {
-                assert_eq!(run_encode(alphabet, &bytes(n, 3), &mut [0; 64]), (0, 0));
-            }
-            for n in 0..32 {
-                assert_eq!(
-                    run_decode(alphabet, &symbols(alphabet, n, 3), &mut [0; 64]),
-                    (0, 0)
-                );
-            }
-            // Room for less than one half block.
-            assert_eq!(run_encode(alphabet, &bytes(300, 3), &mut [0; 31]), (0, 0));
-            assert_eq!(
-                run_decode(alphabet, &symbols(alphabet, 300, 3), &mut [0; 23]),
-                (0, 0)
-            );
-        }
+    fn every_symbol_in_every_lane() {
+        prefix_tests::every_symbol_in_every_lane(&PREFIX);
     }
 
-    /// The public API with the backend forced: same text, same bytes, same
-    /// errors, nothing written past the result, for every codec and length.
     #[test]
-    fn public_api_equals_scalar_every_length() {
-        for codec in CODECS {
-            let (n_, s_) = (neon(codec), scalar(codec));
-            for n in lengths() {
-                let data = bytes(n, n as u64 + 11);
-                let len = codec.encoded_len(n).unwrap();
-                let mut a = vec![SENTINEL; len + 8];
-                let mut b = vec![SENTINEL; len + 8];
-                assert_eq!(n_.encode_to_slice(&data, &mut a), Ok(len));
-                assert_eq!(s_.encode_to_slice(&data, &mut b), Ok(len));
-                assert_eq!(a, b, "{codec:?} {n}");
-                let text = &a[..len];
-                for k in 1..=3.min(len) {
-                    let mut small = vec![SENTINEL; len - k];
-                    assert!(n_.encode_to_slice(&data, &mut small).is_err());
-                    assert!(
-                        small.iter().all(|&x| x == SENTINEL),
-                        "writes nothing on error"
-                    );
-                }
-
-                let mut a = vec![SENTINEL; n + 8];
-                let mut b = vec![SENTINEL; n + 8];
-                assert_eq!(n_.decode_to_slice(text, &mut a), Ok(n), "{codec:?} {n}");
-                assert_eq!(s_.decode_to_slice(text, &mut b), Ok(n));
-                assert_eq!(a[..n], data[..]);
-                assert!(a[n..].iter().all(|&x| x == SENTINEL), "{codec:?} {n}");
-                for k in 1..=3.min(n) {
-                    let mut a = vec![SENTINEL; n - k + 8];
-                    let mut b = vec![SENTINEL; n - k + 8];
-                    let ra = n_.decode_to_slice(text, &mut a[..n - k]);
-                    assert_eq!(ra, Err(DecodeError::OutputTooSmall { needed: n }));
-                    assert_eq!(ra, s_.decode_to_slice(text, &mut b[..n - k]));
-                    assert!(
-                        a[n - k..].iter().all(|&x| x == SENTINEL),
-                        "{codec:?} {n} {k}"
-                    );
-                }
-                let mut in_place = text.to_vec();
-                assert_eq!(n_.decode_in_place(&mut in_place), Ok(n));
-                assert_eq!(in_place[..n], data[..]);
-            }
-        }
+    fn decode_stops_before_non_symbols() {
+        prefix_tests::decode_stops_before_non_symbols(&PREFIX);
     }
 
-    fn decode_both(codec: Base64, text: &[u8]) -> Result<Vec<u8>, DecodeError> {
-        let mut a = vec![SENTINEL; text.len() + 8];
-        let mut b = vec![SENTINEL; text.len() + 8];
-        let ra = neon(codec).decode_to_slice(text, &mut a);
-        let rb = scalar(codec).decode_to_slice(text, &mut b);
-        assert_eq!(ra, rb, "{codec:?} {:?}", core::str::from_utf8(text));
-        let n = ra?;
-        assert_eq!(a[..n], b[..n]);
-        assert!(a[n..].iter().all(|&x| x == SENTINEL));
-        Ok(a[..n].to_vec())
-    }
-
-    /// One unusual byte at every position of the first blocks of a valid
-    /// text: every codec reports the same error (or result) as scalar.
     #[test]
-    fn public_api_one_bad_byte_everywhere() {
-        let bad: &[u8] = b"=\t\n\x0C\r @.:\x00\x7F\x80\xFF+/-_";
-        for codec in CODECS {
-            for n in [48, 100, 150] {
-                let data = bytes(n, 5);
-                let mut text = vec![0; codec.encoded_len(n).unwrap()];
-                codec.encode_to_slice(&data, &mut text).unwrap();
-                for p in 0..text.len().min(140) {
-                    for &byte in bad {
-                        let mut t = text.clone();
-                        t[p] = byte;
-                        let _ = decode_both(codec, &t);
-                        // Inserted rather than replaced: shifts the rest by one.
-                        let mut t = text.clone();
-                        t.insert(p, byte);
-                        let _ = decode_both(codec, &t);
-                    }
-                }
-            }
-        }
+    fn decode_every_byte_value() {
+        prefix_tests::decode_every_byte_value(&PREFIX);
+    }
+
+    #[cfg(feature = "alloc")]
+    #[test]
+    fn public_api_matches_scalar() {
+        prefix_tests::public_api_matches_scalar(&PREFIX);
     }
 
     // The small-input kernels, by the tests shared with SSSE3 and AVX2.
@@ -877,30 +662,5 @@ mod tests {
     #[test]
     fn decode_small_trailing_bits() {
         small_tests::decode_small_trailing_bits(&SMALL);
-    }
-
-    /// `FORGIVING` over line-wrapped text and whitespace runs.
-    #[test]
-    fn forgiving_whitespace() {
-        for n in [0, 1, 47, 48, 57, 100, 300, 1000, 4099] {
-            let data = bytes(n, 9);
-            for (line, eol) in [(76, "\n"), (64, "\r\n"), (4, " "), (1, "\t")] {
-                let mut enc = vec![0; STANDARD.encoded_len(n).unwrap()];
-                STANDARD.encode_to_slice(&data, &mut enc).unwrap();
-                let mut text = vec![];
-                for (i, chunk) in enc.chunks(line).enumerate() {
-                    if i > 0 {
-                        text.extend_from_slice(eol.as_bytes());
-                    }
-                    text.extend_from_slice(chunk);
-                }
-                assert_eq!(decode_both(FORGIVING, &text).unwrap(), data);
-                // A run of whitespace in front and behind.
-                let mut padded = b" \n\t\r\x0C   ".to_vec();
-                padded.extend_from_slice(&text);
-                padded.extend_from_slice(b"\r\n  ");
-                assert_eq!(decode_both(FORGIVING, &padded).unwrap(), data);
-            }
-        }
     }
 }

@@ -420,68 +420,64 @@ pub(crate) static KERNELS: Kernels = Kernels {
 
 #[cfg(test)]
 mod tests {
-    use std::vec::Vec;
-    use std::{format, vec};
+    use crate::base64::arch::prefix_tests::{self, PrefixKernels};
+    use crate::base64::{Alphabet, Backend};
 
-    use super::{decode_prefix, encode_prefix};
-    use crate::base64::arch::test_data::{bytes, lengths, symbols};
-    use crate::base64::tables::{dec, enc};
-    use crate::base64::{scalar, Alphabet, Backend, Base64, DecodeError};
-    use crate::base64::{FORGIVING, STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
-
-    const SENTINEL: u8 = 0xA5;
     const ALPHABETS: [Alphabet; 2] = [Alphabet::Standard, Alphabet::UrlSafe];
-    /// Asserts `got == want`, naming the first differing index.
-    fn assert_same(got: &[u8], want: &[u8], ctx: &dyn Fn() -> std::string::String) {
-        assert_eq!(got.len(), want.len(), "{}", ctx());
-        if let Some(i) = (0..got.len()).find(|&i| got[i] != want[i]) {
-            panic!(
-                "{}: byte {i} is {:#04x}, want {:#04x}",
-                ctx(),
-                got[i],
-                want[i]
-            );
-        }
+
+    // The whole-block kernels, by the tests shared with SSSE3, AVX2 and
+    // NEON: every whole block of 12 bytes (16 symbols) that fits, and
+    // decoding, that comes before the first non-symbol.
+    const PREFIX: PrefixKernels = PrefixKernels {
+        backend: Backend::Simd128,
+        encode_prefix: super::encode_prefix,
+        decode_prefix: super::decode_prefix,
+        expected_encode: |len, out_len| (len / 12).min(out_len / 16) * 12,
+        expected_decode: |_, stop, out_len| (stop / 16).min(out_len / 12) * 16,
+        dec_block: 16,
+        dec_round: 64,
+    };
+
+    #[test]
+    fn encode_matches_scalar() {
+        prefix_tests::encode_matches_scalar(&PREFIX);
     }
 
-    /// Runs the encode kernel into a sentinel-filled buffer of `cap` bytes and
-    /// checks it against the scalar kernel: whole blocks, the right length,
-    /// the same symbols, nothing written past `written`.
-    fn check_encode(alphabet: Alphabet, input: &[u8], cap: usize) {
-        let mut out = vec![SENTINEL; cap];
-        let (c, w) = encode_prefix(alphabet, input, &mut out);
-        let ctx = || format!("{alphabet:?} len {} cap {cap}: ({c}, {w})", input.len());
-        assert_eq!(c % 12, 0, "{}", ctx());
-        assert_eq!(w, c / 3 * 4, "{}", ctx());
-        // The kernel takes every whole block that fits.
-        assert_eq!(c / 12, (input.len() / 12).min(cap / 16), "{}", ctx());
-        let mut want = vec![SENTINEL; cap];
-        let (sc, sw) = scalar::encode_prefix(enc(alphabet), &input[..c], &mut want);
-        assert_eq!((sc, sw), (c, w), "{}", ctx());
-        assert_same(&out, &want, &ctx);
+    #[test]
+    fn encode_every_value() {
+        prefix_tests::encode_every_value(&PREFIX);
     }
 
-    /// Runs the decode kernel into a sentinel-filled buffer of `cap` bytes and
-    /// checks it: whole blocks, the right length, the same bytes as scalar,
-    /// nothing past `written`, and it stops exactly at the block holding the
-    /// first non-symbol (`first_bad`) or at the output's end.
-    fn check_decode(alphabet: Alphabet, input: &[u8], cap: usize, first_bad: Option<usize>) {
-        let mut out = vec![SENTINEL; cap];
-        let (c, w) = decode_prefix(alphabet, input, &mut out);
-        let ctx = || {
-            format!(
-                "{alphabet:?} len {} cap {cap} bad {first_bad:?}: ({c}, {w})",
-                input.len()
-            )
-        };
-        assert_eq!(c % 16, 0, "{}", ctx());
-        assert_eq!(w, c / 4 * 3, "{}", ctx());
-        let good = first_bad.unwrap_or(input.len());
-        assert_eq!(c / 16, (good / 16).min(cap / 12), "{}", ctx());
-        let mut want = vec![SENTINEL; cap];
-        let (sc, sw) = scalar::decode_prefix(dec(alphabet), &input[..c], &mut want);
-        assert_eq!((sc, sw), (c, w), "{}", ctx());
-        assert_same(&out, &want, &ctx);
+    #[test]
+    fn decode_matches_scalar() {
+        prefix_tests::decode_matches_scalar(&PREFIX);
+    }
+
+    #[test]
+    fn every_symbol_in_every_lane() {
+        prefix_tests::every_symbol_in_every_lane(&PREFIX);
+    }
+
+    #[test]
+    fn decode_stops_before_non_symbols() {
+        prefix_tests::decode_stops_before_non_symbols(&PREFIX);
+    }
+
+    #[test]
+    fn decode_every_byte_value() {
+        prefix_tests::decode_every_byte_value(&PREFIX);
+    }
+
+    #[cfg(feature = "alloc")]
+    #[test]
+    fn public_api_matches_scalar() {
+        prefix_tests::public_api_matches_scalar(&PREFIX);
+    }
+
+    #[test]
+    fn simd128_is_detected() {
+        assert!(Backend::Simd128.is_available());
+        assert_eq!(Backend::detect(), Backend::Simd128);
     }
 
     #[test]
@@ -525,175 +521,6 @@ mod tests {
                 let valid = alphabet.symbols().contains(&b);
                 let flagged = lo[usize::from(b & 15)] & hi[usize::from(b >> 4)] != 0;
                 assert_eq!(valid, !flagged, "{alphabet:?} byte {b:#04x}");
-            }
-        }
-    }
-
-    #[test]
-    fn encode_matches_scalar() {
-        for alphabet in ALPHABETS {
-            for n in lengths() {
-                let input = bytes(n, n as u64);
-                let room = n / 3 * 4;
-                check_encode(alphabet, &input, room);
-                check_encode(alphabet, &input, room + 17);
-                for short in 1..=3 {
-                    check_encode(alphabet, &input, room.saturating_sub(short));
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn encode_every_value_in_every_lane() {
-        // 0x00..=0xff shifted by every offset covers every 6-bit value in every
-        // output lane of a block.
-        for alphabet in ALPHABETS {
-            for shift in 0..12 {
-                let input: Vec<u8> = (0..=255u8).cycle().skip(shift).take(768).collect();
-                check_encode(alphabet, &input, 1024);
-            }
-        }
-    }
-
-    #[test]
-    fn decode_matches_scalar() {
-        for alphabet in ALPHABETS {
-            for n in lengths() {
-                let input = symbols(alphabet, n, n as u64);
-                let room = n / 4 * 3;
-                check_decode(alphabet, &input, room, None);
-                check_decode(alphabet, &input, room + 17, None);
-                for short in 1..=3 {
-                    check_decode(alphabet, &input, room.saturating_sub(short), None);
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn decode_stops_at_every_non_symbol() {
-        // Every byte that is not a symbol (this covers '=', whitespace, the
-        // other alphabet's two symbols, and the bytes >= 0x80) at every
-        // position of the first blocks of a 4-block round and of a single block.
-        for alphabet in ALPHABETS {
-            let bad_bytes: Vec<u8> = (0..=255u8)
-                .filter(|b| !alphabet.symbols().contains(b))
-                .collect();
-            assert_eq!(bad_bytes.len(), 192);
-            for n in [16, 47, 64, 100, 144] {
-                let clean = symbols(alphabet, n, 7 + n as u64);
-                for pos in 0..n.min(80) {
-                    for (k, &bad) in bad_bytes.iter().enumerate() {
-                        // Every byte at a few positions, a rotating sample elsewhere.
-                        if pos >= 20 && (k + pos) % 16 != 0 {
-                            continue;
-                        }
-                        let mut input = clean.clone();
-                        input[pos] = bad;
-                        check_decode(alphabet, &input, n, Some(pos));
-                    }
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn decode_stops_at_padding_and_whitespace() {
-        for alphabet in ALPHABETS {
-            for n in [16, 64, 80, 130] {
-                let clean = symbols(alphabet, n, 99 + n as u64);
-                for pos in 0..n {
-                    for bad in [b'=', b' ', b'\n', b'\r', b'\t', 0x0C] {
-                        let mut input = clean.clone();
-                        input[pos] = bad;
-                        check_decode(alphabet, &input, n, Some(pos));
-                        // A run to the end, as at a padded tail.
-                        input[pos..].fill(bad);
-                        check_decode(alphabet, &input, n, Some(pos));
-                    }
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn decode_every_symbol_in_every_lane() {
-        for alphabet in ALPHABETS {
-            for shift in 0..16 {
-                let input: Vec<u8> = alphabet
-                    .symbols()
-                    .iter()
-                    .copied()
-                    .cycle()
-                    .skip(shift)
-                    .take(64 * 16)
-                    .collect();
-                check_decode(alphabet, &input, 1024, None);
-            }
-        }
-    }
-
-    fn forced(codec: Base64, backend: Backend) -> Base64 {
-        codec.with_backend(backend).expect("backend is available")
-    }
-
-    #[test]
-    fn simd128_is_detected() {
-        assert!(Backend::Simd128.is_available());
-        assert_eq!(Backend::detect(), Backend::Simd128);
-    }
-
-    #[test]
-    fn public_api_matches_scalar() {
-        let codecs = [
-            STANDARD,
-            STANDARD_NO_PAD,
-            URL_SAFE,
-            URL_SAFE_NO_PAD,
-            FORGIVING,
-        ];
-        for codec in codecs {
-            let simd = forced(codec, Backend::Simd128);
-            let scalar = forced(codec, Backend::Scalar);
-            for n in lengths() {
-                let data = bytes(n, 3 * n as u64);
-                // Encode into sentinel-filled buffers: exact, roomy, and short.
-                let len = scalar.encoded_len(n).unwrap();
-                for cap in [len, len + 19, len.saturating_sub(1)] {
-                    let mut got = vec![SENTINEL; cap];
-                    let mut want = vec![SENTINEL; cap];
-                    assert_eq!(
-                        simd.encode_to_slice(&data, &mut got),
-                        scalar.encode_to_slice(&data, &mut want)
-                    );
-                    assert_eq!(got, want, "encode n {n} cap {cap}");
-                }
-                let text = scalar.encode(&data);
-                assert_eq!(simd.encode(&data), text);
-                // Decode: valid, exact and short outputs, then one corruption.
-                let text = text.into_bytes();
-                for cap in [n, n + 19, n.saturating_sub(1), n.saturating_sub(3)] {
-                    let mut got = vec![SENTINEL; cap];
-                    let mut want = vec![SENTINEL; cap];
-                    let r = simd.decode_to_slice(&text, &mut got);
-                    assert_eq!(r, scalar.decode_to_slice(&text, &mut want));
-                    if r.is_ok() {
-                        assert_eq!(got, want, "decode n {n} cap {cap}");
-                    }
-                }
-                if !text.is_empty() && n <= 300 {
-                    for bad in [b'=', b' ', b'*', 0x80] {
-                        let mut t = text.clone();
-                        let at = (n * 7) % t.len();
-                        t[at] = bad;
-                        let got = simd.decode(&t);
-                        assert_eq!(got, scalar.decode(&t), "n {n} byte {bad} at {at}");
-                        if let Err(DecodeError::InvalidByte { offset, .. }) = got {
-                            assert!(offset <= at);
-                        }
-                    }
-                }
             }
         }
     }

@@ -2,144 +2,72 @@
 // file's `tests` module, which defines `BACKEND`, `expected_encode` and
 // `expected_decode` (the only things that differ between the two ISAs).
 use super::{DEC_IN, DEC_OUT, ENC_IN, ENC_OUT, UNROLL};
-use crate::base64::arch::test_data::{bytes, lengths, symbols};
-use crate::base64::tables::{dec, enc};
-use crate::base64::{
-    scalar, Alphabet, Backend, Base64, FORGIVING, STANDARD, STANDARD_NO_PAD, URL_SAFE,
-    URL_SAFE_NO_PAD,
-};
+use crate::base64::arch::test_data::{lengths, symbols};
+use crate::base64::tables::dec;
+use crate::base64::{scalar, Alphabet, Backend};
 use std::vec::Vec;
 use std::{format, vec};
 
 const ALPHABETS: [Alphabet; 2] = [Alphabet::Standard, Alphabet::UrlSafe];
 const SENTINEL: u8 = 0xA5;
 
-/// The kernel under test, or `None` where this CPU lacks the ISA.
-fn encode(a: Alphabet, input: &[u8], output: &mut [u8]) -> Option<(usize, usize)> {
-    // SAFETY: the kernel runs only when the CPU has the ISA (checked first).
-    BACKEND
-        .is_available()
-        .then(|| unsafe { super::encode_prefix(a, input, output) })
+// The whole-block kernels: the bodies are shared with NEON and simd128
+// (`arch::prefix_tests`), with this ISA's block rule.
+
+use crate::base64::arch::prefix_tests::{self, PrefixKernels};
+
+const PREFIX: PrefixKernels = PrefixKernels {
+    backend: BACKEND,
+    encode_prefix: super::encode_prefix,
+    decode_prefix: super::decode_prefix,
+    expected_encode,
+    expected_decode,
+    dec_block: DEC_IN,
+    dec_round: UNROLL * DEC_IN,
+};
+
+#[test]
+fn encode_matches_scalar() {
+    prefix_tests::encode_matches_scalar(&PREFIX);
 }
 
-fn decode(a: Alphabet, input: &[u8], output: &mut [u8]) -> Option<(usize, usize)> {
-    // SAFETY: the kernel runs only when the CPU has the ISA (checked first).
-    BACKEND
-        .is_available()
-        .then(|| unsafe { super::decode_prefix(a, input, output) })
+#[test]
+fn encode_every_value() {
+    prefix_tests::encode_every_value(&PREFIX);
 }
 
+#[test]
+fn decode_matches_scalar() {
+    prefix_tests::decode_matches_scalar(&PREFIX);
+}
+
+#[test]
+fn every_symbol_in_every_lane() {
+    prefix_tests::every_symbol_in_every_lane(&PREFIX);
+}
+
+#[test]
+fn decode_stops_before_non_symbols() {
+    prefix_tests::decode_stops_before_non_symbols(&PREFIX);
+}
+
+#[test]
+fn decode_every_byte_value() {
+    prefix_tests::decode_every_byte_value(&PREFIX);
+}
+
+#[cfg(feature = "alloc")] // uses the Vec/String API
+#[test]
+fn public_api_matches_scalar() {
+    prefix_tests::public_api_matches_scalar(&PREFIX);
+}
+
+/// The whitespace-skipping kernel, or `None` where this CPU lacks the ISA.
 fn decode_ws(a: Alphabet, input: &[u8], output: &mut [u8]) -> Option<(usize, usize)> {
     // SAFETY: the kernel runs only when the CPU has the ISA (checked first).
     BACKEND
         .is_available()
         .then(|| unsafe { super::decode_prefix_skip_ws(a, input, output) })
-}
-
-/// Checks one encode call against scalar: the blocks it should take, the
-/// same symbols, and the sentinel past `written` untouched.
-fn check_encode(a: Alphabet, input: &[u8], out_len: usize) {
-    let mut out = vec![SENTINEL; out_len + 64];
-    let Some((r, w)) = encode(a, input, &mut out[..out_len]) else {
-        return;
-    };
-    let ctx = || format!("{a:?} len {} out {out_len}", input.len());
-    assert_eq!(r, expected_encode(input.len(), out_len), "{}", ctx());
-    assert_eq!(w, r / 3 * 4, "{}", ctx());
-    let mut want = vec![0u8; w];
-    assert_eq!(
-        scalar::encode_prefix(enc(a), &input[..r], &mut want),
-        (r, w)
-    );
-    assert_eq!(out[..w], want[..], "{}", ctx());
-    assert!(out[w..].iter().all(|&b| b == SENTINEL), "{}", ctx());
-}
-
-#[test]
-fn encode_matches_scalar() {
-    for a in ALPHABETS {
-        for len in lengths() {
-            let input = bytes(len, len as u64);
-            check_encode(a, &input, len / 3 * 4);
-            check_encode(a, &input, len / 3 * 4 + 5);
-        }
-    }
-}
-
-#[test]
-fn encode_output_too_small() {
-    for a in ALPHABETS {
-        for len in lengths() {
-            let input = bytes(len, !(len as u64));
-            let need = len / 3 * 4;
-            for short in 1..=3.min(need) {
-                check_encode(a, &input, need - short);
-            }
-        }
-    }
-}
-
-/// Every 6-bit value, in every byte position of a block, both alphabets.
-#[test]
-fn encode_every_value() {
-    for a in ALPHABETS {
-        // 64 values as 48 bytes, rotated through the block by a byte each time.
-        let seq: Vec<u8> = (0..64u8).collect();
-        let mut packed = vec![0u8; 48];
-        let table = dec(a);
-        let syms: Vec<u8> = seq.iter().map(|&v| a.symbols()[usize::from(v)]).collect();
-        assert_eq!(scalar::decode_prefix(table, &syms, &mut packed), (64, 48));
-        for rot in 0..ENC_IN {
-            let mut input = packed.clone();
-            input.rotate_left(rot);
-            input.extend_from_slice(&packed);
-            check_encode(a, &input, input.len() / 3 * 4);
-        }
-    }
-}
-
-/// Checks one decode call against scalar. `stop` is the offset of the
-/// first non-symbol (or the input length): the kernel must decode the
-/// blocks [`expected_decode`] says, and nothing else.
-fn check_decode(a: Alphabet, input: &[u8], stop: usize, out_len: usize) {
-    let mut out = vec![SENTINEL; out_len + 64];
-    let Some((r, w)) = decode(a, input, &mut out[..out_len]) else {
-        return;
-    };
-    let ctx = || format!("{a:?} len {} stop {stop} out {out_len}", input.len());
-    assert_eq!(r, expected_decode(input.len(), stop, out_len), "{}", ctx());
-    assert_eq!(w, r / 4 * 3, "{}", ctx());
-    let mut want = vec![0u8; w];
-    assert_eq!(
-        scalar::decode_prefix(dec(a), &input[..r], &mut want),
-        (r, w)
-    );
-    assert_eq!(out[..w], want[..], "{}", ctx());
-    assert!(out[w..].iter().all(|&b| b == SENTINEL), "{}", ctx());
-}
-
-#[test]
-fn decode_matches_scalar() {
-    for a in ALPHABETS {
-        for len in lengths() {
-            let input = symbols(a, len, len as u64);
-            check_decode(a, &input, len, len / 4 * 3);
-            check_decode(a, &input, len, len / 4 * 3 + 5);
-        }
-    }
-}
-
-#[test]
-fn decode_output_too_small() {
-    for a in ALPHABETS {
-        for len in lengths() {
-            let input = symbols(a, len, !(len as u64));
-            let need = len / 4 * 3;
-            for short in 1..=3.min(need) {
-                check_decode(a, &input, len, need - short);
-            }
-        }
-    }
 }
 
 /// Positions of the first few blocks: the whole first unrolled round and
@@ -157,99 +85,6 @@ fn positions(len: usize) -> Vec<usize> {
         ]
     } else {
         (0..len).collect()
-    }
-}
-
-/// Every byte that is not a symbol (padding, whitespace, the other
-/// alphabet's two, controls, 0x80..) stops the kernel before its block.
-#[test]
-fn decode_stops_before_non_symbols() {
-    let len = (UNROLL + 2) * DEC_IN + 8;
-    for a in ALPHABETS {
-        let clean = symbols(a, len, 7);
-        let others: Vec<u8> = (0..=255u8).filter(|c| !a.symbols().contains(c)).collect();
-        for (n, pos) in positions(len).into_iter().enumerate() {
-            // '=' and whitespace at every position; every other
-            // non-symbol at a rotating subset of positions.
-            let mut bad = vec![b'=', b' ', b'\n', b'\r', b'\t', 0x0C];
-            if cfg!(miri) {
-                bad.push(others[n * 37 % others.len()]);
-            } else {
-                bad.extend(others.iter().skip(n % 8).step_by(8));
-            }
-            for b in bad {
-                let mut input = clean.clone();
-                input[pos] = b;
-                check_decode(a, &input, pos, len / 4 * 3);
-            }
-        }
-    }
-}
-
-/// All 256 byte values in every byte position of a block: exactly the
-/// alphabet's 64 are taken, and each decodes to its value.
-#[test]
-fn decode_every_byte_value() {
-    for a in ALPHABETS {
-        let clean = symbols(a, 2 * DEC_IN, 11);
-        for pos in 0..DEC_IN {
-            for c in 0..=255u8 {
-                // Under Miri, each byte value at one position (all of them still visited).
-                if cfg!(miri) && usize::from(c) * 7 % DEC_IN != pos {
-                    continue;
-                }
-                let mut input = clean.clone();
-                input[pos] = c;
-                let stop = if a.symbols().contains(&c) {
-                    input.len()
-                } else {
-                    pos
-                };
-                check_decode(a, &input, stop, DEC_OUT * 2);
-            }
-        }
-    }
-}
-
-#[cfg(feature = "alloc")] // uses the Vec/String API
-/// The public API with this backend forced equals the scalar backend, on
-/// every preset, for valid input and input with a bad byte.
-#[test]
-fn public_api_matches_scalar_backend() {
-    if !BACKEND.is_available() {
-        return;
-    }
-    let codecs: [Base64; 5] = [
-        STANDARD,
-        STANDARD_NO_PAD,
-        URL_SAFE,
-        URL_SAFE_NO_PAD,
-        FORGIVING,
-    ];
-    for codec in codecs {
-        let (fast, slow) = (
-            codec.with_backend(BACKEND).unwrap(),
-            codec.with_backend(Backend::Scalar).unwrap(),
-        );
-        let lens = if cfg!(miri) {
-            vec![0, 1, 2, 23, 24, 48, 64, 100]
-        } else {
-            lengths()
-        };
-        for len in lens {
-            let raw = bytes(len, 3 * len as u64);
-            let text = slow.encode(&raw);
-            assert_eq!(fast.encode(&raw), text);
-            assert_eq!(fast.decode(&text), Ok(raw.clone()));
-            let mut bad = text.clone().into_bytes();
-            if !bad.is_empty() {
-                let at = (len * 7) % bad.len();
-                for b in [b'=', b' ', b'*', b'-', b'/', 0xFF] {
-                    bad[at] = b;
-                    assert_eq!(fast.decode(&bad), slow.decode(&bad), "{codec:?} at {at}");
-                }
-            }
-        }
     }
 }
 
