@@ -56,14 +56,15 @@ impl PrefixKernels {
     }
 }
 
-/// Output lengths around `natural` (what the whole input needs) and around
-/// common block boundaries, each exactly too small by 1..=3 included.
+/// Output lengths around `natural` (what the whole input needs) and, but
+/// under Miri, around common block boundaries, each exactly too small by
+/// 1..=3 included.
 fn out_lens(natural: usize) -> Vec<usize> {
     let mut v = vec![natural + 17, natural + 5, natural];
     for k in 1..=3 {
         v.push(natural.saturating_sub(k));
-        for b in [12, 16, 24, 32, 48, 64, 96, 128] {
-            v.push(b - k);
+        if !cfg!(miri) {
+            v.extend([12, 16, 24, 32, 48, 64, 96, 128].map(|b| b - k));
         }
     }
     v.sort_unstable();
@@ -208,6 +209,9 @@ pub(crate) fn decode_stops_before_non_symbols(k: &PrefixKernels) {
                 let mut input = clean.clone();
                 input[pos] = b;
                 check_decode(k, a, &input, pos, len / 4 * 3);
+                if cfg!(miri) {
+                    continue;
+                }
                 check_decode(k, a, &input, pos, 47);
                 if matches!(b, b'=' | b'\n') {
                     input[pos..].fill(b);
