@@ -5,15 +5,9 @@
 
 mod support;
 
-use pixb64::base64::{
-    Backend, Base64, DecodeError, OutputTooSmall, Python, PythonDecoder, PYTHON, PYTHON_URL_SAFE,
-    PYTHON_VALIDATE,
-};
-use pixb64::base64::{LineEnding, PythonError, STANDARD};
+use pixb64::base64::{Backend, Base64, DecodeError, OutputTooSmall};
 use proptest::prelude::*;
-use support::{
-    codecs_with_ws_variants, ending_bytes, mutate, naive_wrap, Codec, SplitMix, SENTINEL,
-};
+use support::{codecs_with_ws_variants, ending_bytes, naive_wrap, Codec, SplitMix, SENTINEL};
 
 /// The SIMD backends this CPU runs (the scalar one is the reference).
 fn simd_backends() -> Vec<Backend> {
@@ -233,8 +227,14 @@ fn inserted_whitespace_and_padding() {
 /// and errors, offsets included, on valid text (wrapped in lines, so the
 /// kernels meet whitespace) and on mutations of it, for every Python config
 /// whose alphabet the kernels take.
+#[cfg(feature = "alloc")]
 #[test]
 fn python_rules_like_scalar() {
+    use pixb64::base64::{
+        LineEnding, Python, PythonDecoder, PythonError, PYTHON, PYTHON_URL_SAFE, PYTHON_VALIDATE,
+        STANDARD,
+    };
+    use support::mutate;
     let mut rng = SplitMix(0x7079_7468_6f6e_2031);
     let configs = [
         PYTHON,
