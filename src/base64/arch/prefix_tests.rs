@@ -165,7 +165,7 @@ pub(crate) fn decode_matches_scalar(k: &PrefixKernels) {
 pub(crate) fn every_symbol_in_every_lane(k: &PrefixKernels) {
     for a in ALPHABETS {
         let s = a.symbols();
-        let rotations = if cfg!(miri) { 8 } else { 64 };
+        let rotations = if cfg!(miri) { 2 } else { 64 };
         for rot in 0..rotations {
             let input: Vec<u8> = (0..256 + 32)
                 .map(|i| s[(i + rot * 64 / rotations) % 64])
@@ -288,9 +288,16 @@ pub(crate) fn public_api_matches_scalar(k: &PrefixKernels) {
         assert_eq!(a, b, "{codec:?} {}", text.escape_ascii());
         ra.map(|n| a[..n].to_vec())
     };
+    // (Under Miri a few lengths around the blocks: the kernels' own tests
+    // above sweep them.)
+    let lens = if cfg!(miri) {
+        vec![0, 1, 2, 23, 24, 48, 64, 100]
+    } else {
+        lengths()
+    };
     for codec in codecs {
         let (fast, slow) = both(codec);
-        for len in lengths() {
+        for &len in &lens {
             let raw = bytes(len, 3 * len as u64);
             let text = slow.encode(&raw);
             assert_eq!(fast.encode(&raw), text, "{codec:?} {len}");
@@ -318,12 +325,12 @@ pub(crate) fn public_api_matches_scalar(k: &PrefixKernels) {
             assert_eq!(in_place[..len], raw[..]);
         }
         let unusual: &[u8] = b"=\t\n\x0C\r @.:\x00\x7F\x80\xFF+/-_";
-        let sizes: &[usize] = if cfg!(miri) { &[48] } else { &[48, 100, 150] };
+        let sizes: &[usize] = if cfg!(miri) { &[24] } else { &[48, 100, 150] };
         for &n in sizes {
             let text = slow.encode(bytes(n, 5)).into_bytes();
             for p in 0..text.len().min(140) {
                 for (j, &byte) in unusual.iter().enumerate() {
-                    if cfg!(miri) && (p + j) % 23 != 0 {
+                    if cfg!(miri) && (p + j) % 29 != 0 {
                         continue;
                     }
                     let mut t = text.clone();
@@ -338,7 +345,7 @@ pub(crate) fn public_api_matches_scalar(k: &PrefixKernels) {
         }
     }
     let sizes: &[usize] = if cfg!(miri) {
-        &[57, 100]
+        &[57]
     } else {
         &[0, 1, 47, 48, 57, 100, 300, 1000, 4099]
     };
