@@ -11,7 +11,7 @@
 
 use core::arch::x86_64::*;
 
-use super::ssse3::small::{self as short, load_tail, slot, store_tail, RESHUFFLE, ZERO};
+use super::ssse3::small::{self as short, load_tail, store_tail, Masks32 as Masks, ENC_TAIL, ZERO};
 use super::{
     all_nonzero, classify, encode_block, load, load_exact, pack, splat, split, store, store_exact,
     translate, translate_symbols, zero_bytes, Luts, DEC_IN, DEC_OUT, ENC_IN, ENC_OUT, UNROLL, V,
@@ -19,11 +19,6 @@ use super::{
 use super::{DecLuts, DEC_STANDARD, DEC_URL_SAFE, ENC_STANDARD, ENC_URL_SAFE};
 use crate::base64::arch;
 use crate::base64::{Alphabet, OutputTooSmall};
-
-/// Thirty-two-byte `pshufb` masks (16 per lane), one per length, aligned so
-/// no load of one splits a cache line.
-#[repr(C, align(32))]
-struct Masks<const N: usize>([[u8; 32]; N]);
 
 /// Mask `n` of a table, as a vector.
 #[target_feature(enable = "avx2")]
@@ -36,32 +31,6 @@ fn mask<const N: usize>(t: &'static Masks<N>, n: usize) -> V {
 // ---------------------------------------------------------------------------
 // Encode
 // ---------------------------------------------------------------------------
-
-/// `ENC_TAIL.0[t]`: the reshuffle of a block (lane 0: input bytes 0..12,
-/// lane 1: 12..24) whose bytes `0..t` (`t <= 24`) come from
-/// `load_tail(tail[..min(t, 16)])` in lane 0 and, in lane 1, the same
-/// vector (`t <= 16`) or `tail[t - 16..]` (byte `j` at `j + 16 - t`), and
-/// whose bytes from `t` on are zero (base64's zero fill).
-static ENC_TAIL: Masks<25> = {
-    let mut m = [[ZERO; 32]; 25];
-    let mut t = 1;
-    while t <= ENC_IN {
-        let mut k = 0;
-        while k < 16 {
-            let j = RESHUFFLE[k] as usize;
-            if j < t {
-                m[t][k] = slot(if t < 16 { t } else { 16 }, j) as u8;
-            }
-            let j = j + 12;
-            if j < t {
-                m[t][16 + k] = if t <= 16 { slot(t, j) } else { j + 16 - t } as u8;
-            }
-            k += 1;
-        }
-        t += 1;
-    }
-    Masks(m)
-};
 
 /// The encode offsets of `alphabet` in every lane.
 #[target_feature(enable = "avx2")]
@@ -107,7 +76,7 @@ pub(crate) fn encode_final(
             store(output.as_mut_ptr().add(k * ENC_OUT), encode_block(v, lut));
         }
     }
-    encode_last(lut, &input[head..], data - w, &mut output[w..]);
+    encode_last::<0>(lut, &input[head..], data - w, &mut output[w..]);
     Ok(needed)
 }
 
@@ -134,7 +103,7 @@ fn encode_long(
     let w = head / 3 * 4;
     let done = super::encode_prefix(alphabet, &input[..head], &mut output[..w]);
     debug_assert_eq!(done, (head, w));
-    encode_last(
+    encode_last::<1>(
         enc_lut(alphabet),
         &input[head..],
         data - w,
@@ -150,9 +119,13 @@ fn encode_long(
 /// symbols, lane 1 moved up to end at `m` is stored at `out[m - 16..m]`
 /// first, then lane 0 over the front (the lanes below the move are
 /// garbage, and lane 0 rewrites them).
+//
+// `CALLER` tells the copies in `encode_final` and `encode_long` apart: each
+// then has one caller, and LLVM inlines it (one function with two callers
+// it keeps out of line, which costs the short path a call and spills).
 #[target_feature(enable = "avx2")]
 #[inline]
-fn encode_last(lut: V, tail: &[u8], data: usize, out: &mut [u8]) {
+fn encode_last<const CALLER: usize>(lut: V, tail: &[u8], data: usize, out: &mut [u8]) {
     let t = tail.len();
     debug_assert!((1..=ENC_IN).contains(&t) && data <= out.len());
     let x = load_tail(&tail[..t.min(16)]);

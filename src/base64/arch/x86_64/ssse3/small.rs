@@ -74,8 +74,9 @@ pub(in crate::base64::arch::x86_64) fn load_tail(src: &[u8]) -> V {
         let x = unsafe { _mm_unpacklo_epi32(_mm_loadu_si32(p), _mm_loadu_si32(p.add(n - 4))) };
         _mm_unpacklo_epi64(x, x)
     } else {
-        let x =
-            u32::from(src[0]) | u32::from(src[n / 2]) << 8 | u32::from(src[n - 1]) * 0x0101_0000;
+        let x = u32::from(src[0])
+            | (u32::from(src[n / 2]) << 8)
+            | (u32::from(src[n - 1]) * 0x0101_0000);
         _mm_set1_epi32(x as i32)
     }
 }
@@ -172,25 +173,47 @@ pub(in crate::base64::arch::x86_64) static GATHER: Masks<17> = {
 pub(in crate::base64::arch::x86_64) const RESHUFFLE: [u8; 16] =
     [1, 0, 2, 1, 4, 3, 5, 4, 7, 6, 8, 7, 10, 9, 11, 10];
 
-/// `ENC_TAIL.0[t]`: the reshuffle of a block whose input bytes `0..t`
-/// (`t <= 12`) come from a `t`-byte [`load_tail`] and the rest are zero
-/// (base64's zero fill of a last partial group).
-static ENC_TAIL: Masks<13> = {
-    let mut t = [[ZERO; 16]; 13];
-    let mut n = 1;
-    while n <= ENC_IN {
+/// `ENC_TAIL.0[t]`: the reshuffles of the two blocks of a tail of `t <= 24`
+/// bytes (its first 16 bytes: the block of input bytes 0..12, its last 16:
+/// 12..24), two vectors for SSSE3, the two lanes of one for AVX2. Bytes
+/// `0..t` come from `load_tail(tail[..min(t, 16)])` for the first half and,
+/// for the second, from the same vector (`t <= 16`) or from `tail[t - 16..]`
+/// (byte `j` at `j + 16 - t`); bytes from `t` on are zero (base64's zero
+/// fill of a partial group).
+pub(in crate::base64::arch::x86_64) static ENC_TAIL: Masks32<25> = {
+    let mut m = [[ZERO; 32]; 25];
+    let mut t = 1;
+    while t <= 2 * ENC_IN {
         let mut k = 0;
         while k < 16 {
             let j = RESHUFFLE[k] as usize;
-            if j < n {
-                t[n][k] = slot(n, j) as u8;
+            if j < t {
+                m[t][k] = slot(if t < 16 { t } else { 16 }, j) as u8;
+            }
+            let j = j + 12;
+            if j < t {
+                m[t][16 + k] = if t <= 16 { slot(t, j) } else { j + 16 - t } as u8;
             }
             k += 1;
         }
-        n += 1;
+        t += 1;
     }
-    Masks(t)
+    Masks32(m)
 };
+
+/// Thirty-two-byte `pshufb` masks (two 16-byte ones, or one per AVX2 lane),
+/// one per length, aligned so no load of one splits a cache line.
+#[repr(C, align(32))]
+pub(in crate::base64::arch::x86_64) struct Masks32<const N: usize>(pub [[u8; 32]; N]);
+
+/// Half `h` (0 or 1) of mask `n` of a 32-byte table, as a vector.
+#[target_feature(enable = "ssse3")]
+#[inline]
+fn half_mask<const N: usize>(t: &'static Masks32<N>, n: usize, h: usize) -> V {
+    let half = &t.0[n][16 * h..][..16];
+    // SAFETY: `half` is 16 readable bytes (the indexing checks), aligned.
+    unsafe { _mm_load_si128(half.as_ptr().cast()) }
+}
 
 /// Mask `n` of a table, as a vector.
 #[target_feature(enable = "ssse3")]
@@ -238,7 +261,8 @@ pub(crate) fn encode_final(
     if len == 0 {
         return Ok(0);
     }
-    let head = (len - 1) / ENC_IN * ENC_IN;
+    // The last 1..=24 bytes (13..=24 past 12) are the last one or two blocks.
+    let head = len.saturating_sub(ENC_IN + 1) / ENC_IN * ENC_IN;
     let w = head / 3 * 4;
     let lut = enc_lut(alphabet);
     for k in 0..head / ENC_IN {
@@ -249,7 +273,7 @@ pub(crate) fn encode_final(
             store(output.as_mut_ptr().add(k * ENC_OUT), encode_block(v, lut));
         }
     }
-    encode_last(lut, &input[head..], data - w, &mut output[w..]);
+    encode_last::<0>(lut, &input[head..], data - w, &mut output[w..]);
     Ok(needed)
 }
 
@@ -276,7 +300,7 @@ fn encode_long(
     let w = head / 3 * 4;
     let done = super::encode_prefix(alphabet, &input[..head], &mut output[..w]);
     debug_assert_eq!(done, (head, w));
-    encode_last(
+    encode_last::<1>(
         enc_lut(alphabet),
         &input[head..],
         data - w,
@@ -285,18 +309,45 @@ fn encode_long(
     Ok(needed)
 }
 
-/// Encodes the last 1..=12 input bytes `tail` into all of `out` (their
-/// encoded length, at most 16), of which the first `data` are data symbols
-/// and the rest `=`: [`load_tail`], one shuffle that is the block's
-/// reshuffle with zeros past the tail ([`ENC_TAIL`]), the rest of the
-/// block, and [`store_tail`].
+/// Encodes the last 1..=24 input bytes `tail` into all of `out` (their
+/// encoded length, at most 32), of which the first `data` are data symbols
+/// and the rest `=`: one or two blocks from the first 16 bytes (fewer by
+/// [`load_tail`]) and the last 16, each shuffled by its half of
+/// [`ENC_TAIL`] (the reshuffle, with zeros past the tail). Past 16
+/// symbols, the second block moved up to end at `m` is stored at
+/// `out[m - 16..m]` first, then the first over the front (the lanes below
+/// the move are garbage, and the first block rewrites them).
+//
+// `CALLER` tells the copies in `encode_final` and `encode_long` apart: each
+// then has one caller, and LLVM inlines it (one function with two callers
+// it keeps out of line, which costs the short path a call and spills).
 #[target_feature(enable = "ssse3")]
 #[inline]
-fn encode_last(lut: V, tail: &[u8], data: usize, out: &mut [u8]) {
+fn encode_last<const CALLER: usize>(lut: V, tail: &[u8], data: usize, out: &mut [u8]) {
     let t = tail.len();
-    debug_assert!((1..=ENC_IN).contains(&t) && data <= out.len());
-    let v = _mm_shuffle_epi8(load_tail(tail), mask(&ENC_TAIL, t));
-    store_tail(out, translate(split(v), lut));
+    debug_assert!((1..=2 * ENC_IN).contains(&t) && data <= out.len());
+    let x = load_tail(&tail[..t.min(16)]);
+    let a = translate(split(_mm_shuffle_epi8(x, half_mask(&ENC_TAIL, t, 0))), lut);
+    if t <= ENC_IN {
+        store_tail(out, a);
+    } else {
+        let y = if t > 16 {
+            // SAFETY: 16 < t: the load reads tail[t - 16..].
+            unsafe { _mm_loadu_si128(tail.as_ptr().add(t - 16).cast()) }
+        } else {
+            x
+        };
+        let b = translate(split(_mm_shuffle_epi8(y, half_mask(&ENC_TAIL, t, 1))), lut);
+        let m = out.len();
+        debug_assert!(m > 16);
+        let p = out.as_mut_ptr();
+        // SAFETY: 16 < m (13 bytes or more are 18 symbols or more): writes
+        // out[m - 16..m], then out[..16].
+        unsafe {
+            _mm_storeu_si128(p.add(m - 16).cast(), up(b, 32 - m));
+            _mm_storeu_si128(p.cast(), a);
+        }
+    }
     arch::pad_symbols(out, data);
 }
 
