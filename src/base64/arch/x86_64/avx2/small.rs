@@ -11,7 +11,9 @@
 
 use core::arch::x86_64::*;
 
-use super::ssse3::small::{self as short, load_tail, store_tail, Masks32 as Masks, ENC_TAIL, ZERO};
+use super::ssse3::small::{
+    self as short, load_tail, store_tail, Masks32 as Masks, DEC_TAIL, ENC_TAIL,
+};
 use super::{
     all_nonzero, classify, encode_block, load, load_exact, pack, splat, split, store, store_exact,
     translate, translate_symbols, zero_bytes, Luts, DEC_IN, DEC_OUT, ENC_IN, ENC_OUT, UNROLL, V,
@@ -159,37 +161,6 @@ fn encode_last<const CALLER: usize>(lut: V, tail: &[u8], data: usize, out: &mut 
 
 /// The longest input [`decode_small`] takes: four blocks.
 pub(crate) const SMALL_MAX: usize = 4 * DEC_IN;
-
-/// `DEC_TAIL.0[n]`, for a tail of `n` symbols. Up to 16, loaded by
-/// `load_tail` into both lanes: SSSE3's gather in lane 0 (symbols in order,
-/// then zeros), lane 1 unused. Past 16, loaded as its first 16 (lane 0) and
-/// its last 16 (lane 1): lane 0 as it is, lane 1's symbols 16.. moved down
-/// to its lanes `0..n - 16` and the rest zero:
-///
-/// ```text
-/// lane 1 loaded:  symbols n-16 .. n      (symbol 16 + i at lane i + 32 - n)
-/// after:          symbols 16 .. n, then zeros
-/// ```
-static DEC_TAIL: Masks<33> = {
-    let mut m = [[ZERO; 32]; 33];
-    let mut n = 0;
-    while n <= 32 {
-        let mut i = 0;
-        while i < 16 {
-            if n <= 16 {
-                m[n][i] = short::GATHER.0[n][i];
-            } else {
-                m[n][i] = i as u8;
-                if i < n - 16 {
-                    m[n][16 + i] = (i + 32 - n) as u8;
-                }
-            }
-            i += 1;
-        }
-        n += 1;
-    }
-    Masks(m)
-};
 
 /// Decodes 2..=[`SMALL_MAX`] symbols that the caller has already split from
 /// their padding, as AVX-512's `decode_small`: `Some(written)` only if

@@ -365,8 +365,8 @@ pub(crate) const SMALL_MAX: usize = 8 * DEC_IN;
 /// room, and (with `check_trailing`) the unused low bits of the last symbol
 /// are zero; otherwise `None` (having written nothing, or some whole blocks'
 /// bytes), and the general path decides (and reports) what is wrong. Whole
-/// blocks before the last 1..=16 symbols go as in the decode loop; those
-/// last symbols are one block ([`decode_last`]). No scalar tail.
+/// blocks before the last 2..=32 symbols go as in the decode loop; those
+/// last symbols are one or two blocks ([`decode_last`]). No scalar tail.
 #[target_feature(enable = "ssse3")]
 pub(crate) fn decode_small(
     alphabet: Alphabet,
@@ -378,17 +378,19 @@ pub(crate) fn decode_small(
     let output = arch::small_output(s, SMALL_MAX, output)?;
     let out = output.len();
     let luts = Luts::new(dec_luts(alphabet));
-    let full = (s - 1) / DEC_IN;
+    // The last 2..=32 symbols (17..=32 past 16) are the last one or two
+    // blocks.
+    let full = s.saturating_sub(DEC_IN + 1) / DEC_IN;
     for i in 0..full {
-        // SAFETY: i < full = (s - 1) / 16, so 16 i + 16 < s: the load reads
-        // inside `symbols`.
+        // SAFETY: i < full <= (s - 17) / 16, so 16 i + 16 < s: the load
+        // reads inside `symbols`.
         let v = unsafe { load(symbols.as_ptr().add(i * DEC_IN)) };
         let (index, ok) = classify(v, &luts);
         if !all_nonzero(ok) {
             return None;
         }
         let p = pack(translate_symbols(v, index, &luts));
-        // SAFETY: 16 (i + 1) symbols come before the last 1..=16, so
+        // SAFETY: 16 (i + 1) symbols come before the last 2..=32, so
         // out > 12 (i + 1): output[12 i .. 12 i + 12] is in bounds.
         unsafe { store_exact(output.as_mut_ptr().add(i * DEC_OUT), p) };
     }
@@ -402,6 +404,38 @@ pub(crate) fn decode_small(
     Some(out)
 }
 
+/// `DEC_TAIL.0[n]`, for a tail of `n` symbols in two halves (two vectors
+/// for SSSE3, the two lanes of one for AVX2). Up to 16, loaded by
+/// `load_tail` into the first half: [`GATHER`] there (symbols in order, then
+/// zeros), the second unused. Past 16, loaded as its first 16 (first half)
+/// and its last 16 (second half): the first as it is, the second's symbols
+/// 16.. moved down to its lanes `0..n - 16` and the rest zero:
+///
+/// ```text
+/// 2nd loaded:  symbols n-16 .. n      (symbol 16 + i at lane i + 32 - n)
+/// after:        symbols 16 .. n, then zeros
+/// ```
+pub(in crate::base64::arch::x86_64) static DEC_TAIL: Masks32<33> = {
+    let mut m = [[ZERO; 32]; 33];
+    let mut n = 0;
+    while n <= 32 {
+        let mut i = 0;
+        while i < 16 {
+            if n <= 16 {
+                m[n][i] = GATHER.0[n][i];
+            } else {
+                m[n][i] = i as u8;
+                if i < n - 16 {
+                    m[n][16 + i] = (i + 32 - n) as u8;
+                }
+            }
+            i += 1;
+        }
+        n += 1;
+    }
+    Masks32(m)
+};
+
 /// The decode tables of `alphabet`.
 #[inline(always)]
 pub(in crate::base64::arch::x86_64) fn dec_luts(alphabet: Alphabet) -> &'static DecLuts {
@@ -411,8 +445,8 @@ pub(in crate::base64::arch::x86_64) fn dec_luts(alphabet: Alphabet) -> &'static 
     }
 }
 
-/// The last 2..=16 symbols of [`decode_small`] into all of `out` (their
-/// decoded length). [`load_tail`] fills every lane with a byte of `symbols`,
+/// The last 2..=32 symbols of [`decode_small`] into all of `out` (their
+/// decoded length); past 16, [`decode_pair`]. [`load_tail`] fills every lane with a byte of `symbols`,
 /// so all 16 lanes are checked; after the translation [`GATHER`] puts the
 /// values in order and clears the lanes past the symbols to the value 0, so
 /// that they pack as zero bits and the byte after the last output byte
@@ -426,7 +460,11 @@ pub(in crate::base64::arch::x86_64) fn dec_luts(alphabet: Alphabet) -> &'static 
 #[inline]
 fn decode_last(luts: &Luts, symbols: &[u8], check_trailing: bool, out: &mut [u8]) -> Option<()> {
     let n = symbols.len();
-    debug_assert!((2..=DEC_IN).contains(&n) && out.len() == n * 3 / 4);
+    debug_assert!((2..=2 * DEC_IN).contains(&n) && out.len() == n * 3 / 4);
+    let m = out.len();
+    if n > DEC_IN {
+        return decode_pair(luts, symbols, check_trailing, out);
+    }
     let v = load_tail(symbols);
     let (index, ok) = classify(v, luts);
     if !all_nonzero(ok) {
@@ -434,12 +472,47 @@ fn decode_last(luts: &Luts, symbols: &[u8], check_trailing: bool, out: &mut [u8]
     }
     let values = _mm_shuffle_epi8(translate_symbols(v, index, luts), mask(&GATHER, n));
     let p = pack(values);
-    let m = out.len();
     // (Byte m of a whole final group is a cleared lane's, or `pack`'s zero.)
     if check_trailing && (zero_bytes(p) >> m) & 1 == 0 {
         return None;
     }
     store_tail(out, p);
+    Some(())
+}
+
+/// [`decode_last`] of 17..=32 symbols: the first 16 as a whole block, the
+/// last 16 (loaded from `n - 16`) with symbols 16.. moved down and the lanes
+/// past them cleared by [`DEC_TAIL`]; the first packs to output bytes 0..12,
+/// the second to 12..m.
+#[target_feature(enable = "ssse3")]
+#[inline]
+fn decode_pair(luts: &Luts, symbols: &[u8], check_trailing: bool, out: &mut [u8]) -> Option<()> {
+    let n = symbols.len();
+    let p = symbols.as_ptr();
+    // SAFETY: 16 < n: the loads read symbols[..16] and symbols[n - 16..].
+    let (x, y) = unsafe { (load(p), load(p.add(n - 16))) };
+    let (ix, okx) = classify(x, luts);
+    let (iy, oky) = classify(y, luts);
+    if !all_nonzero(_mm_min_epu8(okx, oky)) {
+        return None;
+    }
+    let a = pack(translate_symbols(x, ix, luts));
+    let b = translate_symbols(y, iy, luts);
+    let b = pack(_mm_shuffle_epi8(b, half_mask(&DEC_TAIL, n, 1)));
+    let m = out.len();
+    // Output byte m is byte m - 12 of the second block.
+    if check_trailing && (zero_bytes(b) >> (m - 12)) & 1 == 0 {
+        return None;
+    }
+    if m >= 16 {
+        // The first block's 12 bytes and 4 zero ones, which the second's
+        // store (of at least 4 bytes from 12) then writes over.
+        // SAFETY: 16 <= m: writes out[..16].
+        unsafe { _mm_storeu_si128(out.as_mut_ptr().cast(), a) };
+    } else {
+        store_tail(&mut out[..12], a);
+    }
+    store_tail(&mut out[12..], b);
     Some(())
 }
 
