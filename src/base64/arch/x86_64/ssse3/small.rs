@@ -22,7 +22,7 @@ use core::arch::x86_64::*;
 use super::{
     all_nonzero, classify, encode_block, load, load_exact, pack, split, store, store_exact,
     translate, translate_symbols, zero_bytes, DecLuts, Luts, DEC_IN, DEC_OUT, DEC_STANDARD,
-    DEC_URL_SAFE, ENC_IN, ENC_OUT, ENC_STANDARD, ENC_URL_SAFE, V,
+    DEC_URL_SAFE, ENC_IN, ENC_OUT, ENC_STANDARD, ENC_URL_SAFE, UNROLL, V,
 };
 use crate::base64::arch;
 use crate::base64::{Alphabet, OutputTooSmall};
@@ -377,22 +377,33 @@ pub(crate) fn decode_small(
     let s = symbols.len();
     let output = arch::small_output(s, SMALL_MAX, output)?;
     let out = output.len();
-    let luts = Luts::new(dec_luts(alphabet));
+    let t = dec_luts(alphabet);
+    let luts = Luts::new(t);
     // The last 2..=32 symbols (17..=32 past 16) are the last one or two
-    // blocks.
+    // blocks. The whole blocks before them go a block at a time, or from
+    // four on through the decode loop (four blocks a round, one check per
+    // round), which stores exactly their bytes.
     let full = s.saturating_sub(DEC_IN + 1) / DEC_IN;
-    for i in 0..full {
-        // SAFETY: i < full <= (s - 17) / 16, so 16 i + 16 < s: the load
-        // reads inside `symbols`.
-        let v = unsafe { load(symbols.as_ptr().add(i * DEC_IN)) };
-        let (index, ok) = classify(v, &luts);
-        if !all_nonzero(ok) {
+    if full >= UNROLL {
+        let head = &symbols[..full * DEC_IN];
+        let (_, _, all) = super::decode_blocks(t, head, &mut output[..full * DEC_OUT]);
+        if !all {
             return None;
         }
-        let p = pack(translate_symbols(v, index, &luts));
-        // SAFETY: 16 (i + 1) symbols come before the last 2..=32, so
-        // out > 12 (i + 1): output[12 i .. 12 i + 12] is in bounds.
-        unsafe { store_exact(output.as_mut_ptr().add(i * DEC_OUT), p) };
+    } else {
+        for i in 0..full {
+            // SAFETY: i < full <= (s - 17) / 16, so 16 i + 16 < s: the load
+            // reads inside `symbols`.
+            let v = unsafe { load(symbols.as_ptr().add(i * DEC_IN)) };
+            let (index, ok) = classify(v, &luts);
+            if !all_nonzero(ok) {
+                return None;
+            }
+            let p = pack(translate_symbols(v, index, &luts));
+            // SAFETY: 16 (i + 1) symbols come before the last 2..=32, so
+            // out > 12 (i + 1): output[12 i .. 12 i + 12] is in bounds.
+            unsafe { store_exact(output.as_mut_ptr().add(i * DEC_OUT), p) };
+        }
     }
     let w = full * DEC_OUT;
     decode_last(
