@@ -316,7 +316,15 @@ fn encode_long(
 /// [`ENC_TAIL`] (the reshuffle, with zeros past the tail). Past 16
 /// symbols, the second block moved up to end at `m` is stored at
 /// `out[m - 16..m]` first, then the first over the front (the lanes below
-/// the move are garbage, and the first block rewrites them).
+/// the move are garbage, and the first block rewrites them). For 16 bytes
+/// with padding (m = 24, data = 22):
+///
+/// ```text
+/// first block:   symbols 0..16                    -> out[0..16]   (second)
+/// second block:  symbols 16..24 in lanes 0..8,
+///                moved up 8: lanes 8..16           -> out[8..24]   (first)
+/// then `=` over out[22..24]
+/// ```
 //
 // `CALLER` tells the copies in `encode_final` and `encode_long` apart: each
 // then has one caller, and LLVM inlines it (one function with two callers
