@@ -37,7 +37,10 @@ pub(crate) fn small_output(symbols: usize, max: usize, output: &mut [u8]) -> Opt
     if symbols == 0 || symbols > max || symbols % 4 == 1 {
         return None;
     }
-    output.get_mut(..symbols / 4 * 3 + [0, 0, 1, 2][symbols % 4])
+    // 4 q + r symbols are 3 q bytes and 0, 1 or 2 for r = 0, 2 or 3: the
+    // floor of 3/4 of the count (no overflow below `max`), without a table
+    // that LLVM would build on the stack.
+    output.get_mut(..symbols * 3 / 4)
 }
 
 /// Copies `src` (at most 32 bytes) to `dst`, of the same length, with two

@@ -36,7 +36,7 @@ use core::arch::x86_64::*;
 
 use crate::base64::arch::{self, Kernels};
 use crate::base64::tables::is_ascii_whitespace;
-use crate::base64::{Alphabet, OutputTooSmall};
+use crate::base64::Alphabet;
 
 /// One vector.
 type V = __m128i;
@@ -598,11 +598,11 @@ fn decode_blocks(t: &DecLuts, input: &[u8], output: &mut [u8]) -> (usize, usize,
     (i * DEC_IN, i * DEC_OUT, i == blocks)
 }
 
-/// [`DecLuts`] in registers.
-struct Luts {
-    hi: V,
-    lo: V,
-    roll: V,
+/// [`DecLuts`] in registers (AVX2's small decode makes one of its own).
+pub(super) struct Luts {
+    pub(super) hi: V,
+    pub(super) lo: V,
+    pub(super) roll: V,
 }
 
 impl Luts {
@@ -721,237 +721,9 @@ fn pack_groups(v: V) -> V {
     _mm_madd_epi16(pairs, _mm_set1_epi32(0x0001_1000))
 }
 
-// ---------------------------------------------------------------------------
-// Small inputs: the whole encode, and a whole short decode
-// ---------------------------------------------------------------------------
-
-/// Loads `src` (at most 16 bytes) into the low bytes of a vector, the rest
-/// zero. Two overlapping reads of 8 (or 4) bytes are joined in general
-/// registers: nothing past `src` is read, and no vector load waits on
-/// narrower stores (a stack buffer filled bytewise would stall the load on
-/// store forwarding). Shared with the AVX2 kernel, which loads a lane at a
-/// time this way.
-#[target_feature(enable = "ssse3")]
-#[inline]
-pub(super) fn load_partial(src: &[u8]) -> V {
-    let n = src.len();
-    debug_assert!(n <= 16);
-    let word = |b: &[u8]| u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
-    let half = |b: &[u8]| u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-    if n == 16 {
-        // SAFETY: `src` is 16 readable bytes.
-        unsafe { load(src.as_ptr()) }
-    } else if n >= 8 {
-        // The last 8 bytes, moved up to where they end (n): below byte 8
-        // they repeat bytes of the first 8.
-        let x = u128::from(word(&src[..8])) | (u128::from(word(&src[n - 8..])) << (8 * (n - 8)));
-        _mm_set_epi64x((x >> 64) as i64, x as i64)
-    } else {
-        let x = if n >= 4 {
-            u64::from(half(&src[..4])) | (u64::from(half(&src[n - 4..])) << (8 * (n - 4)))
-        } else if n > 0 {
-            // 1 to 3 bytes: the first, the middle and the last.
-            u64::from(src[0])
-                | (u64::from(src[n / 2]) << (8 * (n / 2)))
-                | (u64::from(src[n - 1]) << (8 * (n - 1)))
-        } else {
-            0
-        };
-        _mm_cvtsi64_si128(x as i64)
-    }
-}
-
-/// Stores the first `dst.len()` (at most 16) bytes of `v` into `dst`: two
-/// overlapping stores of 8 (or 4) bytes from general registers, so nothing
-/// past `dst` is written and no load has to wait on a vector store (a stack
-/// buffer copied out would, and AVX2's two-lane stores into one would fail
-/// store forwarding). Shared with the AVX2 kernel, a lane at a time.
-#[target_feature(enable = "ssse3")]
-#[inline]
-pub(super) fn store_partial(dst: &mut [u8], v: V) {
-    let n = dst.len();
-    debug_assert!(n <= 16);
-    let lo = _mm_cvtsi128_si64(v) as u64;
-    if n == 16 {
-        dst.copy_from_slice(&(u128::from(lo) | (u128::from(high_word(v)) << 64)).to_le_bytes());
-    } else if n >= 8 {
-        let x = u128::from(lo) | (u128::from(high_word(v)) << 64);
-        dst[..8].copy_from_slice(&lo.to_le_bytes());
-        dst[n - 8..].copy_from_slice(&((x >> (8 * (n - 8))) as u64).to_le_bytes());
-    } else if n >= 4 {
-        dst[..4].copy_from_slice(&(lo as u32).to_le_bytes());
-        dst[n - 4..].copy_from_slice(&((lo >> (8 * (n - 4))) as u32).to_le_bytes());
-    } else if n > 0 {
-        dst[0] = lo as u8;
-        dst[n / 2] = (lo >> (8 * (n / 2))) as u8;
-        dst[n - 1] = (lo >> (8 * (n - 1))) as u8;
-    }
-}
-
-/// Bytes 8..16 of `v`.
-#[target_feature(enable = "ssse3")]
-#[inline]
-fn high_word(v: V) -> u64 {
-    _mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v)) as u64
-}
-
-/// Whether byte `i` (below 16) of `v` is zero.
-#[target_feature(enable = "ssse3")]
-#[inline]
-fn byte_is_zero(v: V, i: usize) -> bool {
-    (zero_bytes(v) >> i) & 1 != 0
-}
-
-/// The encode offsets of `alphabet` in a vector.
-#[target_feature(enable = "ssse3")]
-#[inline]
-fn enc_lut(alphabet: Alphabet) -> V {
-    splat(match alphabet {
-        Alphabet::Standard => &ENC_STANDARD,
-        Alphabet::UrlSafe => &ENC_URL_SAFE,
-    })
-}
-
-/// Encodes all of `input`, the final partial group and its padding included,
-/// into `output[..n]` and returns `Ok(n)`, or fails, writing nothing, if
-/// `output` is shorter than the encoding: the whole of
-/// `Base64::encode_to_slice` for this backend (as AVX-512's `encode_final`).
-/// The whole blocks before the last 1..=12 bytes go a block at a time (up
-/// to four) or through [`encode_prefix`]; those last bytes are one block
-/// ([`encode_last`]).
-#[target_feature(enable = "ssse3")]
-pub(crate) fn encode_final(
-    alphabet: Alphabet,
-    input: &[u8],
-    pad: bool,
-    output: &mut [u8],
-) -> Result<usize, OutputTooSmall> {
-    let len = input.len();
-    let (output, data) = arch::exact_output(output, len, pad)?;
-    let needed = output.len();
-    if len == 0 {
-        return Ok(0);
-    }
-    let head = (len - 1) / ENC_IN * ENC_IN;
-    let w = head / 3 * 4;
-    let lut = enc_lut(alphabet);
-    if head <= UNROLL * ENC_IN {
-        // Up to 48 bytes before the last block: a block at a time, inline
-        // (the prefix kernel's call and setup cost more than these blocks).
-        for k in 0..head / ENC_IN {
-            // SAFETY: k < head / 12: input[12 k .. 12 k + 12] is inside
-            // input[..head], and output[16 k .. 16 k + 16] inside output[..w].
-            unsafe {
-                let v = load_exact(input.as_ptr().add(k * ENC_IN));
-                store(output.as_mut_ptr().add(k * ENC_OUT), encode_block(v, lut));
-            }
-        }
-    } else {
-        let done = encode_prefix(alphabet, &input[..head], &mut output[..w]);
-        debug_assert_eq!(done, (head, w));
-    }
-    encode_last(lut, &input[head..], data - w, &mut output[w..]);
-    Ok(needed)
-}
-
-/// Encodes the last 1..=12 input bytes `tail` into all of `out` (their
-/// encoded length, at most 16), of which the first `data` are data symbols
-/// and the rest `=`: one block from a partial load, whose zero bytes past
-/// the tail are base64's zero fill, and a partial store.
-#[target_feature(enable = "ssse3")]
-#[inline]
-fn encode_last(lut: V, tail: &[u8], data: usize, out: &mut [u8]) {
-    debug_assert!((1..=ENC_IN).contains(&tail.len()) && data <= out.len());
-    store_partial(out, encode_block(load_partial(tail), lut));
-    arch::pad_symbols(out, data);
-}
-
-/// The longest input [`decode_small`] takes: four blocks.
-pub(crate) const SMALL_MAX: usize = 4 * DEC_IN;
-
-/// Decodes 2..=[`SMALL_MAX`] symbols that the caller has already split from
-/// their padding, as AVX-512's `decode_small`: `Some(written)` only if
-/// every byte is a symbol, the symbol count is not 1 mod 4, `output` has
-/// room, and (with `check_trailing`) the unused low bits of the last symbol
-/// are zero; otherwise `None` (having written nothing, or some whole blocks'
-/// bytes), and the general path decides (and reports) what is wrong. Whole
-/// blocks before the last 1..=16 symbols go as in the decode loop; those
-/// last symbols are one block ([`decode_last`]). No scalar tail.
-#[target_feature(enable = "ssse3")]
-pub(crate) fn decode_small(
-    alphabet: Alphabet,
-    symbols: &[u8],
-    check_trailing: bool,
-    output: &mut [u8],
-) -> Option<usize> {
-    let s = symbols.len();
-    let output = arch::small_output(s, SMALL_MAX, output)?;
-    let out = output.len();
-    let luts = Luts::new(dec_luts(alphabet));
-    let full = (s - 1) / DEC_IN;
-    for i in 0..full {
-        // SAFETY: i < full = (s - 1) / 16, so 16 i + 16 < s: the load reads
-        // inside `symbols`.
-        let v = unsafe { load(symbols.as_ptr().add(i * DEC_IN)) };
-        let (index, ok) = classify(v, &luts);
-        if !all_nonzero(ok) {
-            return None;
-        }
-        let p = pack(translate_symbols(v, index, &luts));
-        // SAFETY: 16 (i + 1) symbols come before the last 1..=16, so
-        // out > 12 (i + 1): output[12 i .. 12 i + 12] is in bounds.
-        unsafe { store_exact(output.as_mut_ptr().add(i * DEC_OUT), p) };
-    }
-    let w = full * DEC_OUT;
-    decode_last(
-        &luts,
-        &symbols[full * DEC_IN..],
-        check_trailing,
-        &mut output[w..],
-    )?;
-    Some(out)
-}
-
-/// The decode tables of `alphabet`.
-#[inline(always)]
-fn dec_luts(alphabet: Alphabet) -> &'static DecLuts {
-    match alphabet {
-        Alphabet::Standard => &DEC_STANDARD,
-        Alphabet::UrlSafe => &DEC_URL_SAFE,
-    }
-}
-
-/// The last 1..=16 symbols of [`decode_small`] into all of `out` (their
-/// decoded length): a partial load, the lanes past the symbols cleared to
-/// the value 0, so that they pack as zero bits and the byte after the last
-/// output byte holds exactly the unused bits of a partial final group:
-///
-/// ```text
-/// 2 symbols aaaaaa bbbbbb        -> bytes aaaaaabb bbbb0000
-/// 3 symbols aaaaaa bbbbbb cccccc -> bytes aaaaaabb bbbbcccc cc000000
-/// ```
-#[target_feature(enable = "ssse3")]
-#[inline]
-fn decode_last(luts: &Luts, symbols: &[u8], check_trailing: bool, out: &mut [u8]) -> Option<()> {
-    let n = symbols.len();
-    debug_assert!((1..=DEC_IN).contains(&n) && out.len() == n * 3 / 4);
-    let v = load_partial(symbols);
-    let (index, ok) = classify(v, luts);
-    if zero_bytes(ok) & ((1 << n) - 1) != 0 {
-        return None;
-    }
-    #[rustfmt::skip]
-    let lanes = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-    let live = _mm_cmpgt_epi8(_mm_set1_epi8(n as i8), lanes);
-    let p = pack(_mm_and_si128(translate_symbols(v, index, luts), live));
-    let m = out.len();
-    // (Byte m of a whole final group is a cleared lane's, or `pack`'s zero.)
-    if check_trailing && !byte_is_zero(p, m) {
-        return None;
-    }
-    store_partial(out, p);
-    Some(())
-}
+// Small inputs (the whole encode, a whole short decode): `small.rs`.
+pub(super) mod small;
+pub(crate) use small::{decode_small, encode_final, SMALL_MAX};
 
 /// The SSSE3 backend's kernels.
 pub(crate) static KERNELS: Kernels = Kernels {
