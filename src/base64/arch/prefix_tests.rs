@@ -1,8 +1,9 @@
 //! The tests of the whole-block kernels (`encode_prefix`, `decode_prefix`),
 //! shared by every backend that has them (SSSE3, AVX2, NEON, simd128): each
 //! backend's `tests` module names its kernels and block rule in a
-//! [`PrefixKernels`] and runs these bodies from its own `#[test]`s (so a
-//! test filter by module, as CI's Miri job uses, still selects them). The
+//! [`PrefixKernels`] and writes the `#[test]`s running these bodies with
+//! [`prefix_kernel_tests!`] (in its own module, so a test filter by module,
+//! as CI's Miri job uses, still selects them). The
 //! model is the scalar group loop; the public-API tests compare the backend
 //! forced against the scalar backend.
 
@@ -55,6 +56,50 @@ impl PrefixKernels {
             .then(|| unsafe { (self.decode_prefix)(a, input, output) })
     }
 }
+
+/// The `#[test]`s running these bodies on the [`PrefixKernels`] `$k`,
+/// written into the module that invokes it: its path names the ISA, which
+/// is what test filters (CI's Miri job) select on.
+macro_rules! prefix_kernel_tests {
+    ($k:expr) => {
+        #[test]
+        fn encode_matches_scalar() {
+            $crate::base64::arch::prefix_tests::encode_matches_scalar(&$k);
+        }
+
+        #[test]
+        fn encode_every_value() {
+            $crate::base64::arch::prefix_tests::encode_every_value(&$k);
+        }
+
+        #[test]
+        fn decode_matches_scalar() {
+            $crate::base64::arch::prefix_tests::decode_matches_scalar(&$k);
+        }
+
+        #[test]
+        fn every_symbol_in_every_lane() {
+            $crate::base64::arch::prefix_tests::every_symbol_in_every_lane(&$k);
+        }
+
+        #[test]
+        fn decode_stops_before_non_symbols() {
+            $crate::base64::arch::prefix_tests::decode_stops_before_non_symbols(&$k);
+        }
+
+        #[test]
+        fn decode_every_byte_value() {
+            $crate::base64::arch::prefix_tests::decode_every_byte_value(&$k);
+        }
+
+        #[cfg(feature = "alloc")]
+        #[test]
+        fn public_api_matches_scalar() {
+            $crate::base64::arch::prefix_tests::public_api_matches_scalar(&$k);
+        }
+    };
+}
+pub(crate) use prefix_kernel_tests;
 
 /// Output lengths around `natural` (what the whole input needs) and, but
 /// under Miri, around common block boundaries, each exactly too small by

@@ -34,6 +34,38 @@ pub(crate) struct Small {
     pub(crate) dec_block: usize,
 }
 
+/// The `#[test]`s running these bodies on the [`Small`] `$k`, written into
+/// the module that invokes it (see `prefix_kernel_tests!`).
+macro_rules! small_kernel_tests {
+    ($k:expr) => {
+        #[test]
+        fn encode_final_matches_scalar() {
+            $crate::base64::arch::small_tests::encode_final_matches_scalar(&$k);
+        }
+
+        #[test]
+        fn encode_final_every_tail_value() {
+            $crate::base64::arch::small_tests::encode_final_every_tail_value(&$k);
+        }
+
+        #[test]
+        fn decode_small_matches_scalar() {
+            $crate::base64::arch::small_tests::decode_small_matches_scalar(&$k);
+        }
+
+        #[test]
+        fn decode_small_rejects_non_symbols() {
+            $crate::base64::arch::small_tests::decode_small_rejects_non_symbols(&$k);
+        }
+
+        #[test]
+        fn decode_small_trailing_bits() {
+            $crate::base64::arch::small_tests::decode_small_trailing_bits(&$k);
+        }
+    };
+}
+pub(crate) use small_kernel_tests;
+
 /// The scalar codec for `a` that encodes with or without padding.
 fn scalar_enc(a: Alphabet, pad: bool) -> Base64 {
     Base64::new(a)

@@ -592,41 +592,7 @@ mod tests {
         dec_round: BLOCK_SYMBOLS,
     };
 
-    #[test]
-    fn encode_matches_scalar() {
-        prefix_tests::encode_matches_scalar(&PREFIX);
-    }
-
-    #[test]
-    fn encode_every_value() {
-        prefix_tests::encode_every_value(&PREFIX);
-    }
-
-    #[test]
-    fn decode_matches_scalar() {
-        prefix_tests::decode_matches_scalar(&PREFIX);
-    }
-
-    #[test]
-    fn every_symbol_in_every_lane() {
-        prefix_tests::every_symbol_in_every_lane(&PREFIX);
-    }
-
-    #[test]
-    fn decode_stops_before_non_symbols() {
-        prefix_tests::decode_stops_before_non_symbols(&PREFIX);
-    }
-
-    #[test]
-    fn decode_every_byte_value() {
-        prefix_tests::decode_every_byte_value(&PREFIX);
-    }
-
-    #[cfg(feature = "alloc")]
-    #[test]
-    fn public_api_matches_scalar() {
-        prefix_tests::public_api_matches_scalar(&PREFIX);
-    }
+    prefix_tests::prefix_kernel_tests!(PREFIX);
 
     // The small-input kernels, by the tests shared with SSSE3 and AVX2.
 
@@ -639,28 +605,5 @@ mod tests {
         dec_block: super::BLOCK_SYMBOLS,
     };
 
-    #[test]
-    fn encode_final_matches_scalar() {
-        small_tests::encode_final_matches_scalar(&SMALL);
-    }
-
-    #[test]
-    fn encode_final_every_tail_value() {
-        small_tests::encode_final_every_tail_value(&SMALL);
-    }
-
-    #[test]
-    fn decode_small_matches_scalar() {
-        small_tests::decode_small_matches_scalar(&SMALL);
-    }
-
-    #[test]
-    fn decode_small_rejects_non_symbols() {
-        small_tests::decode_small_rejects_non_symbols(&SMALL);
-    }
-
-    #[test]
-    fn decode_small_trailing_bits() {
-        small_tests::decode_small_trailing_bits(&SMALL);
-    }
+    small_tests::small_kernel_tests!(SMALL);
 }

@@ -438,41 +438,7 @@ mod tests {
         dec_round: 64,
     };
 
-    #[test]
-    fn encode_matches_scalar() {
-        prefix_tests::encode_matches_scalar(&PREFIX);
-    }
-
-    #[test]
-    fn encode_every_value() {
-        prefix_tests::encode_every_value(&PREFIX);
-    }
-
-    #[test]
-    fn decode_matches_scalar() {
-        prefix_tests::decode_matches_scalar(&PREFIX);
-    }
-
-    #[test]
-    fn every_symbol_in_every_lane() {
-        prefix_tests::every_symbol_in_every_lane(&PREFIX);
-    }
-
-    #[test]
-    fn decode_stops_before_non_symbols() {
-        prefix_tests::decode_stops_before_non_symbols(&PREFIX);
-    }
-
-    #[test]
-    fn decode_every_byte_value() {
-        prefix_tests::decode_every_byte_value(&PREFIX);
-    }
-
-    #[cfg(feature = "alloc")]
-    #[test]
-    fn public_api_matches_scalar() {
-        prefix_tests::public_api_matches_scalar(&PREFIX);
-    }
+    prefix_tests::prefix_kernel_tests!(PREFIX);
 
     #[test]
     fn simd128_is_detected() {
