@@ -424,3 +424,44 @@ pub(super) fn swap_red_blue(row: &mut [u8], bpp: usize, depth: Depth) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::keyed;
+    use alloc::vec;
+    use alloc::vec::Vec;
+
+    /// `keyed` on every pixel shape it has a word path for (and one it has
+    /// not), rows of 0-40 pixels, keys that occur and one that does not,
+    /// against the plain per-pixel rule.
+    #[test]
+    fn keyed_equals_the_per_pixel_rule() {
+        let mut seed = 0x6b65_7965_6421_u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as u8
+        };
+        for (n, a) in [(1, 1), (3, 1), (2, 2), (6, 2), (4, 2)] {
+            for width in 0..=40 {
+                // Few distinct values, so the key matches often.
+                let raw: Vec<u8> = (0..n * width).map(|_| next() % 3).collect();
+                let present = raw.get(..n).map(<[u8]>::to_vec);
+                let absent = vec![7u8; n];
+                for key in [present.as_deref(), Some(&absent[..]), None] {
+                    let mut got = vec![0xA5; (n + a) * width + 3];
+                    keyed(&raw, &mut got[..(n + a) * width], n, a, key);
+                    let mut want = Vec::new();
+                    for px in raw.chunks_exact(n) {
+                        want.extend_from_slice(px);
+                        let v = if key == Some(px) { 0 } else { 0xFF };
+                        want.extend(core::iter::repeat_n(v, a));
+                    }
+                    want.extend_from_slice(&[0xA5; 3]);
+                    assert_eq!(got, want, "n {n} a {a} width {width} key {key:?}");
+                }
+            }
+        }
+    }
+}
