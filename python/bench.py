@@ -5,6 +5,7 @@ Markdown tables of times and ratios.
     python bench.py            # about a minute on 2 cores
     python bench.py --quick    # fewer photos and repeats
     python bench.py --binding  # only the binding-overhead table
+    python bench.py --base64   # only base64 against pybase64 and the stdlib
 
 Goals (issue 17): b64encode / b64decode at least as fast as pybase64 from
 100 B to 16 MiB; for each OpenCV level 1, 3, 9 a pixb64 level at least as
@@ -268,6 +269,9 @@ def main():
           f"Pillow {Image.__version__}, pybase64 {pybase64.__version__}")
     if "--binding" in sys.argv:
         bench_binding(3 if QUICK else 11)
+        return
+    if "--base64" in sys.argv:
+        bench_base64()
         return
     photos = PHOTOS[::8] if QUICK else PHOTOS[::4]
     repeats = 3 if QUICK else 5
