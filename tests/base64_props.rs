@@ -390,3 +390,50 @@ fn encode_across_its_pieces() {
         }
     }
 }
+
+/// `decode` of a long text goes through the streaming decoder a 12 KiB
+/// piece at a time (with `std`): valid texts of lengths around that, and
+/// each with one byte changed near a piece boundary or at the end, give
+/// exactly `decode_to_slice`'s bytes or error, on every codec.
+#[test]
+fn decode_across_its_pieces() {
+    use pixb64::base64::DecodeError;
+    let mut rng = SplitMix(0x6465_636f_6465_2031);
+    let lens: &[usize] = if cfg!(miri) {
+        &[]
+    } else {
+        &[24_575, 24_576, 24_577, 40_000]
+    };
+    for &len in lens {
+        let data = rng.bytes(len);
+        for codec in codecs_with_ws_variants() {
+            let text = codec.lib.encode(&data).into_bytes();
+            let one_shot = |t: &[u8]| -> Result<Vec<u8>, DecodeError> {
+                let mut out = vec![0u8; codec.lib.decoded_len_max(t.len())];
+                let n = codec.lib.decode_to_slice(t, &mut out)?;
+                out.truncate(n);
+                Ok(out)
+            };
+            assert_eq!(codec.lib.decode(&text), Ok(data.clone()), "{codec:?} {len}");
+            for at in [
+                12_287,
+                12_288,
+                16_383,
+                16_384,
+                16_385,
+                text.len() - 1,
+                text.len() - 2,
+            ] {
+                for b in [b'=', b'*', b'\n', b' '] {
+                    let mut t = text.clone();
+                    t[at] = b;
+                    assert_eq!(
+                        codec.lib.decode(&t),
+                        one_shot(&t),
+                        "{codec:?} {len} {at} {b}"
+                    );
+                }
+            }
+        }
+    }
+}
