@@ -222,7 +222,7 @@ pub(crate) fn every_symbol_in_every_lane(k: &PrefixKernels) {
 
 /// Positions of the first blocks: the whole first unrolled round and the
 /// blocks after it (all natively, a sample under Miri).
-fn positions(k: &PrefixKernels, len: usize) -> Vec<usize> {
+pub(crate) fn positions(k: &PrefixKernels, len: usize) -> Vec<usize> {
     if cfg!(miri) {
         let r = k.dec_round;
         vec![0, 5, k.dec_block - 1, k.dec_block, r - 1, r + 3, len - 1]

@@ -36,23 +36,6 @@ fn decode_ws(a: Alphabet, input: &[u8], output: &mut [u8]) -> Option<(usize, usi
         .then(|| unsafe { super::decode_prefix_skip_ws(a, input, output) })
 }
 
-/// Positions of the first few blocks: the whole first unrolled round and
-/// the blocks after it (all of them natively, a sample under Miri).
-fn positions(len: usize) -> Vec<usize> {
-    if cfg!(miri) {
-        vec![
-            0,
-            5,
-            DEC_IN - 1,
-            DEC_IN,
-            UNROLL * DEC_IN - 1,
-            UNROLL * DEC_IN + 3,
-            len - 1,
-        ]
-    } else {
-        (0..len).collect()
-    }
-}
 
 /// The tables, checked byte by byte in plain Rust.
 #[test]
@@ -191,7 +174,7 @@ fn decode_ws_run_everywhere() {
     ];
     for a in ALPHABETS {
         let clean = symbols(a, len, 13);
-        for (n, pos) in positions(len + 1).into_iter().enumerate() {
+        for (n, pos) in prefix_tests::positions(&PREFIX, len + 1).into_iter().enumerate() {
             for (k, run) in runs.iter().enumerate() {
                 if cfg!(miri) && (n + k) % 9 != 0 {
                     continue;
