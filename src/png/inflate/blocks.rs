@@ -2,7 +2,7 @@
 //! symbol loop near the ends of the buffers, progress and the checksum.
 
 use super::bits::Bits;
-use super::copy::{copy_slow, MAX_MATCH, SLACK};
+use super::copy::{copy_fast, copy_slow, MAX_MATCH, SLACK};
 use super::huffman::{
     self, build, Kind, DIST_BITS, END_OF_BLOCK, EXCEPTIONAL, LITERAL, PRECODE_BITS, SUBTABLE,
 };
@@ -416,7 +416,13 @@ impl<'a, F: FnMut(&mut [u8], usize) -> bool> Run<'a, F> {
                 self.op += room;
                 return Err(self.full());
             }
-            copy_slow(self.out, self.op, dist, len);
+            if self.op + MAX_MATCH + SLACK <= self.out.len() {
+                // Only the input is near its end: the output has the slack
+                // for whole-word copies.
+                copy_fast(self.out, self.op, dist, len);
+            } else {
+                copy_slow(self.out, self.op, dist, len);
+            }
             self.op += len;
         }
     }
