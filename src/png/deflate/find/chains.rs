@@ -367,7 +367,12 @@ impl Chains<'_> {
         }
     }
 
-    /// [`HashChains::find_all`].
+    /// [`HashChains::find_all`]. The walk of [`Chains::find_all_ahead`]
+    /// without its eight-byte reads and preloads, kept as its own loop: it
+    /// serves the positions that lack eight readable bytes (the buffer's
+    /// end) or break the pipelined run, and compares four bytes, then
+    /// extends. What both walks do with a copy is written once ([`record`],
+    /// [`Chains::older`]).
     #[inline(always)]
     pub(crate) fn find_all(
         &mut self,
