@@ -8,6 +8,10 @@
 //! where an encode block is loaded (12 input bytes to each lane) and where a
 //! decode block is stored (12 output bytes from each lane).
 //!
+//! The line-wrapped decode loop (`decode_lines`), the same on both widths
+//! but for the names it calls, is written once in `lines.rs` and expanded
+//! here.
+//!
 //! Encode, per 3-byte group (one 32-bit element):
 //! 1. reshuffle: `vpshufb` places the group's bytes as `b1 b0 b2 b1`;
 //! 2. split: two masks and two 16-bit multiplies (`vpmulhuw`, `vpmullw`) move
@@ -39,7 +43,7 @@
 
 use core::arch::x86_64::*;
 
-use super::ssse3;
+use super::ssse3::{self, LineTail};
 use crate::base64::arch::{self, Kernels};
 use crate::base64::tables::is_ascii_whitespace;
 use crate::base64::Alphabet;
@@ -377,111 +381,13 @@ fn decode_partial(t: &DecLuts, input: &[u8], output: &mut [u8]) -> (usize, usize
     (4 * g, 3 * g)
 }
 
-/// The most blocks a line of [`decode_lines`] holds.
-const LINE_BLOCKS: usize = 4;
-
-/// Whether [`decode_lines`] takes lines of `line` symbols: 1 to
-/// [`LINE_BLOCKS`] blocks, a tail of at most 12 symbols (one SSSE3 vector:
-/// see [`ssse3::LineTail`]), and at least 16 bytes of output.
-#[inline(always)]
-fn lines_fit(line: usize) -> bool {
-    (1..=LINE_BLOCKS).contains(&(line / DEC_IN)) && line % DEC_IN <= 12 && line / 4 * 3 >= 16
-}
-
-/// Line-wrapped input from `(r, w)` on a line start: lines of `line` symbols
-/// (see [`lines_fit`]), each followed by the same `eol`-byte line break (LF
-/// or CR LF), as MIME (76) and PEM (64) write them, a line at a time; see
-/// [`lines_of`]. Returns where it stopped, on a line start.
-#[target_feature(enable = "avx2")]
-#[inline(never)]
-fn decode_lines(
-    t: &DecLuts,
-    input: &[u8],
-    output: &mut [u8],
-    (r, w): (usize, usize),
-    line: usize,
-    eol: usize,
-) -> (usize, usize) {
-    debug_assert!(lines_fit(line) && line.is_multiple_of(4) && (1..=2).contains(&eol));
-    match line / DEC_IN {
-        1 => lines_of::<1>(t, input, output, (r, w), line, eol),
-        2 => lines_of::<2>(t, input, output, (r, w), line, eol),
-        3 => lines_of::<3>(t, input, output, (r, w), line, eol),
-        _ => lines_of::<4>(t, input, output, (r, w), line, eol),
-    }
-}
-
-/// [`decode_lines`] for lines of `BLOCKS` blocks and a tail of
-/// `line % DEC_IN` symbols. A line is checked whole (its blocks, its tail and
-/// its break) before anything is stored. The tail goes first, as the last
-/// bytes of a 16-byte store that ends where the line's output does; the
-/// blocks then store over the junk before them.
-#[target_feature(enable = "avx2")]
-#[inline]
-fn lines_of<const BLOCKS: usize>(
-    t: &DecLuts,
-    input: &[u8],
-    output: &mut [u8],
-    (mut r, mut w): (usize, usize),
-    line: usize,
-    eol: usize,
-) -> (usize, usize) {
-    let out_line = line / 4 * 3;
-    let luts = Luts::new(t);
-    let tail = ssse3::LineTail::new(t, line % DEC_IN);
-    // The bytes one line reads: through its break, and through the tail's 16.
-    let span = if tail.symbols > 0 {
-        (line + eol).max(BLOCKS * DEC_IN + 16)
-    } else {
-        line + eol
-    };
-    let src = input.as_ptr();
-    let dst = output.as_mut_ptr();
-    while r + span <= input.len() && w + out_line <= output.len() {
-        if input[r + line + eol - 1] != b'\n' || (eol == 2 && input[r + line] != b'\r') {
-            break;
-        }
-        let mut v = [_mm256_setzero_si256(); BLOCKS];
-        let mut index = [_mm256_setzero_si256(); BLOCKS];
-        let mut ok = _mm256_set1_epi8(-1);
-        for k in 0..BLOCKS {
-            // SAFETY: input[r + 32 k .. r + 32 k + 32] is within the line.
-            v[k] = unsafe { load(src.add(r + k * DEC_IN)) };
-            let (x, o) = classify(v[k], &luts);
-            index[k] = x;
-            ok = _mm256_min_epu8(ok, o);
-        }
-        if !all_nonzero(ok) {
-            break;
-        }
-        if tail.symbols > 0 {
-            // SAFETY: the tail's 16 bytes end within r + span <= input.len().
-            let Some(last) = (unsafe { tail.decode(src.add(r + BLOCKS * DEC_IN)) }) else {
-                break;
-            };
-            // SAFETY: writes output[w + out_line - 16 .. w + out_line]: out_line >= 16
-            // (`lines_fit`) and w + out_line <= output.len(). The tail's bytes end
-            // it; the blocks below store over the junk before them.
-            unsafe { ssse3::LineTail::store_end(dst.add(w + out_line), last) };
-        }
-        for k in 0..BLOCKS {
-            let out = pack(translate_symbols(v[k], index[k], &luts));
-            let p = dst.wrapping_add(w + k * DEC_OUT);
-            if k + 1 < BLOCKS {
-                // SAFETY: writes output[w + 24 k .. w + 24 k + 28], within the
-                // line's output; the 4 bytes past this block's 24 are the next
-                // block's, stored next.
-                unsafe { store_packed(p, out) };
-            } else {
-                // SAFETY: writes output[w + 24 k .. w + 24 k + 24], within the
-                // line's output, and up to the tail's bytes.
-                unsafe { store_exact(p, out) };
-            }
-        }
-        r += line + eol;
-        w += out_line;
-    }
-    (r, w)
+// `LINE_BLOCKS`, `lines_fit`, `decode_lines` and `lines_of`: the
+// line-wrapped decode loop, shared with the SSSE3 kernel (see `lines.rs`).
+super::lines::line_loops! {
+    feature: "avx2",
+    zero: _mm256_setzero_si256,
+    set1_epi8: _mm256_set1_epi8,
+    min_epu8: _mm256_min_epu8,
 }
 
 /// The decode loop.

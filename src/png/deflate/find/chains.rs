@@ -209,6 +209,15 @@ impl Chains<'_> {
         ((here << 8).wrapping_mul(0x9E37_79B1) >> (32 - HASH3_BITS)) as usize & self.mask3
     }
 
+    /// The position before `cand` on its chain, or `None` if the link is not
+    /// older than `cand` (where the walks stop). A link out of reach
+    /// ([`NONE`] included) comes back as is: the walks stop at their floor.
+    #[inline(always)]
+    fn older(&self, cand: i32) -> Option<i32> {
+        let next = i32::from(self.prev[cand as usize & (WINDOW - 1)]);
+        (next < cand).then_some(next)
+    }
+
     /// [`HashChains::insert`].
     #[inline(always)]
     pub(crate) fn insert(&mut self, buf: &[u8], p: usize) {
@@ -274,21 +283,9 @@ impl Chains<'_> {
             let x = a.c3bytes ^ here;
             if x & 0xFF_FFFF == 0 {
                 let d = (rel - a.c3) as usize;
-                let len = if x != 0 {
-                    ((x.trailing_zeros() / 8) as usize).min(max)
-                } else {
-                    extend_far(buf, p - d, p, max)
-                };
-                if len >= 3 {
-                    out[0] = Match {
-                        len: len as u32,
-                        dist: d as u32,
-                    };
-                    n = 1;
-                    best = len;
-                    if best >= nice {
-                        return n;
-                    }
+                let len = xor_len(x, buf, p - d, p, max);
+                if len >= 3 && record(out, &mut n, &mut best, len, d, nice) {
+                    return n;
                 }
             }
         }
@@ -302,27 +299,14 @@ impl Chains<'_> {
             let x = a.cbytes ^ here;
             if x as u32 == 0 {
                 let d = (rel - cand) as usize;
-                let len = if x != 0 {
-                    ((x.trailing_zeros() / 8) as usize).min(max)
-                } else {
-                    extend_far(buf, p - d, p, max)
-                };
-                if len > best {
-                    out[n] = Match {
-                        len: len as u32,
-                        dist: d as u32,
-                    };
-                    n += 1;
-                    best = len;
-                    if best >= nice {
-                        return n;
-                    }
+                let len = xor_len(x, buf, p - d, p, max);
+                if len > best && record(out, &mut n, &mut best, len, d, nice) {
+                    return n;
                 }
             }
-            let next = i32::from(self.prev[cand as usize & (WINDOW - 1)]);
-            if next >= cand {
+            let Some(next) = self.older(cand) else {
                 return n;
-            }
+            };
             cand = next;
         }
         while cand > floor && steps > 0 {
@@ -332,28 +316,15 @@ impl Chains<'_> {
             if buf[c + best] == buf[p + best] {
                 let x = load8(buf, c) ^ here;
                 if x as u32 == 0 {
-                    let len = if x != 0 {
-                        ((x.trailing_zeros() / 8) as usize).min(max)
-                    } else {
-                        extend_far(buf, c, p, max)
-                    };
-                    if len > best {
-                        out[n] = Match {
-                            len: len as u32,
-                            dist: d as u32,
-                        };
-                        n += 1;
-                        best = len;
-                        if best >= nice {
-                            return n;
-                        }
+                    let len = xor_len(x, buf, c, p, max);
+                    if len > best && record(out, &mut n, &mut best, len, d, nice) {
+                        return n;
                     }
                 }
             }
-            let next = i32::from(self.prev[cand as usize & (WINDOW - 1)]);
-            if next >= cand {
+            let Some(next) = self.older(cand) else {
                 break;
-            }
+            };
             cand = next;
         }
         n
@@ -396,7 +367,12 @@ impl Chains<'_> {
         }
     }
 
-    /// [`HashChains::find_all`].
+    /// [`HashChains::find_all`]. The walk of [`Chains::find_all_ahead`]
+    /// without its eight-byte reads and preloads, kept as its own loop: it
+    /// serves the positions that lack eight readable bytes (the buffer's
+    /// end) or break the pipelined run, and compares four bytes, then
+    /// extends. What both walks do with a copy is written once ([`record`],
+    /// [`Chains::older`]).
     #[inline(always)]
     pub(crate) fn find_all(
         &mut self,
@@ -428,16 +404,8 @@ impl Chains<'_> {
             if c3 > floor {
                 let d = (rel - c3) as usize;
                 let len = extend(buf, p - d, p, 0, max);
-                if len >= 3 {
-                    out[0] = Match {
-                        len: len as u32,
-                        dist: d as u32,
-                    };
-                    n = 1;
-                    best = len;
-                    if best >= nice {
-                        return n;
-                    }
+                if len >= 3 && record(out, &mut n, &mut best, len, d, nice) {
+                    return n;
                 }
             }
         }
@@ -448,24 +416,50 @@ impl Chains<'_> {
             let c = p - d;
             if buf[c + best] == buf[p + best] && load4(buf, c) == here {
                 let len = extend(buf, c, p, 4, max);
-                if len > best {
-                    out[n] = Match {
-                        len: len as u32,
-                        dist: d as u32,
-                    };
-                    n += 1;
-                    best = len;
-                    if best >= nice {
-                        return n;
-                    }
+                if len > best && record(out, &mut n, &mut best, len, d, nice) {
+                    return n;
                 }
             }
-            let next = i32::from(self.prev[cand as usize & (WINDOW - 1)]);
-            if next >= cand {
+            let Some(next) = self.older(cand) else {
                 break;
-            }
+            };
             cand = next;
         }
         n
+    }
+}
+
+/// Appends a copy of `len` bytes at distance `d` to `out[..*n]`, the list
+/// that [`Chains::find_all`] and [`Chains::find_all_ahead`] build, as its new
+/// longest: `*best = len` (the caller has checked that `len` is longer than
+/// the list's last, or at least 3 for the first). Returns whether `len`
+/// reaches `nice`, where the walk ends.
+#[inline(always)]
+fn record(
+    out: &mut [Match],
+    n: &mut usize,
+    best: &mut usize,
+    len: usize,
+    d: usize,
+    nice: usize,
+) -> bool {
+    out[*n] = Match {
+        len: len as u32,
+        dist: d as u32,
+    };
+    *n += 1;
+    *best = len;
+    len >= nice
+}
+
+/// The length of the copy at `c` of the bytes at `p` (up to `max`), given
+/// `x`, the XOR of their first eight bytes: its trailing zero bytes, or
+/// when all eight are equal, [`extend_far`] from there.
+#[inline(always)]
+fn xor_len(x: u64, buf: &[u8], c: usize, p: usize, max: usize) -> usize {
+    if x != 0 {
+        ((x.trailing_zeros() / 8) as usize).min(max)
+    } else {
+        extend_far(buf, c, p, max)
     }
 }

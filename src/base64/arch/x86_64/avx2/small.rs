@@ -87,32 +87,8 @@ pub(crate) fn encode_final(
 /// and setup cost more than these blocks). Past them, [`encode_long`].
 const INLINE_HEAD: usize = UNROLL * ENC_IN;
 
-/// [`encode_final`] past [`INLINE_HEAD`]: the prefix kernel, then the last
-/// block. Out of line, so that the short path saves no registers for its
-/// call.
-#[target_feature(enable = "avx2")]
-#[inline(never)]
-fn encode_long(
-    alphabet: Alphabet,
-    input: &[u8],
-    pad: bool,
-    output: &mut [u8],
-) -> Result<usize, OutputTooSmall> {
-    let len = input.len();
-    let (output, data) = arch::exact_output(output, len, pad)?;
-    let needed = output.len();
-    let head = (len - 1) / ENC_IN * ENC_IN;
-    let w = head / 3 * 4;
-    let done = super::encode_prefix(alphabet, &input[..head], &mut output[..w]);
-    debug_assert_eq!(done, (head, w));
-    encode_last::<1>(
-        enc_lut(alphabet),
-        &input[head..],
-        data - w,
-        &mut output[w..],
-    );
-    Ok(needed)
-}
+// `encode_long`: the same body as SSSE3's (see `ssse3::small`).
+short::encode_long_for!("avx2");
 
 /// Encodes the last 1..=24 input bytes `tail` into all of `out` (their
 /// encoded length, at most 32), of which the first `data` are data symbols

@@ -282,32 +282,45 @@ pub(crate) fn encode_final(
 /// and setup cost more than these blocks). Past them, [`encode_long`].
 const INLINE_HEAD: usize = 10 * ENC_IN;
 
-/// [`encode_final`] past [`INLINE_HEAD`]: the prefix kernel, then the last
-/// block. Out of line, so that the short path saves no registers for its
-/// call.
-#[target_feature(enable = "ssse3")]
-#[inline(never)]
-fn encode_long(
-    alphabet: Alphabet,
-    input: &[u8],
-    pad: bool,
-    output: &mut [u8],
-) -> Result<usize, OutputTooSmall> {
-    let len = input.len();
-    let (output, data) = arch::exact_output(output, len, pad)?;
-    let needed = output.len();
-    let head = (len - 1) / ENC_IN * ENC_IN;
-    let w = head / 3 * 4;
-    let done = super::encode_prefix(alphabet, &input[..head], &mut output[..w]);
-    debug_assert_eq!(done, (head, w));
-    encode_last::<1>(
-        enc_lut(alphabet),
-        &input[head..],
-        data - w,
-        &mut output[w..],
-    );
-    Ok(needed)
+/// Defines `encode_long`, [`encode_final`] past `INLINE_HEAD` (the prefix
+/// kernel, then the last block), in the invoking small-input module, compiled
+/// with the target feature `$feature`. SSSE3 and AVX2 have the same body; its
+/// names (`ENC_IN`, `enc_lut`, `encode_last`, `super::encode_prefix`) resolve
+/// to the invoking module's, and only the attribute differs, which a generic
+/// function cannot take from its caller.
+macro_rules! encode_long_for {
+    ($feature:literal) => {
+        /// [`encode_final`] past [`INLINE_HEAD`]: the prefix kernel, then the
+        /// last block. Out of line, so that the short path saves no registers
+        /// for its call.
+        #[target_feature(enable = $feature)]
+        #[inline(never)]
+        fn encode_long(
+            alphabet: Alphabet,
+            input: &[u8],
+            pad: bool,
+            output: &mut [u8],
+        ) -> Result<usize, OutputTooSmall> {
+            let len = input.len();
+            let (output, data) = arch::exact_output(output, len, pad)?;
+            let needed = output.len();
+            let head = (len - 1) / ENC_IN * ENC_IN;
+            let w = head / 3 * 4;
+            let done = super::encode_prefix(alphabet, &input[..head], &mut output[..w]);
+            debug_assert_eq!(done, (head, w));
+            encode_last::<1>(
+                enc_lut(alphabet),
+                &input[head..],
+                data - w,
+                &mut output[w..],
+            );
+            Ok(needed)
+        }
+    };
 }
+pub(in super::super) use encode_long_for;
+
+encode_long_for!("ssse3");
 
 /// Encodes the last 1..=24 input bytes `tail` into all of `out` (their
 /// encoded length, at most 32), of which the first `data` are data symbols
