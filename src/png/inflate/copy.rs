@@ -7,7 +7,7 @@
 //! overlaps the bytes being written, repeat the period: the first 32
 //! bytes of the repeating pattern are built once, then stored at steps of
 //! the largest multiple of the distance that fits in 32 (distance 1 is a
-//! fill). [`copy_slow`] is the exact byte loop for the end of the output.
+//! fill). [`copy_slow`] is the exact copy for the end of the output.
 
 /// Bytes [`copy_fast`] may write past the end of the match.
 pub(super) const SLACK: usize = 16;
@@ -107,9 +107,11 @@ pub(super) fn copy_fast(out: &mut [u8], pos: usize, dist: usize, len: usize) {
 /// next `k + dist` bytes of the match, and one `copy_within` of
 /// non-overlapping ranges writes them. A match takes `log2(len / dist)`
 /// copies rather than a byte loop whose every load waits for the store
-/// `dist` bytes before it (a 258-byte match at distance 4 took ~1.2 µs that
-/// way: the last input bytes of a highly compressed stream, which the
-/// careful loop decodes, can hold kilobytes of such matches).
+/// `dist` bytes before it. That loop is not rare: the last input bytes of
+/// a highly compressed stream, which the careful loop decodes, can hold
+/// kilobytes of such matches (8.6 KB of output in the last 24 bytes of
+/// `Transparency.png`'s stream, whose decode took 65 µs with the byte loop
+/// and 52 µs with this and whole-word copies where the output has room).
 pub(super) fn copy_slow(out: &mut [u8], pos: usize, dist: usize, len: usize) {
     let src = pos - dist;
     let mut k = 0;
