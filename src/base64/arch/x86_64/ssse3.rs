@@ -41,7 +41,6 @@
 use core::arch::x86_64::*;
 
 use crate::base64::arch::{self, Kernels};
-use crate::base64::tables::is_ascii_whitespace;
 use crate::base64::Alphabet;
 
 /// One vector.
@@ -228,60 +227,6 @@ pub(crate) fn decode_prefix(alphabet: Alphabet, input: &[u8], output: &mut [u8])
     (r, w)
 }
 
-/// Decodes a prefix of whole groups of 4 symbols with ASCII whitespace
-/// (TAB, LF, FF, CR, SPACE) between groups skipped; `consumed` counts the
-/// skipped whitespace.
-///
-/// `consumed` ends after the last symbol of the last decoded group or after
-/// whitespace that follows it, and `written == symbols / 4 * 3`. It stops
-/// before the first byte that is neither a symbol nor whitespace, before
-/// whitespace inside a group, or when `output` is full.
-///
-/// Clean blocks go through [`decode_prefix`]; the block where it stops is
-/// decoded up to its first non-symbol ([`decode_partial`]), and whitespace
-/// there, on a group boundary, is stepped over. Once a line of symbols and
-/// its break (LF or CR LF) has gone by, the lines after it that have the
-/// same length and break go a line at a time ([`decode_lines`]).
-#[target_feature(enable = "ssse3")]
-pub(crate) fn decode_prefix_skip_ws(
-    alphabet: Alphabet,
-    input: &[u8],
-    output: &mut [u8],
-) -> (usize, usize) {
-    let t = match alphabet {
-        Alphabet::Standard => &DEC_STANDARD,
-        Alphabet::UrlSafe => &DEC_URL_SAFE,
-    };
-    let (mut r, mut w) = (0, 0);
-    // Where the current line started (after the last whitespace).
-    let mut line_start = 0;
-    loop {
-        let (c, o) = decode_prefix(alphabet, &input[r..], &mut output[w..]);
-        (r, w) = (r + c, w + o);
-        let (c, o) = decode_partial(t, &input[r..], &mut output[w..]);
-        (r, w) = (r + c, w + o);
-        // Whitespace here is on a group boundary, after every symbol decoded
-        // so far: step over it. Anything else ends the prefix.
-        if r == input.len() || !is_ascii_whitespace(input[r]) {
-            return (r, w);
-        }
-        let ws_start = r;
-        while r < input.len() && is_ascii_whitespace(input[r]) {
-            r += 1;
-        }
-        let line = ws_start - line_start;
-        let eol = match &input[ws_start..r] {
-            b"\n" => 1,
-            b"\r\n" => 2,
-            _ => 0,
-        };
-        if eol != 0 && lines_fit(line) && r + line + eol <= input.len() {
-            (r, w) = decode_lines(t, input, output, (r, w), line, eol);
-        }
-        line_start = r;
-    }
-}
-
 /// For [`decode_partial`]: the first [`DEC_IN`] bytes of `input`, or of a
 /// shorter input its whole groups and zeros ([`load_short`]).
 #[target_feature(enable = "ssse3")]
@@ -312,8 +257,9 @@ pub(super) fn load_short(input: &[u8]) -> V {
     }
 }
 
-// `LINE_BLOCKS`, `lines_fit`, `decode_lines` and `lines_of`: the
-// line-wrapped decode loop, shared with the AVX2 kernel (see `lines.rs`).
+// `decode_prefix_skip_ws`, `LINE_BLOCKS`, `lines_fit`, `decode_lines` and
+// `lines_of`: the whitespace-skipping decode and its line-wrapped loop,
+// shared with the AVX2 kernel (see `lines.rs`).
 super::lines::line_loops! {
     feature: "ssse3",
     zero: _mm_setzero_si128,
