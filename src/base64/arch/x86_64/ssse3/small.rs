@@ -380,61 +380,83 @@ fn encode_last<const CALLER: usize>(lut: V, tail: &[u8], data: usize, out: &mut 
 /// small path takes no more).
 pub(crate) const SMALL_MAX: usize = 8 * DEC_IN;
 
-/// Decodes 2..=[`SMALL_MAX`] symbols that the caller has already split from
-/// their padding, as AVX-512's `decode_small`: `Some(written)` only if
-/// every byte is a symbol, the symbol count is not 1 mod 4, `output` has
-/// room, and (with `check_trailing`) the unused low bits of the last symbol
-/// are zero; otherwise `None` (having written nothing, or some whole blocks'
-/// bytes), and the general path decides (and reports) what is wrong. Whole
-/// blocks before the last 2..=32 symbols go as in the decode loop; those
-/// last symbols are one or two blocks ([`decode_last`]). No scalar tail.
-#[target_feature(enable = "ssse3")]
-pub(crate) fn decode_small(
-    alphabet: Alphabet,
-    symbols: &[u8],
-    check_trailing: bool,
-    output: &mut [u8],
-) -> Option<usize> {
-    let s = symbols.len();
-    let output = arch::small_output(s, SMALL_MAX, output)?;
-    let out = output.len();
-    let t = dec_luts(alphabet);
-    let luts = Luts::new(t);
-    // The last 2..=32 symbols (17..=32 past 16) are the last one or two
-    // blocks. The whole blocks before them go a block at a time, or from
-    // four on through the decode loop (four blocks a round, one check per
-    // round), which stores exactly their bytes.
-    let full = s.saturating_sub(DEC_IN + 1) / DEC_IN;
-    if full >= UNROLL {
-        let head = &symbols[..full * DEC_IN];
-        let (_, _, all) = super::decode_blocks(t, head, &mut output[..full * DEC_OUT]);
-        if !all {
-            return None;
-        }
-    } else {
-        for i in 0..full {
-            // SAFETY: i < full <= (s - 17) / 16, so 16 i + 16 < s: the load
-            // reads inside `symbols`.
-            let v = unsafe { load(symbols.as_ptr().add(i * DEC_IN)) };
-            let (index, ok) = classify(v, &luts);
-            if !all_nonzero(ok) {
-                return None;
+/// The most whole blocks [`decode_last`] takes at the end: two (past 16
+/// symbols, [`decode_pair`]).
+const LAST_BLOCKS: usize = 2;
+
+/// Defines `decode_small` in the invoking small-input module, compiled with
+/// the target feature `$feature`. SSSE3 and AVX2 have the same body but for
+/// how many blocks their `decode_last` takes (`LAST_BLOCKS`: SSSE3's two
+/// vectors, AVX2's one); its names (`SMALL_MAX`, `LAST_BLOCKS`, `dec_luts`,
+/// `decode_last`, `super::decode_blocks`, ...) resolve to the invoking
+/// module's, and the attribute, which a generic function cannot take from
+/// its caller, differs.
+macro_rules! decode_small_for {
+    ($feature:literal) => {
+        /// Decodes 2..=[`SMALL_MAX`] symbols that the caller has already split
+        /// from their padding, as AVX-512's `decode_small`: `Some(written)`
+        /// only if every byte is a symbol, the symbol count is not 1 mod 4,
+        /// `output` has room, and (with `check_trailing`) the unused low bits
+        /// of the last symbol are zero; otherwise `None` (having written
+        /// nothing, or some whole blocks' bytes), and the general path decides
+        /// (and reports) what is wrong. The last symbols, up to
+        /// [`LAST_BLOCKS`] blocks of them, are [`decode_last`]'s; no scalar
+        /// tail.
+        #[target_feature(enable = $feature)]
+        pub(crate) fn decode_small(
+            alphabet: Alphabet,
+            symbols: &[u8],
+            check_trailing: bool,
+            output: &mut [u8],
+        ) -> Option<usize> {
+            let s = symbols.len();
+            let output = arch::small_output(s, SMALL_MAX, output)?;
+            let out = output.len();
+            let t = dec_luts(alphabet);
+            let luts = Luts::new(t);
+            // The last symbols go to `decode_last`: all of them up to
+            // LAST_BLOCKS DEC_IN, else (LAST_BLOCKS - 1) DEC_IN + 1 ..=
+            // LAST_BLOCKS DEC_IN of them. The whole blocks before them go a
+            // block at a time, or from four on (SSSE3 only: AVX2's SMALL_MAX
+            // leaves at most three) through the decode loop (four blocks a
+            // round, one check per round), which stores exactly their bytes.
+            let full = s.saturating_sub((LAST_BLOCKS - 1) * DEC_IN + 1) / DEC_IN;
+            if full >= UNROLL {
+                let head = &symbols[..full * DEC_IN];
+                let (_, _, all) = super::decode_blocks(t, head, &mut output[..full * DEC_OUT]);
+                if !all {
+                    return None;
+                }
+            } else {
+                for i in 0..full {
+                    // SAFETY: i < full <= (s - 1) / DEC_IN, so DEC_IN i + DEC_IN < s:
+                    // the load reads inside `symbols`.
+                    let v = unsafe { load(symbols.as_ptr().add(i * DEC_IN)) };
+                    let (index, ok) = classify(v, &luts);
+                    if !all_nonzero(ok) {
+                        return None;
+                    }
+                    let p = pack(translate_symbols(v, index, &luts));
+                    // SAFETY: DEC_IN (i + 1) symbols come before the last ones
+                    // (at least 2: s is not 1 mod 4), so out > DEC_OUT (i + 1):
+                    // output[DEC_OUT i ..][..DEC_OUT] is in bounds.
+                    unsafe { store_exact(output.as_mut_ptr().add(i * DEC_OUT), p) };
+                }
             }
-            let p = pack(translate_symbols(v, index, &luts));
-            // SAFETY: 16 (i + 1) symbols come before the last 2..=32, so
-            // out > 12 (i + 1): output[12 i .. 12 i + 12] is in bounds.
-            unsafe { store_exact(output.as_mut_ptr().add(i * DEC_OUT), p) };
+            let w = full * DEC_OUT;
+            decode_last(
+                &luts,
+                &symbols[full * DEC_IN..],
+                check_trailing,
+                &mut output[w..],
+            )?;
+            Some(out)
         }
-    }
-    let w = full * DEC_OUT;
-    decode_last(
-        &luts,
-        &symbols[full * DEC_IN..],
-        check_trailing,
-        &mut output[w..],
-    )?;
-    Some(out)
+    };
 }
+pub(in super::super) use decode_small_for;
+
+decode_small_for!("ssse3");
 
 /// `DEC_TAIL.0[n]`, for a tail of `n` symbols in two halves (two vectors
 /// for SSSE3, the two lanes of one for AVX2). Up to 16, loaded by
