@@ -44,51 +44,18 @@ fn enc_lut(alphabet: Alphabet) -> V {
     })
 }
 
-/// Encodes all of `input`, the final partial group and its padding included,
-/// into `output[..n]` and returns `Ok(n)`, or fails, writing nothing, if
-/// `output` is shorter than the encoding: the whole of
-/// `Base64::encode_to_slice` for this backend (as AVX-512's `encode_final`).
-/// The whole blocks before the last 1..=24 bytes go a block at a time (up
-/// to four) or through [`super::encode_prefix`]; those last bytes are one
-/// block ([`encode_last`]).
-#[target_feature(enable = "avx2")]
-pub(crate) fn encode_final(
-    alphabet: Alphabet,
-    input: &[u8],
-    pad: bool,
-    output: &mut [u8],
-) -> Result<usize, OutputTooSmall> {
-    let len = input.len();
-    if len > INLINE_HEAD + ENC_IN {
-        return encode_long(alphabet, input, pad, output);
-    }
-    let (output, data) = arch::exact_output(output, len, pad)?;
-    let needed = output.len();
-    if len == 0 {
-        return Ok(0);
-    }
-    let head = (len - 1) / ENC_IN * ENC_IN;
-    let w = head / 3 * 4;
-    let lut = enc_lut(alphabet);
-    for k in 0..head / ENC_IN {
-        // SAFETY: k < head / 24: input[24 k .. 24 k + 24] is inside
-        // input[..head], and output[ENC_OUT k ..][..ENC_OUT] inside output[..w].
-        unsafe {
-            let v = load_exact(input.as_ptr().add(k * ENC_IN));
-            store(output.as_mut_ptr().add(k * ENC_OUT), encode_block(v, lut));
-        }
-    }
-    encode_last::<0>(lut, &input[head..], data - w, &mut output[w..]);
-    Ok(needed)
-}
-
 /// The whole blocks before the last block that [`encode_final`] runs
 /// inline, a block at a time: up to 96 bytes (the prefix kernel's call
 /// and setup cost more than these blocks). Past them, [`encode_long`].
 const INLINE_HEAD: usize = UNROLL * ENC_IN;
 
-// `encode_long`: the same body as SSSE3's (see `ssse3::small`).
-short::encode_long_for!("avx2");
+/// The most whole blocks [`encode_last`] and [`decode_last`] take at the
+/// end: one (their two 16-byte halves are the two lanes of one vector).
+const LAST_BLOCKS: usize = 1;
+
+// `encode_final` and `encode_long`: the same bodies as SSSE3's (see
+// `ssse3::small`).
+short::encode_final_for!("avx2");
 
 /// Encodes the last 1..=24 input bytes `tail` into all of `out` (their
 /// encoded length, at most 32), of which the first `data` are data symbols
@@ -137,10 +104,6 @@ fn encode_last<const CALLER: usize>(lut: V, tail: &[u8], data: usize, out: &mut 
 
 /// The longest input [`decode_small`] takes: four blocks.
 pub(crate) const SMALL_MAX: usize = 4 * DEC_IN;
-
-/// The most whole blocks [`decode_last`] takes at the end: one (its two
-/// 16-byte halves are the two lanes of one vector).
-const LAST_BLOCKS: usize = 1;
 
 // `decode_small`: the same body as SSSE3's (see `ssse3::small`).
 short::decode_small_for!("avx2");
