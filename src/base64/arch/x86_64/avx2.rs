@@ -8,9 +8,11 @@
 //! where an encode block is loaded (12 input bytes to each lane) and where a
 //! decode block is stored (12 output bytes from each lane).
 //!
-//! The line-wrapped decode loop (`decode_lines`), the same on both widths
-//! but for the names it calls, is written once in `lines.rs` and expanded
-//! here.
+//! The loops, the same on both widths but for the names they call, are
+//! written once and expanded here: the block loops (`decode_blocks`,
+//! `decode_partial`, `encode_blocks`) in `loops.rs`, the line-wrapped decode
+//! loop (`decode_lines`) in `lines.rs`. What stays in this file are the
+//! primitives at this width.
 //!
 //! Encode, per 3-byte group (one 32-bit element):
 //! 1. reshuffle: `vpshufb` places the group's bytes as `b1 b0 b2 b1`;
@@ -45,7 +47,6 @@ use core::arch::x86_64::*;
 
 use super::ssse3::{self, LineTail};
 use crate::base64::arch::{self, Kernels};
-use crate::base64::tables::is_ascii_whitespace;
 use crate::base64::Alphabet;
 
 /// One vector.
@@ -84,63 +85,26 @@ fn splat(t: &[u8; 16]) -> V {
 
 /// Encodes a prefix of whole 3-byte groups; see the contract in `arch`.
 ///
-/// 24 bytes per block. A block's wide load reads 32 bytes from 4 before the
-/// block to 4 after it (so each lane holds its 12 bytes with no lane crossing);
-/// the first block, and a last block too close to the end, load exactly their
-/// 24 bytes instead. What is left (under 24 bytes, or under 32 symbols of
-/// room) goes to the SSSE3 kernel, which takes one more 12-byte block.
+/// 24 bytes per block ([`encode_blocks`]). A block's wide load reads 32
+/// bytes from 4 before the block to 4 after it (so each lane holds its 12
+/// bytes with no lane crossing); the first block, and a last block too close
+/// to the end, load exactly their 24 bytes instead. What is left (under 24
+/// bytes, or under 32 symbols of room) goes to the SSSE3 kernel, which takes
+/// one more 12-byte block.
 #[target_feature(enable = "avx2")]
 pub(crate) fn encode_prefix(alphabet: Alphabet, input: &[u8], output: &mut [u8]) -> (usize, usize) {
-    let blocks = (input.len() / ENC_IN).min(output.len() / ENC_OUT);
-    if blocks == 0 {
+    let (r, w) = encode_blocks(alphabet, input, output);
+    if r == 0 {
+        // No 24-byte block (a short input): all of it to SSSE3, a tail call.
         return ssse3::encode_prefix(alphabet, input, output);
     }
-    let lut = splat(match alphabet {
-        Alphabet::Standard => &ENC_STANDARD,
-        Alphabet::UrlSafe => &ENC_URL_SAFE,
-    });
-    // Block j may load wide iff 24 j + 28 <= input.len(), i.e. j < wide_end.
-    let wide_end = (input.len().saturating_sub(4) / ENC_IN).min(blocks);
-    let src = input.as_ptr();
-    let dst = output.as_mut_ptr();
-
-    // SAFETY: blocks >= 1, so input[0..24] and output[0..32] are in bounds.
-    unsafe { store(dst, encode_block(load_exact(src), lut)) };
-    let mut i = 1;
-    while i + UNROLL <= wide_end {
-        for k in i..i + UNROLL {
-            // SAFETY: 1 <= k < wide_end <= blocks: the load reads
-            // input[24 k - 4 .. 24 k + 28] (k >= 1, and k < wide_end), the
-            // store writes output[32 k .. 32 k + 32] (k < blocks).
-            unsafe {
-                let v = load_wide(src.add(k * ENC_IN));
-                store(dst.add(k * ENC_OUT), encode_block(v, lut));
-            }
-        }
-        i += UNROLL;
-    }
-    while i < wide_end {
-        // SAFETY: as above, for the single block i.
-        unsafe {
-            let v = load_wide(src.add(i * ENC_IN));
-            store(dst.add(i * ENC_OUT), encode_block(v, lut));
-        }
-        i += 1;
-    }
-    // At most one block: wide_end is blocks, or input.len() < 24 wide_end + 28.
-    while i < blocks {
-        // SAFETY: i < blocks: input[24 i .. 24 i + 24] and
-        // output[32 i .. 32 i + 32] are in bounds.
-        unsafe {
-            let v = load_exact(src.add(i * ENC_IN));
-            store(dst.add(i * ENC_OUT), encode_block(v, lut));
-        }
-        i += 1;
-    }
-    let (r, w) = (blocks * ENC_IN, blocks * ENC_OUT);
     let (r2, w2) = ssse3::encode_prefix(alphabet, &input[r..], &mut output[w..]);
     (r + r2, w + w2)
 }
+
+/// The first block [`load_wide`] may take: it reads 4 bytes before its
+/// block, so block 0 loads exactly.
+const WIDE_FROM: usize = 1;
 
 /// Loads the block at `p` with 4 bytes of slack on each side, so lane 0 holds
 /// its bytes 0..12 at positions 4..16 and lane 1 its bytes 12..24 at 0..12:
@@ -291,69 +255,13 @@ pub(crate) fn decode_prefix(alphabet: Alphabet, input: &[u8], output: &mut [u8])
     (r + r2, w + w2)
 }
 
-/// Decodes a prefix of whole groups of 4 symbols with ASCII whitespace
-/// (TAB, LF, FF, CR, SPACE) between groups skipped; `consumed` counts the
-/// skipped whitespace.
-///
-/// `consumed` ends after the last symbol of the last decoded group or after
-/// whitespace that follows it, and `written == symbols / 4 * 3`. It stops
-/// before the first byte that is neither a symbol nor whitespace, before
-/// whitespace inside a group, or when `output` is full.
-///
-/// Clean blocks go through [`decode_prefix`]; the block where it stops is
-/// decoded up to its first non-symbol ([`decode_partial`]), and whitespace
-/// there, on a group boundary, is stepped over. Once a line of symbols and
-/// its break (LF or CR LF) has gone by, the lines after it that have the
-/// same length and break go a line at a time ([`decode_lines`]).
-#[target_feature(enable = "avx2")]
-pub(crate) fn decode_prefix_skip_ws(
-    alphabet: Alphabet,
-    input: &[u8],
-    output: &mut [u8],
-) -> (usize, usize) {
-    let t = match alphabet {
-        Alphabet::Standard => &DEC_STANDARD,
-        Alphabet::UrlSafe => &DEC_URL_SAFE,
-    };
-    let (mut r, mut w) = (0, 0);
-    // Where the current line started (after the last whitespace).
-    let mut line_start = 0;
-    loop {
-        let (c, o) = decode_prefix(alphabet, &input[r..], &mut output[w..]);
-        (r, w) = (r + c, w + o);
-        let (c, o) = decode_partial(t, &input[r..], &mut output[w..]);
-        (r, w) = (r + c, w + o);
-        // Whitespace here is on a group boundary, after every symbol decoded
-        // so far: step over it. Anything else ends the prefix.
-        if r == input.len() || !is_ascii_whitespace(input[r]) {
-            return (r, w);
-        }
-        let ws_start = r;
-        while r < input.len() && is_ascii_whitespace(input[r]) {
-            r += 1;
-        }
-        let line = ws_start - line_start;
-        let eol = match &input[ws_start..r] {
-            b"\n" => 1,
-            b"\r\n" => 2,
-            _ => 0,
-        };
-        if eol != 0 && lines_fit(line) && r + line + eol <= input.len() {
-            (r, w) = decode_lines(t, input, output, (r, w), line, eol);
-        }
-        line_start = r;
-    }
-}
-
-/// Decodes the whole groups of the first (at most) [`DEC_IN`] bytes of
-/// `input` that come before the first byte that is not a symbol, as many as
-/// fit in `output`, and stores exactly their bytes. Returns `(consumed,
-/// written)`. Of a window cut short by the end of `input`, it reads only
-/// whole groups.
+/// For [`decode_partial`]: the first [`DEC_IN`] bytes of `input`, or of a
+/// shorter input its whole groups and zeros (by SSSE3's `load_short` a lane
+/// at a time).
 #[target_feature(enable = "avx2")]
 #[inline]
-fn decode_partial(t: &DecLuts, input: &[u8], output: &mut [u8]) -> (usize, usize) {
-    let v = if input.len() >= DEC_IN {
+fn load_partial(input: &[u8]) -> V {
+    if input.len() >= DEC_IN {
         // SAFETY: input[..DEC_IN] is in bounds.
         unsafe { load(input.as_ptr()) }
     } else if input.len() >= 16 {
@@ -362,27 +270,12 @@ fn decode_partial(t: &DecLuts, input: &[u8], output: &mut [u8]) -> (usize, usize
         _mm256_set_m128i(ssse3::load_short(&input[16..]), lo)
     } else {
         _mm256_zextsi128_si256(ssse3::load_short(input))
-    };
-    let luts = Luts::new(t);
-    let (index, ok) = classify(v, &luts);
-    // Past a short input the bytes are zero, which is not a symbol.
-    let p = (zero_bytes(ok) | (1 << DEC_IN)).trailing_zeros() as usize;
-    let g = (p / 4).min(output.len() / 3);
-    if g > 0 {
-        // One store and loads inside it (that the store can forward to).
-        let mut buf = [0u8; DEC_IN];
-        // The lanes' 12 bytes together: dwords 0-2 and 4-6.
-        let out = pack(translate_symbols(v, index, &luts));
-        let out = _mm256_permutevar8x32_epi32(out, _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 3, 7));
-        // SAFETY: `buf` is 32 bytes.
-        unsafe { store(buf.as_mut_ptr(), out) };
-        arch::copy_short(&mut output[..3 * g], &buf[..3 * g]);
     }
-    (4 * g, 3 * g)
 }
 
-// `LINE_BLOCKS`, `lines_fit`, `decode_lines` and `lines_of`: the
-// line-wrapped decode loop, shared with the SSSE3 kernel (see `lines.rs`).
+// `decode_prefix_skip_ws`, `LINE_BLOCKS`, `lines_fit`, `decode_lines` and
+// `lines_of`: the whitespace-skipping decode and its line-wrapped loop,
+// shared with the SSSE3 kernel (see `lines.rs`).
 super::lines::line_loops! {
     feature: "avx2",
     zero: _mm256_setzero_si256,
@@ -390,68 +283,13 @@ super::lines::line_loops! {
     min_epu8: _mm256_min_epu8,
 }
 
-/// The decode loop.
-///
-/// A round of [`UNROLL`] blocks is classified as a whole before anything is
-/// stored; then every block but the last stores its 24 bytes and 4 of garbage
-/// that the next block overwrites, and the last stores exactly 24.
-/// A round that meets a non-symbol falls through to the block-at-a-time loop,
-/// which stores exactly and stops before the block that holds it. Returns
-/// `(consumed, written, whether every whole block was decoded)`.
-#[target_feature(enable = "avx2")]
-#[inline]
-fn decode_blocks(t: &DecLuts, input: &[u8], output: &mut [u8]) -> (usize, usize, bool) {
-    let blocks = (input.len() / DEC_IN).min(output.len() / DEC_OUT);
-    if blocks == 0 {
-        return (0, 0, true);
-    }
-    let luts = Luts::new(t);
-    let src = input.as_ptr();
-    let dst = output.as_mut_ptr();
-    let mut i = 0;
-    while i + UNROLL <= blocks {
-        let mut v = [_mm256_setzero_si256(); UNROLL];
-        let mut index = [_mm256_setzero_si256(); UNROLL];
-        let mut ok = _mm256_set1_epi8(-1);
-        for k in 0..UNROLL {
-            // SAFETY: i + k < blocks: input[32 (i+k) .. 32 (i+k) + 32] is in bounds.
-            v[k] = unsafe { load(src.add((i + k) * DEC_IN)) };
-            let (x, o) = classify(v[k], &luts);
-            index[k] = x;
-            ok = _mm256_min_epu8(ok, o);
-        }
-        if !all_nonzero(ok) {
-            break;
-        }
-        for k in 0..UNROLL {
-            let out = pack(translate_symbols(v[k], index[k], &luts));
-            let p = dst.wrapping_add((i + k) * DEC_OUT);
-            if k + 1 < UNROLL {
-                // SAFETY: writes output[24 (i+k) .. 24 (i+k) + 28], inside the
-                // round's output[24 i .. 24 (i + UNROLL)] (i + UNROLL <= blocks);
-                // the 4 bytes past this block's 24 are the next block's, which
-                // this round stores next.
-                unsafe { store_packed(p, out) };
-            } else {
-                // SAFETY: i + k < blocks: output[24 (i+k) .. 24 (i+k) + 24] is in bounds.
-                unsafe { store_exact(p, out) };
-            }
-        }
-        i += UNROLL;
-    }
-    while i < blocks {
-        // SAFETY: i < blocks: input[32 i .. 32 i + 32] is in bounds.
-        let v = unsafe { load(src.add(i * DEC_IN)) };
-        let (index, ok) = classify(v, &luts);
-        if !all_nonzero(ok) {
-            break;
-        }
-        let out = pack(translate_symbols(v, index, &luts));
-        // SAFETY: i < blocks: output[24 i .. 24 i + 24] is in bounds.
-        unsafe { store_exact(dst.add(i * DEC_OUT), out) };
-        i += 1;
-    }
-    (i * DEC_IN, i * DEC_OUT, i == blocks)
+// `decode_blocks`, `decode_partial` and `encode_blocks`: the block loops,
+// shared with the SSSE3 kernel (see `loops.rs`).
+super::loops::block_loops! {
+    feature: "avx2",
+    zero: _mm256_setzero_si256,
+    set1_epi8: _mm256_set1_epi8,
+    min_epu8: _mm256_min_epu8,
 }
 
 /// [`DecLuts`] in registers.
@@ -577,6 +415,15 @@ fn pack(v: V) -> V {
         2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, 3, 7, 11, 15,
     );
     _mm256_shuffle_epi8(groups, order)
+}
+
+/// [`pack`] with the lanes' 12 bytes together at the front (dwords 0-2
+/// and 4-6), for [`decode_partial`]'s one store; the loops join them by
+/// their two stores instead.
+#[target_feature(enable = "avx2")]
+#[inline]
+fn pack_joined(v: V) -> V {
+    _mm256_permutevar8x32_epi32(pack(v), _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 3, 7))
 }
 
 // Small inputs (the whole encode, a whole short decode): `small.rs`.

@@ -1,16 +1,20 @@
-//! The line-wrapped decode loop of the SSSE3 and AVX2 kernels, written once.
+//! The whitespace-skipping decode of the SSSE3 and AVX2 kernels
+//! (`decode_prefix_skip_ws`) and its line-wrapped loop, written once.
 //!
-//! The loop is the same algorithm on both vector widths; what differs is the
+//! Both are the same algorithm on both vector widths; what differs is the
 //! vector type, the block sizes and the primitives, and every one of those
 //! must be compiled with its ISA's `#[target_feature]` so that it inlines
 //! into the loop. A generic function cannot carry a target feature chosen by
-//! its type parameter, so [`line_loops!`] pastes the loop into each ISA
-//! module, where its names resolve to that module's items (as aklomp/base64
+//! its type parameter, so [`line_loops!`] pastes them into each ISA
+//! module, where their names resolve to that module's items (as aklomp/base64
 //! includes one loop body with per-ISA stage names). An instance is the code
 //! that was written out by hand before, so it compiles to the same machine
 //! code.
 //!
 //! The invoking module provides:
+//! - `decode_prefix` (its whole-block decode), `decode_partial` (a block up
+//!   to its first non-symbol: `loops.rs`), `DEC_STANDARD` and
+//!   `DEC_URL_SAFE`;
 //! - `V`, `DEC_IN`, `DEC_OUT`, `DecLuts` and `Luts` (with `Luts::new`);
 //! - `LineTail` (SSSE3's, which both widths share: a tail is at most 12
 //!   symbols, one 128-bit vector);
@@ -23,8 +27,9 @@
 //! all-zero vector, a vector of one byte repeated, and the bytewise unsigned
 //! minimum.
 
-/// Defines `LINE_BLOCKS`, `lines_fit`, `decode_lines` and `lines_of` in the
-/// invoking ISA module (see the module docs for what that module provides).
+/// Defines `decode_prefix_skip_ws`, `LINE_BLOCKS`, `lines_fit`,
+/// `decode_lines` and `lines_of` in the invoking ISA module (see the module
+/// docs for what that module provides).
 macro_rules! line_loops {
     (
         feature: $feature:literal,
@@ -32,6 +37,62 @@ macro_rules! line_loops {
         set1_epi8: $set1_epi8:ident,
         min_epu8: $min_epu8:ident $(,)?
     ) => {
+        /// Decodes a prefix of whole groups of 4 symbols with ASCII whitespace
+        /// (TAB, LF, FF, CR, SPACE) between groups skipped; `consumed` counts
+        /// the skipped whitespace.
+        ///
+        /// `consumed` ends after the last symbol of the last decoded group or
+        /// after whitespace that follows it, and `written == symbols / 4 * 3`.
+        /// It stops before the first byte that is neither a symbol nor
+        /// whitespace, before whitespace inside a group, or when `output` is
+        /// full.
+        ///
+        /// Clean blocks go through [`decode_prefix`]; the block where it stops
+        /// is decoded up to its first non-symbol ([`decode_partial`]), and
+        /// whitespace there, on a group boundary, is stepped over. Once a line
+        /// of symbols and its break (LF or CR LF) has gone by, the lines after
+        /// it that have the same length and break go a line at a time
+        /// ([`decode_lines`]).
+        #[target_feature(enable = $feature)]
+        pub(crate) fn decode_prefix_skip_ws(
+            alphabet: Alphabet,
+            input: &[u8],
+            output: &mut [u8],
+        ) -> (usize, usize) {
+            let t = match alphabet {
+                Alphabet::Standard => &DEC_STANDARD,
+                Alphabet::UrlSafe => &DEC_URL_SAFE,
+            };
+            let (mut r, mut w) = (0, 0);
+            // Where the current line started (after the last whitespace).
+            let mut line_start = 0;
+            loop {
+                let (c, o) = decode_prefix(alphabet, &input[r..], &mut output[w..]);
+                (r, w) = (r + c, w + o);
+                let (c, o) = decode_partial(t, &input[r..], &mut output[w..]);
+                (r, w) = (r + c, w + o);
+                // Whitespace here is on a group boundary, after every symbol
+                // decoded so far: step over it. Anything else ends the prefix.
+                if r == input.len() || !crate::base64::tables::is_ascii_whitespace(input[r]) {
+                    return (r, w);
+                }
+                let ws_start = r;
+                while r < input.len() && crate::base64::tables::is_ascii_whitespace(input[r]) {
+                    r += 1;
+                }
+                let line = ws_start - line_start;
+                let eol = match &input[ws_start..r] {
+                    b"\n" => 1,
+                    b"\r\n" => 2,
+                    _ => 0,
+                };
+                if eol != 0 && lines_fit(line) && r + line + eol <= input.len() {
+                    (r, w) = decode_lines(t, input, output, (r, w), line, eol);
+                }
+                line_start = r;
+            }
+        }
+
         /// The most blocks a line of [`decode_lines`] holds.
         const LINE_BLOCKS: usize = 4;
 

@@ -2,6 +2,9 @@
 
 // The line-wrapped decode loop that `avx2` and `ssse3` instantiate.
 mod lines;
+// The block loops (decode, partial decode, encode) that `avx2` and `ssse3`
+// instantiate.
+mod loops;
 
 pub(crate) mod avx2;
 pub(crate) mod avx512;

@@ -8,9 +8,11 @@
 //! encode block loads its 12 bytes from where they are, and a decode block's
 //! 12 bytes are already together after the byte shuffle.
 //!
-//! The line-wrapped decode loop (`decode_lines`), the same on both widths
-//! but for the names it calls, is written once in `lines.rs` and expanded
-//! here.
+//! The loops, the same on both widths but for the names they call, are
+//! written once and expanded here: the block loops (`decode_blocks`,
+//! `decode_partial`, `encode_blocks`) in `loops.rs`, the line-wrapped decode
+//! loop (`decode_lines`) in `lines.rs`. What stays in this file are the
+//! primitives at this width.
 //!
 //! Encode, per 3-byte group (one 32-bit element):
 //! 1. reshuffle: `pshufb` places the group's bytes as `b1 b0 b2 b1`;
@@ -39,7 +41,6 @@
 use core::arch::x86_64::*;
 
 use crate::base64::arch::{self, Kernels};
-use crate::base64::tables::is_ascii_whitespace;
 use crate::base64::Alphabet;
 
 /// One vector.
@@ -77,56 +78,17 @@ fn splat(t: &[u8; 16]) -> V {
 
 /// Encodes a prefix of whole 3-byte groups; see the contract in `arch`.
 ///
-/// 12 bytes per block. A block's wide load reads 16 bytes, to 4 after the
-/// block; a last block too close to the end loads exactly its 12 bytes instead.
+/// 12 bytes per block ([`encode_blocks`]). A block's wide load reads 16
+/// bytes, to 4 after the block; a last block too close to the end loads
+/// exactly its 12 bytes instead.
 #[target_feature(enable = "ssse3")]
 pub(crate) fn encode_prefix(alphabet: Alphabet, input: &[u8], output: &mut [u8]) -> (usize, usize) {
-    let blocks = (input.len() / ENC_IN).min(output.len() / ENC_OUT);
-    if blocks == 0 {
-        return (0, 0);
-    }
-    let lut = splat(match alphabet {
-        Alphabet::Standard => &ENC_STANDARD,
-        Alphabet::UrlSafe => &ENC_URL_SAFE,
-    });
-    // Block j may load wide iff 12 j + 16 <= input.len(), i.e. j < wide_end.
-    let wide_end = (input.len().saturating_sub(4) / ENC_IN).min(blocks);
-    let src = input.as_ptr();
-    let dst = output.as_mut_ptr();
-
-    let mut i = 0;
-    while i + UNROLL <= wide_end {
-        for k in i..i + UNROLL {
-            // SAFETY: k < wide_end <= blocks: the load reads
-            // input[12 k .. 12 k + 16] (k < wide_end), the store writes
-            // output[16 k .. 16 k + 16] (k < blocks).
-            unsafe {
-                let v = load_wide(src.add(k * ENC_IN));
-                store(dst.add(k * ENC_OUT), encode_block(v, lut));
-            }
-        }
-        i += UNROLL;
-    }
-    while i < wide_end {
-        // SAFETY: as above, for the single block i.
-        unsafe {
-            let v = load_wide(src.add(i * ENC_IN));
-            store(dst.add(i * ENC_OUT), encode_block(v, lut));
-        }
-        i += 1;
-    }
-    // At most one block: wide_end is blocks, or input.len() < 12 wide_end + 16.
-    while i < blocks {
-        // SAFETY: i < blocks: input[12 i .. 12 i + 12] and
-        // output[16 i .. 16 i + 16] are in bounds.
-        unsafe {
-            let v = load_exact(src.add(i * ENC_IN));
-            store(dst.add(i * ENC_OUT), encode_block(v, lut));
-        }
-        i += 1;
-    }
-    (blocks * ENC_IN, blocks * ENC_OUT)
+    encode_blocks(alphabet, input, output)
 }
+
+/// The first block [`load_wide`] may take: every one (it reads nothing
+/// before its block).
+const WIDE_FROM: usize = 0;
 
 /// Loads the block at `p` with 4 bytes of slack after it, so the vector holds
 /// its bytes 0..12 at positions 0..12:
@@ -265,87 +227,17 @@ pub(crate) fn decode_prefix(alphabet: Alphabet, input: &[u8], output: &mut [u8])
     (r, w)
 }
 
-/// Decodes a prefix of whole groups of 4 symbols with ASCII whitespace
-/// (TAB, LF, FF, CR, SPACE) between groups skipped; `consumed` counts the
-/// skipped whitespace.
-///
-/// `consumed` ends after the last symbol of the last decoded group or after
-/// whitespace that follows it, and `written == symbols / 4 * 3`. It stops
-/// before the first byte that is neither a symbol nor whitespace, before
-/// whitespace inside a group, or when `output` is full.
-///
-/// Clean blocks go through [`decode_prefix`]; the block where it stops is
-/// decoded up to its first non-symbol ([`decode_partial`]), and whitespace
-/// there, on a group boundary, is stepped over. Once a line of symbols and
-/// its break (LF or CR LF) has gone by, the lines after it that have the
-/// same length and break go a line at a time ([`decode_lines`]).
-#[target_feature(enable = "ssse3")]
-pub(crate) fn decode_prefix_skip_ws(
-    alphabet: Alphabet,
-    input: &[u8],
-    output: &mut [u8],
-) -> (usize, usize) {
-    let t = match alphabet {
-        Alphabet::Standard => &DEC_STANDARD,
-        Alphabet::UrlSafe => &DEC_URL_SAFE,
-    };
-    let (mut r, mut w) = (0, 0);
-    // Where the current line started (after the last whitespace).
-    let mut line_start = 0;
-    loop {
-        let (c, o) = decode_prefix(alphabet, &input[r..], &mut output[w..]);
-        (r, w) = (r + c, w + o);
-        let (c, o) = decode_partial(t, &input[r..], &mut output[w..]);
-        (r, w) = (r + c, w + o);
-        // Whitespace here is on a group boundary, after every symbol decoded
-        // so far: step over it. Anything else ends the prefix.
-        if r == input.len() || !is_ascii_whitespace(input[r]) {
-            return (r, w);
-        }
-        let ws_start = r;
-        while r < input.len() && is_ascii_whitespace(input[r]) {
-            r += 1;
-        }
-        let line = ws_start - line_start;
-        let eol = match &input[ws_start..r] {
-            b"\n" => 1,
-            b"\r\n" => 2,
-            _ => 0,
-        };
-        if eol != 0 && lines_fit(line) && r + line + eol <= input.len() {
-            (r, w) = decode_lines(t, input, output, (r, w), line, eol);
-        }
-        line_start = r;
-    }
-}
-
-/// Decodes the whole groups of the first (at most) [`DEC_IN`] bytes of
-/// `input` that come before the first byte that is not a symbol, as many as
-/// fit in `output`, and stores exactly their bytes. Returns `(consumed,
-/// written)`. Of a window cut short by the end of `input`, it reads only
-/// whole groups.
+/// For [`decode_partial`]: the first [`DEC_IN`] bytes of `input`, or of a
+/// shorter input its whole groups and zeros ([`load_short`]).
 #[target_feature(enable = "ssse3")]
 #[inline]
-fn decode_partial(t: &DecLuts, input: &[u8], output: &mut [u8]) -> (usize, usize) {
-    let v = if input.len() >= DEC_IN {
+fn load_partial(input: &[u8]) -> V {
+    if input.len() >= DEC_IN {
         // SAFETY: input[..DEC_IN] is in bounds.
         unsafe { load(input.as_ptr()) }
     } else {
         load_short(input)
-    };
-    let luts = Luts::new(t);
-    let (index, ok) = classify(v, &luts);
-    // Past a short input the bytes are zero, which is not a symbol.
-    let p = (zero_bytes(ok) | (1 << DEC_IN)).trailing_zeros() as usize;
-    let g = (p / 4).min(output.len() / 3);
-    if g > 0 {
-        // One store and loads inside it (that the store can forward to).
-        let mut buf = [0u8; DEC_IN];
-        // SAFETY: `buf` is 16 bytes.
-        unsafe { store(buf.as_mut_ptr(), pack(translate_symbols(v, index, &luts))) };
-        arch::copy_short(&mut output[..3 * g], &buf[..3 * g]);
     }
-    (4 * g, 3 * g)
 }
 
 /// Loads the whole groups of `input` (under 16 bytes); the rest of the
@@ -365,8 +257,9 @@ pub(super) fn load_short(input: &[u8]) -> V {
     }
 }
 
-// `LINE_BLOCKS`, `lines_fit`, `decode_lines` and `lines_of`: the
-// line-wrapped decode loop, shared with the AVX2 kernel (see `lines.rs`).
+// `decode_prefix_skip_ws`, `LINE_BLOCKS`, `lines_fit`, `decode_lines` and
+// `lines_of`: the whitespace-skipping decode and its line-wrapped loop,
+// shared with the AVX2 kernel (see `lines.rs`).
 super::lines::line_loops! {
     feature: "ssse3",
     zero: _mm_setzero_si128,
@@ -440,68 +333,13 @@ impl LineTail {
     }
 }
 
-/// The decode loop.
-///
-/// A round of [`UNROLL`] blocks is classified as a whole before anything is
-/// stored; then every block but the last stores its 12 bytes and 4 of garbage
-/// that the next block overwrites, and the last stores exactly 12.
-/// A round that meets a non-symbol falls through to the block-at-a-time loop,
-/// which stores exactly and stops before the block that holds it. Returns
-/// `(consumed, written, whether every whole block was decoded)`.
-#[target_feature(enable = "ssse3")]
-#[inline]
-fn decode_blocks(t: &DecLuts, input: &[u8], output: &mut [u8]) -> (usize, usize, bool) {
-    let blocks = (input.len() / DEC_IN).min(output.len() / DEC_OUT);
-    if blocks == 0 {
-        return (0, 0, true);
-    }
-    let luts = Luts::new(t);
-    let src = input.as_ptr();
-    let dst = output.as_mut_ptr();
-    let mut i = 0;
-    while i + UNROLL <= blocks {
-        let mut v = [_mm_setzero_si128(); UNROLL];
-        let mut index = [_mm_setzero_si128(); UNROLL];
-        let mut ok = _mm_set1_epi8(-1);
-        for k in 0..UNROLL {
-            // SAFETY: i + k < blocks: input[16 (i+k) .. 16 (i+k) + 16] is in bounds.
-            v[k] = unsafe { load(src.add((i + k) * DEC_IN)) };
-            let (x, o) = classify(v[k], &luts);
-            index[k] = x;
-            ok = _mm_min_epu8(ok, o);
-        }
-        if !all_nonzero(ok) {
-            break;
-        }
-        for k in 0..UNROLL {
-            let out = pack(translate_symbols(v[k], index[k], &luts));
-            let p = dst.wrapping_add((i + k) * DEC_OUT);
-            if k + 1 < UNROLL {
-                // SAFETY: writes output[12 (i+k) .. 12 (i+k) + 16], inside the
-                // round's output[12 i .. 12 (i + UNROLL)] (i + UNROLL <= blocks);
-                // the 4 bytes past this block's 12 are the next block's, which
-                // this round stores next.
-                unsafe { store_packed(p, out) };
-            } else {
-                // SAFETY: i + k < blocks: output[12 (i+k) .. 12 (i+k) + 12] is in bounds.
-                unsafe { store_exact(p, out) };
-            }
-        }
-        i += UNROLL;
-    }
-    while i < blocks {
-        // SAFETY: i < blocks: input[16 i .. 16 i + 16] is in bounds.
-        let v = unsafe { load(src.add(i * DEC_IN)) };
-        let (index, ok) = classify(v, &luts);
-        if !all_nonzero(ok) {
-            break;
-        }
-        let out = pack(translate_symbols(v, index, &luts));
-        // SAFETY: i < blocks: output[12 i .. 12 i + 12] is in bounds.
-        unsafe { store_exact(dst.add(i * DEC_OUT), out) };
-        i += 1;
-    }
-    (i * DEC_IN, i * DEC_OUT, i == blocks)
+// `decode_blocks`, `decode_partial` and `encode_blocks`: the block loops,
+// shared with the AVX2 kernel (see `loops.rs`).
+super::loops::block_loops! {
+    feature: "ssse3",
+    zero: _mm_setzero_si128,
+    set1_epi8: _mm_set1_epi8,
+    min_epu8: _mm_min_epu8,
 }
 
 /// [`DecLuts`] in registers (AVX2's small decode makes one of its own).
@@ -625,6 +463,14 @@ fn pack(v: V) -> V {
 fn pack_groups(v: V) -> V {
     let pairs = _mm_maddubs_epi16(v, _mm_set1_epi32(0x0140_0140));
     _mm_madd_epi16(pairs, _mm_set1_epi32(0x0001_1000))
+}
+
+/// [`pack`], whose 12 bytes are already together at the front (for
+/// [`decode_partial`], which AVX2 gives a lane-joining step).
+#[target_feature(enable = "ssse3")]
+#[inline]
+fn pack_joined(v: V) -> V {
+    pack(v)
 }
 
 // Small inputs (the whole encode, a whole short decode): `small.rs`.

@@ -12,13 +12,13 @@
 use core::arch::x86_64::*;
 
 use super::ssse3::small::{
-    self as short, load_tail, store_tail, Masks32 as Masks, DEC_TAIL, ENC_TAIL,
+    self as short, dec_luts, load_tail, store_tail, Masks32 as Masks, DEC_TAIL, ENC_TAIL,
 };
 use super::{
     all_nonzero, classify, encode_block, load, load_exact, pack, splat, split, store, store_exact,
     translate, translate_symbols, zero_bytes, Luts, DEC_IN, DEC_OUT, ENC_IN, ENC_OUT, UNROLL, V,
 };
-use super::{DecLuts, DEC_STANDARD, DEC_URL_SAFE, ENC_STANDARD, ENC_URL_SAFE};
+use super::{ENC_STANDARD, ENC_URL_SAFE};
 use crate::base64::arch;
 use crate::base64::{Alphabet, OutputTooSmall};
 
@@ -44,51 +44,18 @@ fn enc_lut(alphabet: Alphabet) -> V {
     })
 }
 
-/// Encodes all of `input`, the final partial group and its padding included,
-/// into `output[..n]` and returns `Ok(n)`, or fails, writing nothing, if
-/// `output` is shorter than the encoding: the whole of
-/// `Base64::encode_to_slice` for this backend (as AVX-512's `encode_final`).
-/// The whole blocks before the last 1..=24 bytes go a block at a time (up
-/// to four) or through [`super::encode_prefix`]; those last bytes are one
-/// block ([`encode_last`]).
-#[target_feature(enable = "avx2")]
-pub(crate) fn encode_final(
-    alphabet: Alphabet,
-    input: &[u8],
-    pad: bool,
-    output: &mut [u8],
-) -> Result<usize, OutputTooSmall> {
-    let len = input.len();
-    if len > INLINE_HEAD + ENC_IN {
-        return encode_long(alphabet, input, pad, output);
-    }
-    let (output, data) = arch::exact_output(output, len, pad)?;
-    let needed = output.len();
-    if len == 0 {
-        return Ok(0);
-    }
-    let head = (len - 1) / ENC_IN * ENC_IN;
-    let w = head / 3 * 4;
-    let lut = enc_lut(alphabet);
-    for k in 0..head / ENC_IN {
-        // SAFETY: k < head / 24: input[24 k .. 24 k + 24] is inside
-        // input[..head], and output[ENC_OUT k ..][..ENC_OUT] inside output[..w].
-        unsafe {
-            let v = load_exact(input.as_ptr().add(k * ENC_IN));
-            store(output.as_mut_ptr().add(k * ENC_OUT), encode_block(v, lut));
-        }
-    }
-    encode_last::<0>(lut, &input[head..], data - w, &mut output[w..]);
-    Ok(needed)
-}
-
 /// The whole blocks before the last block that [`encode_final`] runs
 /// inline, a block at a time: up to 96 bytes (the prefix kernel's call
 /// and setup cost more than these blocks). Past them, [`encode_long`].
 const INLINE_HEAD: usize = UNROLL * ENC_IN;
 
-// `encode_long`: the same body as SSSE3's (see `ssse3::small`).
-short::encode_long_for!("avx2");
+/// The most whole blocks [`encode_last`] and [`decode_last`] take at the
+/// end: one (their two 16-byte halves are the two lanes of one vector).
+const LAST_BLOCKS: usize = 1;
+
+// `encode_final` and `encode_long`: the same bodies as SSSE3's (see
+// `ssse3::small`).
+short::encode_final_for!("avx2");
 
 /// Encodes the last 1..=24 input bytes `tail` into all of `out` (their
 /// encoded length, at most 32), of which the first `data` are data symbols
@@ -138,51 +105,8 @@ fn encode_last<const CALLER: usize>(lut: V, tail: &[u8], data: usize, out: &mut 
 /// The longest input [`decode_small`] takes: four blocks.
 pub(crate) const SMALL_MAX: usize = 4 * DEC_IN;
 
-/// Decodes 2..=[`SMALL_MAX`] symbols that the caller has already split from
-/// their padding, as AVX-512's `decode_small`: `Some(written)` only if
-/// every byte is a symbol, the symbol count is not 1 mod 4, `output` has
-/// room, and (with `check_trailing`) the unused low bits of the last symbol
-/// are zero; otherwise `None` (having written nothing, or some whole blocks'
-/// bytes), and the general path decides (and reports) what is wrong. Whole
-/// blocks before the last 1..=32 symbols go as in the decode loop; those
-/// last symbols are one block ([`decode_last`]). No scalar tail.
-#[target_feature(enable = "avx2")]
-pub(crate) fn decode_small(
-    alphabet: Alphabet,
-    symbols: &[u8],
-    check_trailing: bool,
-    output: &mut [u8],
-) -> Option<usize> {
-    let s = symbols.len();
-    let output = arch::small_output(s, SMALL_MAX, output)?;
-    let out = output.len();
-    let luts = Luts::new(match alphabet {
-        Alphabet::Standard => &DEC_STANDARD,
-        Alphabet::UrlSafe => &DEC_URL_SAFE,
-    } as &DecLuts);
-    let full = (s - 1) / DEC_IN;
-    for i in 0..full {
-        // SAFETY: i < full = (s - 1) / 32, so 32 i + 32 < s: the load reads
-        // inside `symbols`.
-        let v = unsafe { load(symbols.as_ptr().add(i * DEC_IN)) };
-        let (index, ok) = classify(v, &luts);
-        if !all_nonzero(ok) {
-            return None;
-        }
-        let p = pack(translate_symbols(v, index, &luts));
-        // SAFETY: 32 (i + 1) symbols come before the last 1..=32, so
-        // out > 24 (i + 1): output[24 i .. 24 i + 24] is in bounds.
-        unsafe { store_exact(output.as_mut_ptr().add(i * DEC_OUT), p) };
-    }
-    let w = full * DEC_OUT;
-    decode_last(
-        &luts,
-        &symbols[full * DEC_IN..],
-        check_trailing,
-        &mut output[w..],
-    )?;
-    Some(out)
-}
+// `decode_small`: the same body as SSSE3's (see `ssse3::small`).
+short::decode_small_for!("avx2");
 
 /// The last 2..=32 symbols of [`decode_small`] into all of `out` (their
 /// decoded length). Up to 16 symbols: `load_tail` in both lanes. Past 16:

@@ -237,59 +237,68 @@ fn enc_lut(alphabet: Alphabet) -> V {
     })
 }
 
-/// Encodes all of `input`, the final partial group and its padding included,
-/// into `output[..n]` and returns `Ok(n)`, or fails, writing nothing, if
-/// `output` is shorter than the encoding: the whole of
-/// `Base64::encode_to_slice` for this backend (as AVX-512's `encode_final`).
-/// The whole blocks before the last 1..=12 bytes go a block at a time (up
-/// to ten: the prefix kernel's call and setup cost more than these) or
-/// through [`super::encode_prefix`]; those last bytes are one block
-/// ([`encode_last`]).
-#[target_feature(enable = "ssse3")]
-pub(crate) fn encode_final(
-    alphabet: Alphabet,
-    input: &[u8],
-    pad: bool,
-    output: &mut [u8],
-) -> Result<usize, OutputTooSmall> {
-    let len = input.len();
-    if len > INLINE_HEAD + ENC_IN {
-        return encode_long(alphabet, input, pad, output);
-    }
-    let (output, data) = arch::exact_output(output, len, pad)?;
-    let needed = output.len();
-    if len == 0 {
-        return Ok(0);
-    }
-    // The last 1..=24 bytes (13..=24 past 12) are the last one or two blocks.
-    let head = len.saturating_sub(ENC_IN + 1) / ENC_IN * ENC_IN;
-    let w = head / 3 * 4;
-    let lut = enc_lut(alphabet);
-    for k in 0..head / ENC_IN {
-        // SAFETY: k < head / 12: input[12 k .. 12 k + 12] is inside
-        // input[..head], and output[ENC_OUT k ..][..ENC_OUT] inside output[..w].
-        unsafe {
-            let v = load_exact(input.as_ptr().add(k * ENC_IN));
-            store(output.as_mut_ptr().add(k * ENC_OUT), encode_block(v, lut));
-        }
-    }
-    encode_last::<0>(lut, &input[head..], data - w, &mut output[w..]);
-    Ok(needed)
-}
-
 /// The whole blocks before the last block that [`encode_final`] runs
 /// inline, a block at a time: up to 120 bytes (the prefix kernel's call
 /// and setup cost more than these blocks). Past them, [`encode_long`].
 const INLINE_HEAD: usize = 10 * ENC_IN;
 
-/// Defines `encode_long`, [`encode_final`] past `INLINE_HEAD` (the prefix
-/// kernel, then the last block), in the invoking small-input module, compiled
-/// with the target feature `$feature`. SSSE3 and AVX2 have the same body; its
-/// names (`ENC_IN`, `enc_lut`, `encode_last`, `super::encode_prefix`) resolve
-/// to the invoking module's, and only the attribute differs, which a generic
-/// function cannot take from its caller.
-macro_rules! encode_long_for {
+/// The most whole blocks [`encode_last`] and [`decode_last`] take at the
+/// end: two (past 12 bytes or 16 symbols, a second vector; [`decode_pair`]).
+const LAST_BLOCKS: usize = 2;
+
+/// Defines `encode_final` and `encode_long` (`encode_final` past
+/// `INLINE_HEAD`: the prefix kernel, then the last block) in the invoking
+/// small-input module, compiled with the target feature `$feature`. SSSE3
+/// and AVX2 have the same bodies but for how many blocks their `encode_last`
+/// takes (`LAST_BLOCKS`: SSSE3's two vectors, AVX2's one); their names
+/// (`ENC_IN`, `INLINE_HEAD`, `LAST_BLOCKS`, `enc_lut`, `encode_last`,
+/// `super::encode_prefix`, ...) resolve to the invoking module's, and the
+/// attribute, which a generic function cannot take from its caller, differs.
+macro_rules! encode_final_for {
     ($feature:literal) => {
+        /// Encodes all of `input`, the final partial group and its padding
+        /// included, into `output[..n]` and returns `Ok(n)`, or fails, writing
+        /// nothing, if `output` is shorter than the encoding: the whole of
+        /// `Base64::encode_to_slice` for this backend (as AVX-512's
+        /// `encode_final`). The whole blocks before the last ones (up to
+        /// [`LAST_BLOCKS`] blocks, for [`encode_last`]) go a block at a time
+        /// (up to [`INLINE_HEAD`] bytes: the prefix kernel's call and setup
+        /// cost more than these) or, past that, through
+        /// [`super::encode_prefix`] ([`encode_long`]).
+        #[target_feature(enable = $feature)]
+        pub(crate) fn encode_final(
+            alphabet: Alphabet,
+            input: &[u8],
+            pad: bool,
+            output: &mut [u8],
+        ) -> Result<usize, OutputTooSmall> {
+            let len = input.len();
+            if len > INLINE_HEAD + ENC_IN {
+                return encode_long(alphabet, input, pad, output);
+            }
+            let (output, data) = arch::exact_output(output, len, pad)?;
+            let needed = output.len();
+            if len == 0 {
+                return Ok(0);
+            }
+            // The last 1..=LAST_BLOCKS ENC_IN bytes (past ENC_IN, more than
+            // (LAST_BLOCKS - 1) ENC_IN) are encode_last's.
+            let head = len.saturating_sub((LAST_BLOCKS - 1) * ENC_IN + 1) / ENC_IN * ENC_IN;
+            let w = head / 3 * 4;
+            let lut = enc_lut(alphabet);
+            for k in 0..head / ENC_IN {
+                // SAFETY: k < head / ENC_IN: input[ENC_IN k ..][..ENC_IN] is
+                // inside input[..head], and output[ENC_OUT k ..][..ENC_OUT]
+                // inside output[..w].
+                unsafe {
+                    let v = load_exact(input.as_ptr().add(k * ENC_IN));
+                    store(output.as_mut_ptr().add(k * ENC_OUT), encode_block(v, lut));
+                }
+            }
+            encode_last::<0>(lut, &input[head..], data - w, &mut output[w..]);
+            Ok(needed)
+        }
+
         /// [`encode_final`] past [`INLINE_HEAD`]: the prefix kernel, then the
         /// last block. Out of line, so that the short path saves no registers
         /// for its call.
@@ -318,9 +327,9 @@ macro_rules! encode_long_for {
         }
     };
 }
-pub(in super::super) use encode_long_for;
+pub(in super::super) use encode_final_for;
 
-encode_long_for!("ssse3");
+encode_final_for!("ssse3");
 
 /// Encodes the last 1..=24 input bytes `tail` into all of `out` (their
 /// encoded length, at most 32), of which the first `data` are data symbols
@@ -380,61 +389,79 @@ fn encode_last<const CALLER: usize>(lut: V, tail: &[u8], data: usize, out: &mut 
 /// small path takes no more).
 pub(crate) const SMALL_MAX: usize = 8 * DEC_IN;
 
-/// Decodes 2..=[`SMALL_MAX`] symbols that the caller has already split from
-/// their padding, as AVX-512's `decode_small`: `Some(written)` only if
-/// every byte is a symbol, the symbol count is not 1 mod 4, `output` has
-/// room, and (with `check_trailing`) the unused low bits of the last symbol
-/// are zero; otherwise `None` (having written nothing, or some whole blocks'
-/// bytes), and the general path decides (and reports) what is wrong. Whole
-/// blocks before the last 2..=32 symbols go as in the decode loop; those
-/// last symbols are one or two blocks ([`decode_last`]). No scalar tail.
-#[target_feature(enable = "ssse3")]
-pub(crate) fn decode_small(
-    alphabet: Alphabet,
-    symbols: &[u8],
-    check_trailing: bool,
-    output: &mut [u8],
-) -> Option<usize> {
-    let s = symbols.len();
-    let output = arch::small_output(s, SMALL_MAX, output)?;
-    let out = output.len();
-    let t = dec_luts(alphabet);
-    let luts = Luts::new(t);
-    // The last 2..=32 symbols (17..=32 past 16) are the last one or two
-    // blocks. The whole blocks before them go a block at a time, or from
-    // four on through the decode loop (four blocks a round, one check per
-    // round), which stores exactly their bytes.
-    let full = s.saturating_sub(DEC_IN + 1) / DEC_IN;
-    if full >= UNROLL {
-        let head = &symbols[..full * DEC_IN];
-        let (_, _, all) = super::decode_blocks(t, head, &mut output[..full * DEC_OUT]);
-        if !all {
-            return None;
-        }
-    } else {
-        for i in 0..full {
-            // SAFETY: i < full <= (s - 17) / 16, so 16 i + 16 < s: the load
-            // reads inside `symbols`.
-            let v = unsafe { load(symbols.as_ptr().add(i * DEC_IN)) };
-            let (index, ok) = classify(v, &luts);
-            if !all_nonzero(ok) {
-                return None;
+/// Defines `decode_small` in the invoking small-input module, compiled with
+/// the target feature `$feature`. SSSE3 and AVX2 have the same body but for
+/// how many blocks their `decode_last` takes (`LAST_BLOCKS`: SSSE3's two
+/// vectors, AVX2's one); its names (`SMALL_MAX`, `LAST_BLOCKS`, `dec_luts`,
+/// `decode_last`, `super::decode_blocks`, ...) resolve to the invoking
+/// module's, and the attribute, which a generic function cannot take from
+/// its caller, differs.
+macro_rules! decode_small_for {
+    ($feature:literal) => {
+        /// Decodes 2..=[`SMALL_MAX`] symbols that the caller has already split
+        /// from their padding, as AVX-512's `decode_small`: `Some(written)`
+        /// only if every byte is a symbol, the symbol count is not 1 mod 4,
+        /// `output` has room, and (with `check_trailing`) the unused low bits
+        /// of the last symbol are zero; otherwise `None` (having written
+        /// nothing, or some whole blocks' bytes), and the general path decides
+        /// (and reports) what is wrong. The last symbols, up to
+        /// [`LAST_BLOCKS`] blocks of them, are [`decode_last`]'s; no scalar
+        /// tail.
+        #[target_feature(enable = $feature)]
+        pub(crate) fn decode_small(
+            alphabet: Alphabet,
+            symbols: &[u8],
+            check_trailing: bool,
+            output: &mut [u8],
+        ) -> Option<usize> {
+            let s = symbols.len();
+            let output = arch::small_output(s, SMALL_MAX, output)?;
+            let out = output.len();
+            let t = dec_luts(alphabet);
+            let luts = Luts::new(t);
+            // The last symbols go to `decode_last`: all of them up to
+            // LAST_BLOCKS DEC_IN, else (LAST_BLOCKS - 1) DEC_IN + 1 ..=
+            // LAST_BLOCKS DEC_IN of them. The whole blocks before them go a
+            // block at a time, or from four on (SSSE3 only: AVX2's SMALL_MAX
+            // leaves at most three) through the decode loop (four blocks a
+            // round, one check per round), which stores exactly their bytes.
+            let full = s.saturating_sub((LAST_BLOCKS - 1) * DEC_IN + 1) / DEC_IN;
+            if full >= UNROLL {
+                let head = &symbols[..full * DEC_IN];
+                let (_, _, all) = super::decode_blocks(t, head, &mut output[..full * DEC_OUT]);
+                if !all {
+                    return None;
+                }
+            } else {
+                for i in 0..full {
+                    // SAFETY: i < full <= (s - 1) / DEC_IN, so DEC_IN i + DEC_IN < s:
+                    // the load reads inside `symbols`.
+                    let v = unsafe { load(symbols.as_ptr().add(i * DEC_IN)) };
+                    let (index, ok) = classify(v, &luts);
+                    if !all_nonzero(ok) {
+                        return None;
+                    }
+                    let p = pack(translate_symbols(v, index, &luts));
+                    // SAFETY: DEC_IN (i + 1) symbols come before the last ones
+                    // (at least 2: s is not 1 mod 4), so out > DEC_OUT (i + 1):
+                    // output[DEC_OUT i ..][..DEC_OUT] is in bounds.
+                    unsafe { store_exact(output.as_mut_ptr().add(i * DEC_OUT), p) };
+                }
             }
-            let p = pack(translate_symbols(v, index, &luts));
-            // SAFETY: 16 (i + 1) symbols come before the last 2..=32, so
-            // out > 12 (i + 1): output[12 i .. 12 i + 12] is in bounds.
-            unsafe { store_exact(output.as_mut_ptr().add(i * DEC_OUT), p) };
+            let w = full * DEC_OUT;
+            decode_last(
+                &luts,
+                &symbols[full * DEC_IN..],
+                check_trailing,
+                &mut output[w..],
+            )?;
+            Some(out)
         }
-    }
-    let w = full * DEC_OUT;
-    decode_last(
-        &luts,
-        &symbols[full * DEC_IN..],
-        check_trailing,
-        &mut output[w..],
-    )?;
-    Some(out)
+    };
 }
+pub(in super::super) use decode_small_for;
+
+decode_small_for!("ssse3");
 
 /// `DEC_TAIL.0[n]`, for a tail of `n` symbols in two halves (two vectors
 /// for SSSE3, the two lanes of one for AVX2). Up to 16, loaded by
