@@ -9,9 +9,10 @@
 //! `neon_count LIB OP SIZE CALLS` with LIB `pixb64`, `b64simd`, `simdutf`
 //! or `none`, OP `encode` or `decode`. Each library is called through the
 //! same function pointer, chosen before the loop; with one call the output
-//! is checked against pixb64's scalar-independent reference (its own
-//! `STANDARD` on this target). Run by `cargo bench` with no arguments, it
-//! says so and does nothing.
+//! is checked against the input pair made by pixb64's `STANDARD` (a cross
+//! check of the peers; pixb64's own kernels are checked against scalar by
+//! its test suite, which CI runs under qemu). Run by `cargo bench` with no
+//! arguments, it says so and does nothing.
 use std::hint::black_box;
 
 type Call = fn(&[u8], &[u8], &mut [u8]) -> usize;

@@ -508,18 +508,22 @@ mod tests {
     use alloc::vec;
     use alloc::vec::Vec;
 
+    /// A fixed-seed stream of bytes (a 64-bit LCG's high bits).
+    fn bytes(mut seed: u64) -> impl FnMut() -> u8 {
+        move || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as u8
+        }
+    }
+
     /// `keyed` on every pixel shape it has a word path for (and one it has
     /// not), rows of 0-40 pixels, keys that occur and one that does not,
     /// against the plain per-pixel rule.
     #[test]
     fn keyed_equals_the_per_pixel_rule() {
-        let mut seed = 0x6b65_7965_6421_u64;
-        let mut next = || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as u8
-        };
+        let mut next = bytes(0x6b65_7965_6421_u64);
         for (n, a) in [(1, 1), (3, 1), (2, 2), (6, 2), (4, 2)] {
             for width in 0..=40 {
                 // Few distinct values, so the key matches often.
@@ -549,13 +553,7 @@ mod tests {
     #[cfg(not(pixb64_small))]
     #[test]
     fn gray_nibbles_equal_the_per_sample_rule() {
-        let mut seed = 0x6772_6179_u64;
-        let mut next = || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) as u8
-        };
+        let mut next = bytes(0x6772_6179_u64);
         for bits in [1u8, 2, 4] {
             let scale = 255 / ((1u8 << bits) - 1);
             for key in [None, Some(1u8), Some(0x80)] {
